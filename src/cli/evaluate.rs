@@ -1,0 +1,86 @@
+use super::ModelArgs;
+use anyhow::Result;
+use clap::Args;
+use posguard::eval::{evaluate, EvalReport, Scored};
+use posguard::io::labelled::read_labelled;
+use posguard::{Classifier, Verdict};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Labelled JSONL sets; each is reported separately.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    data: Vec<PathBuf>,
+    /// Print the reports as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Scam threshold on P(scam) (default: the model's).
+    #[arg(long, value_name = "P")]
+    threshold: Option<f32>,
+}
+
+pub fn run(a: EvalArgs) -> Result<ExitCode> {
+    let mut classifier = Classifier::new(a.model.load()?);
+    if let Some(t) = a.threshold {
+        classifier = classifier.with_scam_threshold(t);
+    }
+    let mut reports = Vec::new();
+    for path in &a.data {
+        let records = read_labelled(path)?;
+        let mut scored = Vec::with_capacity(records.len());
+        for chunk in records.chunks(2048) {
+            let texts: Vec<&str> = chunk.iter().map(|r| r.text.as_str()).collect();
+            let v = classifier.model().vectorizer();
+            let vectors: Vec<_> = texts
+                .iter()
+                .map(|t| v.vectorize(&posguard::features::Analysis::new(t)))
+                .collect();
+            let preds = classifier.model().predict(&vectors)?;
+            for (r, p) in chunk.iter().zip(preds) {
+                scored.push(Scored {
+                    truth: r.verdict,
+                    true_patterns: r.patterns.clone(),
+                    prediction: p,
+                });
+            }
+        }
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        reports.push(evaluate(&name, &scored, &classifier.model().decision()));
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        for r in &reports {
+            print_report(r);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_report(r: &EvalReport) {
+    println!("== {} ({} records, scam threshold {:.2})", r.name, r.records, r.scam_threshold);
+    println!(
+        "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {:.4}  scam recall {:.4}  legit FPR {:.4}  AP {:.4}",
+        r.accuracy, r.macro_f1, r.macro_f1_present, r.scam_precision, r.scam_recall, r.legit_fpr, r.average_precision
+    );
+    println!("{:<8} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "F1", "support");
+    for c in &r.per_class {
+        println!("{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8}", c.label.name(), c.precision, c.recall, c.f1, c.support);
+    }
+    println!("confusion (rows = true, columns = predicted):");
+    println!("{:<8} {:>8} {:>8} {:>8}", "", "legit", "spam", "scam");
+    for v in Verdict::ALL {
+        let row = r.confusion[v.index()];
+        println!("{:<8} {:>8} {:>8} {:>8}", v.name(), row[0], row[1], row[2]);
+    }
+    if let Some(p) = &r.patterns {
+        println!(
+            "patterns on {} scams: top pattern correct {:.4}, exact set {:.4}",
+            p.scams_with_patterns, p.top_pattern_correct, p.exact_set
+        );
+    }
+    println!();
+}

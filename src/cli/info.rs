@@ -1,0 +1,76 @@
+use super::ModelArgs;
+use anyhow::Result;
+use clap::Args;
+use posguard::model::active_engine;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct InfoArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: InfoArgs) -> Result<ExitCode> {
+    let model = a.model.load()?;
+    let engine = active_engine().expect("engine initialised by load");
+    let meta = model.meta();
+    let f = &meta.features;
+    let info = serde_json::json!({
+        "posguard": env!("CARGO_PKG_VERSION"),
+        "model": model.origin(),
+        "model_bytes": model.bytes().len(),
+        "engine": engine,
+        "verdicts": meta.verdicts,
+        "patterns": meta.patterns,
+        "features": {
+            "dim": f.vocabulary.len(),
+            "feature_version": f.feature_version,
+            "normalizer_version": f.normalizer_version,
+            "dictionary_sha256": f.dictionary_sha256,
+            "word_ngram_max": f.word_ngram_max,
+            "char_ngrams": [f.char_ngram_min, f.char_ngram_max],
+            "rule_signals": f.rule_signals,
+            "sublinear_tf": f.sublinear_tf,
+        },
+        "decision": meta.decision,
+        "training": meta.training,
+    });
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("posguard {}", env!("CARGO_PKG_VERSION"));
+    println!("model:     {} ({} bytes)", model.origin(), model.bytes().len());
+    match &engine.library {
+        Some(lib) => println!("engine:    {} {} ({})", engine.name, engine.version, lib.display()),
+        None => println!("engine:    {} ({})", engine.name, engine.version),
+    }
+    println!("verdicts:  {}", meta.verdicts.join(", "));
+    println!("patterns:  {}", meta.patterns.join(", "));
+    println!(
+        "features:  {} (version {}, word n-grams ≤{}, char n-grams {}–{}, rule signals {}, dictionary {})",
+        f.vocabulary.len(),
+        f.feature_version,
+        f.word_ngram_max,
+        f.char_ngram_min,
+        f.char_ngram_max,
+        f.rule_signals,
+        &f.dictionary_sha256[..12.min(f.dictionary_sha256.len())]
+    );
+    println!(
+        "decision:  scam threshold {:.2}, pattern threshold {:.2}, temperature {:.3}",
+        meta.decision.scam_threshold, meta.decision.pattern_threshold, meta.decision.temperature
+    );
+    let t = &meta.training;
+    println!("training:  {} records, fingerprint {}", t.records, t.fingerprint);
+    for (s, n) in &t.sources {
+        println!("           {n:>7}  {s}");
+    }
+    if !t.heldout.is_null() {
+        println!("held-out:  {}", t.heldout);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,92 @@
+//! Argument parsing (clap) and the subcommands.
+
+mod classify;
+mod evaluate;
+mod info;
+mod prepare;
+mod score;
+mod train;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use posguard::model::{init_engine, EngineChoice};
+use posguard::Model;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "posguard", version, about = "POS-terminal scam detector for Chinese SMS and call transcripts", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify one message (argument or stdin). Exit code: 0 not a scam, 1 scam, 2 error.
+    Classify(classify::ClassifyArgs),
+    /// Score every record of one or more files (JSONL, CSV/TSV, text); one output row per record.
+    Score(score::ScoreArgs),
+    /// Train a model on labelled JSONL and export it to ONNX.
+    Train(train::TrainArgs),
+    /// Evaluate a model on labelled JSONL sets, one report per set.
+    Eval(evaluate::EvalArgs),
+    /// Show the model's metadata, the inference engine and versions.
+    Info(info::InfoArgs),
+    /// Convert the shared public data sets into labelled JSONL for train/eval.
+    Prepare(prepare::PrepareArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum EngineArg {
+    /// Native ONNX Runtime when ORT_DYLIB_PATH is set, tract otherwise.
+    Auto,
+    /// Pure-Rust tract engine (no native library needed).
+    Tract,
+    /// Native ONNX Runtime (library from --ort-lib or ORT_DYLIB_PATH).
+    Onnxruntime,
+}
+
+/// Model and engine options shared by the scoring commands.
+#[derive(Args, Clone, Debug)]
+struct ModelArgs {
+    /// Model file (.onnx); the built-in default model when omitted.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Inference engine.
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    engine: EngineArg,
+    /// Path to libonnxruntime.so (implies --engine onnxruntime).
+    #[arg(long, value_name = "FILE")]
+    ort_lib: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    fn engine_choice(&self) -> EngineChoice {
+        match (&self.ort_lib, self.engine) {
+            (Some(p), _) => EngineChoice::OnnxRuntime(Some(p.clone())),
+            (None, EngineArg::Tract) => EngineChoice::Tract,
+            (None, EngineArg::Onnxruntime) => EngineChoice::OnnxRuntime(None),
+            (None, EngineArg::Auto) => EngineChoice::Auto,
+        }
+    }
+
+    /// Loads the model and sets up the engine.
+    fn load(&self) -> Result<Model> {
+        let model = Model::load_or_default(self.model.as_deref())?;
+        init_engine(&self.engine_choice())?;
+        Ok(model)
+    }
+}
+
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Classify(a) => classify::run(a),
+        Command::Score(a) => score::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => evaluate::run(a),
+        Command::Info(a) => info::run(a),
+        Command::Prepare(a) => prepare::run(a),
+    }
+}

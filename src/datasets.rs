@@ -1,0 +1,331 @@
+//! Adapters for the public labelled sets in `../shared/data` (read in place, never copied into
+//! the repository). Each adapter maps the set's labels onto posguard's verdicts and undoes the
+//! set's own preprocessing where it would teach the model the format instead of the fraud.
+//!
+//! | set | verdict mapping | split |
+//! |---|---|---|
+//! | fbs_sms | `FR_*` → scam, `AD_*`, `IL_*`, `Other` → spam | train.tsv / test.tsv |
+//! | mudou_spam | 0 → legit, 1 → spam | .train / .test |
+//! | teleantifraud_dialogues | fraud files → scam, normal → legit | test = sha256(text) % 10 < 2 |
+//! | telecom_fraud_texts_5 | label00 → legit, label01–04 → scam | evaluation only |
+
+use crate::error::{Error, Result};
+use crate::labels::{Channel, Verdict};
+use crate::train::LabelledRecord;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Which part of a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    Test,
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(decode(&bytes))
+}
+
+/// UTF-8 (with or without BOM), else GB18030 (which covers GBK): the encodings Chinese files use.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn record(text: String, verdict: Verdict, channel: Channel, source: &str) -> LabelledRecord {
+    LabelledRecord {
+        text,
+        verdict,
+        patterns: None,
+        channel: Some(channel),
+        source: source.to_string(),
+    }
+}
+
+/// fbs_sms placeholder words → what posguard's normaliser would have made of the original.
+fn fbs_placeholder(word: &str) -> Option<&'static str> {
+    const MOBILE: &str = "\u{E001}";
+    Some(match word {
+        "URL" => "\u{E000}",
+        "CELLPHONE" => MOBILE,
+        "HOTLINE" => "\u{E002}",
+        "PHONE" => "\u{E003}",
+        "DIGIT" | "WECHAT" | "QQ" => "\u{E00A}",
+        "BANK" => "银行",
+        // Names and places carry no fraud signal; the originals are gone, so they are dropped.
+        "NAME" | "PLACE" => "",
+        _ => return None,
+    })
+}
+
+const FBS_WORDS: &[&str] = &["CELLPHONE", "HOTLINE", "WECHAT", "DIGIT", "PHONE", "PLACE", "NAME", "BANK", "URL", "QQ"];
+
+/// Undoes fbs_sms's segmentation and maps its placeholders onto posguard's masks:
+/// `请 致电 CELLPHONE 办理 pos 机` → `请致电<mobile>办理pos机`.
+pub fn fbs_text(segmented: &str) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    for tok in segmented.split_whitespace() {
+        // Placeholders can be glued together or carry junk (`CELLPHONEWECHAT`, `URLdfge`).
+        let mut rest = tok;
+        let mut mapped = String::new();
+        let mut any = false;
+        'outer: while !rest.is_empty() {
+            for w in FBS_WORDS {
+                if let Some(r) = rest.strip_prefix(w) {
+                    mapped.push_str(fbs_placeholder(w).unwrap_or_default());
+                    rest = r;
+                    any = true;
+                    continue 'outer;
+                }
+            }
+            break;
+        }
+        if any {
+            // Lower-case junk after a placeholder is an artefact of the masking, not text.
+            if !rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+                mapped.push_str(rest);
+            }
+            pieces.push(mapped);
+        } else {
+            pieces.push(tok.to_string());
+        }
+    }
+    let mut out = String::new();
+    for p in pieces.iter().filter(|p| !p.is_empty()) {
+        let glue = match (out.chars().last(), p.chars().next()) {
+            (Some(a), Some(b)) => a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric(),
+            _ => false,
+        };
+        if glue {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
+    let path = dir.join(match split {
+        Split::Train => "train.tsv",
+        Split::Test => "test.tsv",
+    });
+    let source = format!("fbs_sms/{}", path.file_name().unwrap_or_default().to_string_lossy());
+    let text = read_text(&path)?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 && line.starts_with("category") {
+            continue;
+        }
+        let Some((cat, seg)) = line.split_once('\t') else {
+            continue;
+        };
+        let verdict = if cat.starts_with("FR_") { Verdict::Scam } else { Verdict::Spam };
+        let t = fbs_text(seg);
+        if t.trim().is_empty() {
+            continue;
+        }
+        out.push(record(t, verdict, Channel::Sms, &source));
+    }
+    Ok(out)
+}
+
+pub fn mudou_spam(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
+    let path = dir.join(match split {
+        Split::Train => "mudou_spam.train",
+        Split::Test => "mudou_spam.test",
+    });
+    let source = format!("mudou_spam/{}", path.file_name().unwrap_or_default().to_string_lossy());
+    let text = read_text(&path)?;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut parts = line.splitn(3, '\t');
+        let (Some(label), Some(raw)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let verdict = match label.trim() {
+            "0" => Verdict::Legit,
+            "1" => Verdict::Spam,
+            _ => continue,
+        };
+        if raw.trim().is_empty() {
+            continue;
+        }
+        out.push(record(raw.to_string(), verdict, Channel::Sms, &source));
+    }
+    Ok(out)
+}
+
+/// The test part of teleantifraud: sha256 of the text, as a big-endian integer, mod 10 below 2.
+pub fn in_teleantifraud_test(text: &str) -> bool {
+    let d = Sha256::digest(text.as_bytes());
+    d.iter().fold(0u32, |acc, b| (acc * 256 + *b as u32) % 10) < 2
+}
+
+/// A call transcript from caller turns (`left`) and callee turns (`right`), alternating.
+pub fn dialogue_text(left: &[String], right: &[String]) -> String {
+    let mut lines = Vec::new();
+    for i in 0..left.len().max(right.len()) {
+        if let Some(l) = left.get(i) {
+            lines.push(format!("来电：{}", l.trim()));
+        }
+        if let Some(r) = right.get(i) {
+            lines.push(format!("接听：{}", r.trim()));
+        }
+    }
+    lines.join("\n")
+}
+
+pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for f in files {
+        let name = f.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let verdict = if name.starts_with("fraud_") {
+            Verdict::Scam
+        } else if name.starts_with("normal_") {
+            Verdict::Legit
+        } else {
+            continue;
+        };
+        let text = read_text(&f)?;
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::Record {
+                source_name: f.display().to_string(),
+                line: i as u64 + 1,
+                reason: format!("malformed JSON: {e}"),
+            })?;
+            let turns = |k: &str| -> Vec<String> {
+                v.get(k)
+                    .and_then(|x| x.as_array())
+                    .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+                    .unwrap_or_default()
+            };
+            let t = dialogue_text(&turns("left"), &turns("right"));
+            if t.is_empty() || !seen.insert(t.clone()) {
+                continue;
+            }
+            let test = in_teleantifraud_test(&t);
+            if (split == Split::Test) == test {
+                out.push(record(t, verdict, Channel::Call, &format!("teleantifraud/{name}")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn telecom_fraud_texts_5(dir: &Path) -> Result<Vec<LabelledRecord>> {
+    let mut out = Vec::new();
+    for (file, verdict) in [
+        ("label00-last.csv", Verdict::Legit),
+        ("label01-last.csv", Verdict::Scam),
+        ("label02-last.csv", Verdict::Scam),
+        ("label03-last.csv", Verdict::Scam),
+        ("label04-last.csv", Verdict::Scam),
+    ] {
+        let path = dir.join(file);
+        let text = read_text(&path)?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        for row in rdr.records() {
+            let row = row.map_err(|e| Error::Record {
+                source_name: path.display().to_string(),
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                reason: e.to_string(),
+            })?;
+            let Some(content) = row.get(0) else { continue };
+            if content.trim().is_empty() {
+                continue;
+            }
+            out.push(record(
+                content.to_string(),
+                verdict,
+                Channel::Sms,
+                &format!("telecom_fraud_texts_5/{file}"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The prepared files: (relative path, records).
+pub fn prepare_all(shared: &Path) -> Result<Vec<(String, Vec<LabelledRecord>)>> {
+    let d = |s: &str| shared.join(s);
+    Ok(vec![
+        ("train/fbs_sms.jsonl".into(), fbs_sms(&d("fbs_sms"), Split::Train)?),
+        ("train/mudou_spam.jsonl".into(), mudou_spam(&d("mudou_spam"), Split::Train)?),
+        ("train/teleantifraud.jsonl".into(), teleantifraud(&d("teleantifraud_dialogues"), Split::Train)?),
+        ("eval/fbs_sms_test.jsonl".into(), fbs_sms(&d("fbs_sms"), Split::Test)?),
+        ("eval/mudou_spam_test.jsonl".into(), mudou_spam(&d("mudou_spam"), Split::Test)?),
+        ("eval/teleantifraud_test.jsonl".into(), teleantifraud(&d("teleantifraud_dialogues"), Split::Test)?),
+        ("eval/telecom_fraud_texts_5.jsonl".into(), telecom_fraud_texts_5(&d("telecom_fraud_texts_5"))?),
+    ])
+}
+
+/// Writes records as labelled JSONL (the format `posguard train` and `eval` read).
+pub fn write_jsonl(path: &Path, records: &[LabelledRecord]) -> Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = std::io::BufWriter::new(f);
+    for r in records {
+        let mut obj = serde_json::json!({
+            "text": r.text,
+            "verdict": r.verdict,
+            "source": r.source,
+        });
+        if let Some(p) = &r.patterns {
+            obj["patterns"] = serde_json::json!(p);
+        }
+        if let Some(c) = r.channel {
+            obj["channel"] = serde_json::json!(c);
+        }
+        serde_json::to_writer(&mut w, &obj).map_err(|e| Error::io(path, e.into()))?;
+        w.write_all(b"\n").map_err(|e| Error::io(path, e))?;
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fbs_text_joins_cjk_and_maps_placeholders() {
+        assert_eq!(fbs_text("请 致电 CELLPHONE 办理 pos 机"), "请致电\u{E001}办理pos机");
+        assert_eq!(fbs_text("详情 点击 URLdfge PLACE 平安"), "详情点击\u{E000}平安");
+        assert_eq!(fbs_text("回 y 退订 回 t"), "回y退订回t");
+        assert_eq!(fbs_text("iphone x 促销"), "iphone x促销");
+        assert_eq!(fbs_text("NAME CELLPHONEWECHAT 查询"), "\u{E001}\u{E00A}查询");
+    }
+
+    #[test]
+    fn dialogue_alternates_turns() {
+        let t = dialogue_text(&["你好".into(), "请提供卡号".into()], &["哪位".into()]);
+        assert_eq!(t, "来电：你好\n接听：哪位\n来电：请提供卡号");
+    }
+
+    #[test]
+    fn gbk_is_decoded() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("冒充公检法");
+        assert_eq!(decode(&gbk), "冒充公检法");
+        assert_eq!(decode("\u{feff}银联".as_bytes()), "银联");
+    }
+}

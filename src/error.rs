@@ -1,0 +1,64 @@
+//! Typed library errors. The CLI wraps them with `anyhow`; embedding programs match on them.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside the library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// One input record is unusable; the batch goes on with the next one.
+    #[error("{source_name}:{line}: {reason}")]
+    Record {
+        source_name: String,
+        line: u64,
+        reason: String,
+    },
+
+    /// The model file is missing, corrupt, or from another feature version.
+    #[error("model {origin}: {reason}")]
+    Model { origin: String, reason: String },
+
+    /// The inference engine could not be set up or failed to run.
+    #[error("inference engine: {0}")]
+    Engine(String),
+
+    /// Training could not proceed (empty data, one class only, solver failure).
+    #[error("training: {0}")]
+    Train(String),
+
+    /// Invalid option or argument passed to a library function.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn model(origin: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Model {
+            origin: origin.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<ort::Error> for Error {
+    fn from(e: ort::Error) -> Self {
+        Error::Engine(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,281 @@
+//! Evaluation metrics: accuracy, per-class precision/recall/F1, macro-F1, confusion matrix, scam
+//! recall and precision, legit false-positive rate, pattern assignment, and a threshold sweep.
+
+use crate::labels::{Pattern, Verdict};
+use crate::model::{Decision, Prediction};
+use crate::verdict::decide;
+use serde::Serialize;
+
+/// One scored, labelled message.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub truth: Verdict,
+    pub true_patterns: Option<Vec<Pattern>>,
+    pub prediction: Prediction,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClassMetrics {
+    pub label: Verdict,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+/// One row of the threshold sweep on P(scam).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ThresholdRow {
+    pub threshold: f64,
+    pub scam_precision: f64,
+    pub scam_recall: f64,
+    pub legit_fpr: f64,
+    pub flagged: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PatternMetrics {
+    /// Scam rows with known patterns.
+    pub scams_with_patterns: usize,
+    /// Share whose highest-scoring pattern is one of the true ones.
+    pub top_pattern_correct: f64,
+    /// Share whose flagged set equals the true set exactly.
+    pub exact_set: f64,
+    /// Per pattern: (name, precision, recall, support) over scam rows.
+    pub per_pattern: Vec<(String, f64, f64, usize)>,
+}
+
+/// Metrics of one evaluation set.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EvalReport {
+    pub name: String,
+    pub records: usize,
+    pub scam_threshold: f64,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    /// Macro-F1 over the classes that occur in this set (sets without spam rows).
+    pub macro_f1_present: f64,
+    pub per_class: Vec<ClassMetrics>,
+    /// `confusion[true][predicted]`, in legit/spam/scam order.
+    pub confusion: [[usize; 3]; 3],
+    pub scam_precision: f64,
+    pub scam_recall: f64,
+    /// Share of legit rows predicted scam.
+    pub legit_fpr: f64,
+    /// Binary scam-vs-not F1.
+    pub scam_f1: f64,
+    pub patterns: Option<PatternMetrics>,
+    /// Threshold sweep on P(scam) (the precision–recall curve).
+    pub thresholds: Vec<ThresholdRow>,
+    /// Area under the precision–recall curve for scam vs not (average precision).
+    pub average_precision: f64,
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// Computes the report for one set.
+pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport {
+    let mut confusion = [[0usize; 3]; 3];
+    for r in rows {
+        let v = decide(&r.prediction, decision);
+        confusion[r.truth.index()][v.verdict.index()] += 1;
+    }
+    let correct: usize = (0..3).map(|i| confusion[i][i]).sum();
+    let per_class: Vec<ClassMetrics> = Verdict::ALL
+        .iter()
+        .map(|&label| {
+            let i = label.index();
+            let tp = confusion[i][i];
+            let predicted_i: usize = (0..3).map(|t| confusion[t][i]).sum();
+            let support: usize = confusion[i].iter().sum();
+            let p = ratio(tp, predicted_i);
+            let r = ratio(tp, support);
+            ClassMetrics {
+                label,
+                precision: p,
+                recall: r,
+                f1: f1(p, r),
+                support,
+            }
+        })
+        .collect();
+    let macro_f1 = per_class.iter().map(|c| c.f1).sum::<f64>() / 3.0;
+    let present: Vec<_> = per_class.iter().filter(|c| c.support > 0).collect();
+    let macro_f1_present = if present.is_empty() {
+        0.0
+    } else {
+        present.iter().map(|c| c.f1).sum::<f64>() / present.len() as f64
+    };
+    let s = Verdict::Scam.index();
+    let l = Verdict::Legit.index();
+    let scam_pred: usize = (0..3).map(|t| confusion[t][s]).sum();
+    let scam_support: usize = confusion[s].iter().sum();
+    let legit_support: usize = confusion[l].iter().sum();
+    let scam_precision = ratio(confusion[s][s], scam_pred);
+    let scam_recall = ratio(confusion[s][s], scam_support);
+
+    // Pattern assignment on scam rows with known patterns.
+    let mut with = 0;
+    let mut top_ok = 0;
+    let mut exact = 0;
+    let mut per = vec![(0usize, 0usize, 0usize); Pattern::ALL.len()]; // tp, predicted, support
+    for r in rows {
+        let Some(truth) = r.true_patterns.as_ref().filter(|_| r.truth == Verdict::Scam) else {
+            continue;
+        };
+        if truth.is_empty() {
+            continue;
+        }
+        with += 1;
+        let top = Pattern::ALL
+            .iter()
+            .copied()
+            .max_by(|a, b| r.prediction.pattern(*a).total_cmp(&r.prediction.pattern(*b)))
+            .expect("patterns");
+        if truth.contains(&top) {
+            top_ok += 1;
+        }
+        let flagged: Vec<Pattern> = Pattern::ALL
+            .iter()
+            .copied()
+            .filter(|p| r.prediction.pattern(*p) >= decision.pattern_threshold)
+            .collect();
+        let mut t = truth.clone();
+        t.sort();
+        t.dedup();
+        if flagged == t {
+            exact += 1;
+        }
+        for p in Pattern::ALL {
+            let f = flagged.contains(&p);
+            let tr = t.contains(&p);
+            per[p.index()].0 += (f && tr) as usize;
+            per[p.index()].1 += f as usize;
+            per[p.index()].2 += tr as usize;
+        }
+    }
+    let patterns = (with > 0).then(|| PatternMetrics {
+        scams_with_patterns: with,
+        top_pattern_correct: ratio(top_ok, with),
+        exact_set: ratio(exact, with),
+        per_pattern: Pattern::ALL
+            .iter()
+            .map(|p| {
+                let (tp, pr, su) = per[p.index()];
+                (p.name().to_string(), ratio(tp, pr), ratio(tp, su), su)
+            })
+            .collect(),
+    });
+
+    let (thresholds, average_precision) = sweep(rows);
+    EvalReport {
+        name: name.to_string(),
+        records: rows.len(),
+        scam_threshold: decision.scam_threshold as f64,
+        accuracy: ratio(correct, rows.len()),
+        macro_f1,
+        macro_f1_present,
+        per_class,
+        confusion,
+        scam_precision,
+        scam_recall,
+        legit_fpr: ratio(confusion[l][s], legit_support),
+        scam_f1: f1(scam_precision, scam_recall),
+        patterns,
+        thresholds,
+        average_precision,
+    }
+}
+
+/// Precision/recall/FPR of "P(scam) ≥ t" for a grid of thresholds, and average precision.
+fn sweep(rows: &[Scored]) -> (Vec<ThresholdRow>, f64) {
+    let mut scored: Vec<(f32, Verdict)> = rows
+        .iter()
+        .map(|r| (r.prediction.prob(Verdict::Scam), r.truth))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let pos = scored.iter().filter(|s| s.1 == Verdict::Scam).count();
+    let legit = scored.iter().filter(|s| s.1 == Verdict::Legit).count();
+    // Average precision: mean precision at each true positive, in score order.
+    let mut tp = 0;
+    let mut ap = 0.0;
+    for (i, (_, t)) in scored.iter().enumerate() {
+        if *t == Verdict::Scam {
+            tp += 1;
+            ap += tp as f64 / (i + 1) as f64;
+        }
+    }
+    let ap = if pos == 0 { 0.0 } else { ap / pos as f64 };
+    let mut grid: Vec<f64> = (1..20).map(|i| i as f64 * 0.05).collect();
+    grid.extend([0.97, 0.98, 0.99, 0.995, 0.999]);
+    let rows = grid
+        .into_iter()
+        .map(|t| {
+            let flagged: Vec<_> = scored.iter().filter(|s| s.0 as f64 >= t).collect();
+            let tp = flagged.iter().filter(|s| s.1 == Verdict::Scam).count();
+            let fp_legit = flagged.iter().filter(|s| s.1 == Verdict::Legit).count();
+            ThresholdRow {
+                threshold: t,
+                scam_precision: ratio(tp, flagged.len()),
+                scam_recall: ratio(tp, pos),
+                legit_fpr: ratio(fp_legit, legit),
+                flagged: flagged.len(),
+            }
+        })
+        .collect();
+    (rows, ap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(truth: Verdict, scam: f32, pat: Option<Vec<Pattern>>, p0: f32) -> Scored {
+        let mut patterns = [0.0; 7];
+        patterns[0] = p0;
+        Scored {
+            truth,
+            true_patterns: pat,
+            prediction: Prediction {
+                verdict: [1.0 - scam, 0.0, scam],
+                patterns,
+            },
+        }
+    }
+
+    #[test]
+    fn counts_and_rates() {
+        let rows = vec![
+            row(Verdict::Scam, 0.9, Some(vec![Pattern::FakeUpgrade]), 0.8),
+            row(Verdict::Scam, 0.2, Some(vec![Pattern::FeeSwap]), 0.8),
+            row(Verdict::Legit, 0.7, None, 0.0),
+            row(Verdict::Legit, 0.1, None, 0.0),
+        ];
+        let r = evaluate("t", &rows, &Decision::default());
+        assert_eq!(r.confusion[2][2], 1);
+        assert_eq!(r.confusion[2][0], 1);
+        assert_eq!(r.confusion[0][2], 1);
+        assert!((r.scam_recall - 0.5).abs() < 1e-12);
+        assert!((r.legit_fpr - 0.5).abs() < 1e-12);
+        assert!((r.accuracy - 0.5).abs() < 1e-12);
+        let p = r.patterns.unwrap();
+        assert_eq!(p.scams_with_patterns, 2);
+        assert!((p.top_pattern_correct - 0.5).abs() < 1e-12);
+        // Scores 0.9 (scam), 0.7 (legit), 0.2 (scam), 0.1: AP = (1/1 + 2/3) / 2.
+        assert!((r.average_precision - (1.0 + 2.0 / 3.0) / 2.0).abs() < 1e-12);
+    }
+}

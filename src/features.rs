@@ -1,0 +1,360 @@
+//! Stage 3: features.
+//!
+//! Word unigrams and bigrams (from the tokeniser), character n-grams (robust where segmentation
+//! fails or words are split by obfuscation) and rule signals, each identified by a readable key
+//! (`w|押金`, `b|押金|返还`, `c|激活费`, `r|fee_demand`). A fitted vocabulary maps keys to feature ids;
+//! weights are sub-linear TF × IDF, L2-normalised. The whole [`FeatureConfig`] — n-gram ranges,
+//! vocabulary, IDF, the dictionary and normaliser versions — is stored in the model file, so
+//! scoring always rebuilds exactly the features the model was trained on.
+
+use crate::error::{Error, Result};
+use crate::normalize::{NormalizedText, Normalizer, NORMALIZER_VERSION};
+use crate::signals::{self, Signal};
+use crate::tokenize::{Token, TokenKind, Tokenizer};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// Bumped whenever feature keys or weighting change; a model of another version is refused.
+pub const FEATURE_VERSION: u32 = 1;
+
+/// Everything needed to turn text into the model's input, serialised into the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureConfig {
+    pub feature_version: u32,
+    pub normalizer_version: u32,
+    pub dictionary_sha256: String,
+    /// Longest word n-gram (1 = unigrams only, 2 = plus bigrams).
+    pub word_ngram_max: usize,
+    /// Character n-gram lengths, inclusive.
+    pub char_ngram_min: usize,
+    pub char_ngram_max: usize,
+    /// Whether rule signals enter as features.
+    pub rule_signals: bool,
+    /// 1 + ln(tf) instead of raw counts.
+    pub sublinear_tf: bool,
+    /// Feature keys; a key's position is its feature id.
+    pub vocabulary: Vec<String>,
+    /// Inverse document frequency per feature id.
+    pub idf: Vec<f32>,
+}
+
+impl FeatureConfig {
+    /// The settings used when training, before a vocabulary is fitted.
+    pub fn unfitted() -> Self {
+        FeatureConfig {
+            feature_version: FEATURE_VERSION,
+            normalizer_version: NORMALIZER_VERSION,
+            dictionary_sha256: crate::tokenize::dictionary_sha256(),
+            word_ngram_max: 2,
+            char_ngram_min: 2,
+            char_ngram_max: 3,
+            rule_signals: true,
+            sublinear_tf: true,
+            vocabulary: Vec::new(),
+            idf: Vec::new(),
+        }
+    }
+
+    /// Checks that this build can reproduce the features the config describes.
+    pub fn check_compatible(&self) -> std::result::Result<(), String> {
+        if self.feature_version != FEATURE_VERSION {
+            return Err(format!(
+                "feature version {} but this posguard computes version {}",
+                self.feature_version, FEATURE_VERSION
+            ));
+        }
+        if self.normalizer_version != NORMALIZER_VERSION {
+            return Err(format!(
+                "normaliser version {} but this posguard has version {}",
+                self.normalizer_version, NORMALIZER_VERSION
+            ));
+        }
+        let dict = crate::tokenize::dictionary_sha256();
+        if self.dictionary_sha256 != dict {
+            return Err(format!(
+                "trained with dictionary {} but this posguard has {}",
+                short(&self.dictionary_sha256),
+                short(&dict)
+            ));
+        }
+        if self.vocabulary.len() != self.idf.len() {
+            return Err(format!(
+                "vocabulary has {} entries but idf has {}",
+                self.vocabulary.len(),
+                self.idf.len()
+            ));
+        }
+        if self.word_ngram_max == 0 || self.word_ngram_max > 2 {
+            return Err(format!("unsupported word n-gram length {}", self.word_ngram_max));
+        }
+        if self.char_ngram_min == 0 || self.char_ngram_min > self.char_ngram_max || self.char_ngram_max > 5 {
+            return Err(format!(
+                "unsupported character n-gram range {}..={}",
+                self.char_ngram_min, self.char_ngram_max
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn short(s: &str) -> &str {
+    &s[..s.len().min(12)]
+}
+
+/// A message taken through normalisation, tokenisation and signal detection.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub normalized: NormalizedText,
+    pub tokens: Vec<Token>,
+    pub signals: Vec<Signal>,
+}
+
+impl Analysis {
+    pub fn new(original: &str) -> Self {
+        let normalized = Normalizer.normalize(original);
+        let tokens = Tokenizer::shared().tokenize(&normalized);
+        let signals = signals::detect(&normalized, original);
+        Analysis {
+            normalized,
+            tokens,
+            signals,
+        }
+    }
+}
+
+/// Calls `f(key, chars)` for every feature occurrence of the message, where `chars` is the
+/// normalised character range that produced it. Keys are built in one reused buffer.
+pub fn visit_features(cfg: &FeatureConfig, a: &Analysis, mut f: impl FnMut(&str, Range<usize>)) {
+    let n = &a.normalized;
+    let text = n.text();
+    let mut key = String::with_capacity(64);
+    let words: Vec<&Token> = a
+        .tokens
+        .iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .collect();
+    let word_str = |t: &Token| -> &str {
+        match t.kind {
+            TokenKind::Mask(k) => k.token(),
+            _ => &text[t.bytes.clone()],
+        }
+    };
+    for (i, t) in words.iter().enumerate() {
+        key.clear();
+        key.push_str("w|");
+        key.push_str(word_str(t));
+        f(&key, t.chars.clone());
+        if cfg.word_ngram_max >= 2 {
+            if let Some(next) = words.get(i + 1) {
+                // Bigrams only across adjacent words: punctuation in between breaks them.
+                if next.chars.start == t.chars.end {
+                    key.clear();
+                    key.push_str("b|");
+                    key.push_str(word_str(t));
+                    key.push('|');
+                    key.push_str(word_str(next));
+                    f(&key, t.chars.start..next.chars.end);
+                }
+            }
+        }
+    }
+    // Character n-grams over the text without spaces.
+    let chars: Vec<(usize, char)> = text
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| *c != ' ')
+        .collect();
+    for len in cfg.char_ngram_min..=cfg.char_ngram_max {
+        if chars.len() < len {
+            break;
+        }
+        for w in chars.windows(len) {
+            key.clear();
+            key.push_str("c|");
+            for (_, c) in w {
+                key.push(*c);
+            }
+            f(&key, w[0].0..w[len - 1].0 + 1);
+        }
+    }
+    if cfg.rule_signals {
+        for s in &a.signals {
+            key.clear();
+            key.push_str("r|");
+            key.push_str(s.kind.name());
+            f(&key, s.chars.clone());
+        }
+    }
+}
+
+/// Stable 64-bit hash of a feature key.
+pub fn key_hash(key: &str) -> u64 {
+    twox_hash::XxHash3_64::oneshot(key.as_bytes())
+}
+
+/// A sparse feature vector: ids ascending, values L2-normalised.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVector {
+    pub ids: Vec<u32>,
+    pub values: Vec<f32>,
+}
+
+impl SparseVector {
+    pub fn nnz(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// Turns analysed messages into sparse vectors with a fitted [`FeatureConfig`].
+#[derive(Debug, Clone)]
+pub struct Vectorizer {
+    config: FeatureConfig,
+    index: FxHashMap<u64, u32>,
+}
+
+impl Vectorizer {
+    pub fn new(config: FeatureConfig) -> Result<Self> {
+        config
+            .check_compatible()
+            .map_err(|reason| Error::model("feature configuration", reason))?;
+        let mut index = FxHashMap::default();
+        index.reserve(config.vocabulary.len());
+        for (i, k) in config.vocabulary.iter().enumerate() {
+            if index.insert(key_hash(k), i as u32).is_some() {
+                return Err(Error::model(
+                    "feature configuration",
+                    format!("duplicate vocabulary key {k:?}"),
+                ));
+            }
+        }
+        Ok(Vectorizer { config, index })
+    }
+
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    pub fn dim(&self) -> usize {
+        self.config.vocabulary.len()
+    }
+
+    /// Key of feature `id`.
+    pub fn key(&self, id: u32) -> &str {
+        &self.config.vocabulary[id as usize]
+    }
+
+    pub fn vectorize(&self, a: &Analysis) -> SparseVector {
+        let mut ids: Vec<u32> = Vec::with_capacity(256);
+        visit_features(&self.config, a, |key, _| {
+            if let Some(&id) = self.index.get(&key_hash(key)) {
+                ids.push(id);
+            }
+        });
+        self.weigh(ids)
+    }
+
+    /// Like [`vectorize`](Self::vectorize), also returning for each non-zero feature the normalised
+    /// character ranges that produced it.
+    pub fn vectorize_with_spans(&self, a: &Analysis) -> (SparseVector, Vec<Vec<Range<usize>>>) {
+        let mut hits: Vec<(u32, Range<usize>)> = Vec::with_capacity(256);
+        visit_features(&self.config, a, |key, chars| {
+            if let Some(&id) = self.index.get(&key_hash(key)) {
+                hits.push((id, chars));
+            }
+        });
+        hits.sort_by_key(|(id, r)| (*id, r.start));
+        let v = self.weigh(hits.iter().map(|(id, _)| *id).collect());
+        let mut spans: Vec<Vec<Range<usize>>> = vec![Vec::new(); v.ids.len()];
+        let mut k = 0;
+        for (id, r) in hits {
+            while v.ids[k] != id {
+                k += 1;
+            }
+            spans[k].push(r);
+        }
+        (v, spans)
+    }
+
+    fn weigh(&self, mut ids: Vec<u32>) -> SparseVector {
+        ids.sort_unstable();
+        let mut out = SparseVector {
+            ids: Vec::with_capacity(ids.len()),
+            values: Vec::with_capacity(ids.len()),
+        };
+        let mut i = 0;
+        while i < ids.len() {
+            let id = ids[i];
+            let mut j = i;
+            while j < ids.len() && ids[j] == id {
+                j += 1;
+            }
+            let tf = (j - i) as f32;
+            let tf = if self.config.sublinear_tf { 1.0 + tf.ln() } else { tf };
+            out.ids.push(id);
+            out.values.push(tf * self.config.idf[id as usize]);
+            i = j;
+        }
+        let norm = out.values.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for v in &mut out.values {
+                *v /= norm;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(s: &str) -> Vec<String> {
+        let cfg = FeatureConfig::unfitted();
+        let a = Analysis::new(s);
+        let mut out = Vec::new();
+        visit_features(&cfg, &a, |k, _| out.push(k.to_string()));
+        out
+    }
+
+    #[test]
+    fn word_char_and_signal_keys() {
+        let k = keys("押金299元，回复1办理");
+        for want in ["w|押金", "w|<money>", "b|押金|<money>", "c|押金", "r|reply_action"] {
+            assert!(k.iter().any(|x| x == want), "{want} missing from {k:?}");
+        }
+    }
+
+    fn fitted(keys: &[&str]) -> Vectorizer {
+        let mut cfg = FeatureConfig::unfitted();
+        cfg.vocabulary = keys.iter().map(|s| s.to_string()).collect();
+        cfg.idf = vec![1.0; keys.len()];
+        Vectorizer::new(cfg).unwrap()
+    }
+
+    #[test]
+    fn vectors_are_deterministic_and_unit_length() {
+        let v = fitted(&["w|押金", "c|押金", "w|<money>", "r|fee_demand"]);
+        let a = Analysis::new("押金299元，押金可退");
+        let x = v.vectorize(&a);
+        let y = v.vectorize(&Analysis::new("押金299元，押金可退"));
+        assert_eq!(x, y);
+        let norm: f32 = x.values.iter().map(|v| v * v).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+        // "押金" occurs twice: sub-linear tf gives it 1 + ln 2 before normalisation.
+        let (sv, spans) = v.vectorize_with_spans(&a);
+        assert_eq!(sv, x);
+        let w = sv.ids.iter().position(|&i| i == 0).unwrap();
+        assert_eq!(spans[w], vec![0..2, 5..7]);
+    }
+
+    #[test]
+    fn incompatible_config_is_refused() {
+        let mut cfg = FeatureConfig::unfitted();
+        cfg.feature_version = 999;
+        assert!(Vectorizer::new(cfg).is_err());
+        let mut cfg = FeatureConfig::unfitted();
+        cfg.dictionary_sha256 = "0000".into();
+        assert!(Vectorizer::new(cfg).is_err());
+    }
+}

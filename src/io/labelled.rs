@@ -1,0 +1,66 @@
+//! Labelled JSONL for training and evaluation: `{"text","verdict","patterns"[,"channel"]}`.
+
+use crate::error::{Error, Result};
+use crate::labels::{Channel, Pattern, Verdict};
+use crate::train::LabelledRecord;
+use serde::Deserialize;
+use std::io::BufRead;
+use std::path::Path;
+
+#[derive(Deserialize)]
+struct Row {
+    text: String,
+    verdict: String,
+    #[serde(default)]
+    patterns: Option<Vec<String>>,
+    #[serde(default)]
+    channel: Option<Channel>,
+}
+
+/// Reads a labelled JSONL file. Any bad line is an error naming the file and line: training on a
+/// silently shortened data set would be worse than stopping.
+pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = std::io::BufReader::new(f);
+    let mut out = Vec::new();
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        let bad = |reason: String| Error::Record {
+            source_name: name.clone(),
+            line: line_no,
+            reason,
+        };
+        let bytes = line.map_err(|e| Error::io(path, e))?;
+        let s = String::from_utf8(bytes).map_err(|e| bad(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
+        let s = s.trim_start_matches('\u{feff}').trim();
+        if s.is_empty() {
+            continue;
+        }
+        let row: Row = serde_json::from_str(s).map_err(|e| bad(format!("malformed JSON: {e}")))?;
+        if row.text.trim().is_empty() {
+            return Err(bad("empty text".into()));
+        }
+        let verdict: Verdict = row.verdict.parse().map_err(bad)?;
+        let patterns = match row.patterns {
+            None => None,
+            Some(ps) => Some(
+                ps.iter()
+                    .map(|p| p.parse::<Pattern>())
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(bad)?,
+            ),
+        };
+        if verdict != Verdict::Scam && patterns.as_ref().is_some_and(|p| !p.is_empty()) {
+            return Err(bad(format!("patterns given on a {verdict} message; patterns are for scams")));
+        }
+        out.push(LabelledRecord {
+            text: row.text,
+            verdict,
+            patterns,
+            channel: row.channel,
+            source: name.clone(),
+        });
+    }
+    Ok(out)
+}

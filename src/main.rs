@@ -1,0 +1,22 @@
+//! The posguard command line: a thin layer over the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`posguard score … | head`) is not an error worth a message.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("posguard: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! Writing and reading posguard's ONNX graph (with the `onnx-protobuf` crate).
+//!
+//! The graph scores a batch of sparse feature vectors with one linear layer:
+//!
+//! ```text
+//! feature_ids    int64 [batch, nnz]   feature_values float [batch, nnz]
+//!   Gather(weights [dim, 3 + 7], feature_ids)      → [batch, nnz, 10]
+//!   Mul(·, Unsqueeze(feature_values, 2))           → [batch, nnz, 10]
+//!   ReduceSum(axis 1) + bias                       → logits [batch, 10]
+//!   Softmax(logits[:, 0:3])  → verdict_probs [batch, 3]
+//!   Sigmoid(logits[:, 3:10]) → pattern_probs [batch, 7]
+//! ```
+//!
+//! Padding positions carry value 0 and so contribute nothing. Batch and nnz are named symbolic
+//! dimensions (tract needs names). Everything else that defines the model — labels, patterns,
+//! feature configuration, decision thresholds, training fingerprint — is in `metadata_props`.
+
+use onnx_protobuf::{
+    tensor_proto::DataType, tensor_shape_proto, type_proto, AttributeProto, GraphProto, ModelProto,
+    NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, TensorShapeProto, TypeProto,
+    ValueInfoProto,
+};
+use protobuf::Message;
+
+pub const INPUT_IDS: &str = "feature_ids";
+pub const INPUT_VALUES: &str = "feature_values";
+pub const OUTPUT_VERDICT: &str = "verdict_probs";
+pub const OUTPUT_PATTERNS: &str = "pattern_probs";
+pub const WEIGHTS: &str = "weights";
+pub const BIAS: &str = "bias";
+const OPSET: i64 = 13;
+
+/// The numbers of the linear model: `weights` is row-major `[dim, n_verdicts + n_patterns]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearParams {
+    pub dim: usize,
+    pub n_verdicts: usize,
+    pub n_patterns: usize,
+    pub weights: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+impl LinearParams {
+    pub fn n_outputs(&self) -> usize {
+        self.n_verdicts + self.n_patterns
+    }
+
+    /// Weight of feature `id` for output column `col`.
+    pub fn weight(&self, id: usize, col: usize) -> f32 {
+        self.weights[id * self.n_outputs() + col]
+    }
+}
+
+fn tensor_f32(name: &str, dims: &[i64], data: &[f32]) -> TensorProto {
+    let mut t = TensorProto::new();
+    t.name = name.to_string();
+    t.dims = dims.to_vec();
+    t.data_type = DataType::FLOAT as i32;
+    let mut raw = Vec::with_capacity(data.len() * 4);
+    for v in data {
+        raw.extend_from_slice(&v.to_le_bytes());
+    }
+    t.raw_data = raw;
+    t
+}
+
+fn tensor_i64(name: &str, data: &[i64]) -> TensorProto {
+    let mut t = TensorProto::new();
+    t.name = name.to_string();
+    t.dims = vec![data.len() as i64];
+    t.data_type = DataType::INT64 as i32;
+    t.int64_data = data.to_vec();
+    t
+}
+
+fn value_info(name: &str, elem: DataType, dims: &[Result<i64, &str>]) -> ValueInfoProto {
+    let mut shape = TensorShapeProto::new();
+    for d in dims {
+        let mut dim = tensor_shape_proto::Dimension::new();
+        dim.value = Some(match d {
+            Ok(v) => tensor_shape_proto::dimension::Value::DimValue(*v),
+            Err(p) => tensor_shape_proto::dimension::Value::DimParam(p.to_string()),
+        });
+        shape.dim.push(dim);
+    }
+    let mut tt = type_proto::Tensor::new();
+    tt.elem_type = elem as i32;
+    tt.shape = protobuf::MessageField::some(shape);
+    let mut tp = TypeProto::new();
+    tp.value = Some(type_proto::Value::TensorType(tt));
+    let mut vi = ValueInfoProto::new();
+    vi.name = name.to_string();
+    vi.type_ = protobuf::MessageField::some(tp);
+    vi
+}
+
+fn node(op: &str, inputs: &[&str], outputs: &[&str], attrs: Vec<AttributeProto>) -> NodeProto {
+    let mut n = NodeProto::new();
+    n.op_type = op.to_string();
+    n.name = format!("{}_{}", op.to_lowercase(), outputs[0]);
+    n.input = inputs.iter().map(|s| s.to_string()).collect();
+    n.output = outputs.iter().map(|s| s.to_string()).collect();
+    n.attribute = attrs;
+    n
+}
+
+fn attr_int(name: &str, v: i64) -> AttributeProto {
+    let mut a = AttributeProto::new();
+    a.name = name.to_string();
+    a.type_ = protobuf::EnumOrUnknown::new(onnx_protobuf::attribute_proto::AttributeType::INT);
+    a.i = v;
+    a
+}
+
+/// Serialises the linear model and its metadata as an ONNX model.
+pub fn write_model(params: &LinearParams, metadata: &[(String, String)]) -> Vec<u8> {
+    let c = params.n_outputs() as i64;
+    let nv = params.n_verdicts as i64;
+    let mut g = GraphProto::new();
+    g.name = "posguard_linear".into();
+    g.initializer.push(tensor_f32(WEIGHTS, &[params.dim as i64, c], &params.weights));
+    g.initializer.push(tensor_f32(BIAS, &[c], &params.bias));
+    g.initializer.push(tensor_i64("axis_2", &[2]));
+    g.initializer.push(tensor_i64("axis_1", &[1]));
+    g.initializer.push(tensor_i64("verdict_start", &[0]));
+    g.initializer.push(tensor_i64("verdict_end", &[nv]));
+    g.initializer.push(tensor_i64("pattern_end", &[c]));
+    g.input.push(value_info(INPUT_IDS, DataType::INT64, &[Err("batch"), Err("nnz")]));
+    g.input.push(value_info(INPUT_VALUES, DataType::FLOAT, &[Err("batch"), Err("nnz")]));
+    g.output.push(value_info(OUTPUT_VERDICT, DataType::FLOAT, &[Err("batch"), Ok(nv)]));
+    g.output.push(value_info(
+        OUTPUT_PATTERNS,
+        DataType::FLOAT,
+        &[Err("batch"), Ok(params.n_patterns as i64)],
+    ));
+    g.node.push(node("Gather", &[WEIGHTS, INPUT_IDS], &["gathered"], vec![attr_int("axis", 0)]));
+    g.node.push(node("Unsqueeze", &[INPUT_VALUES, "axis_2"], &["values_3d"], vec![]));
+    g.node.push(node("Mul", &["gathered", "values_3d"], &["weighted"], vec![]));
+    g.node.push(node(
+        "ReduceSum",
+        &["weighted", "axis_1"],
+        &["summed"],
+        vec![attr_int("keepdims", 0)],
+    ));
+    g.node.push(node("Add", &["summed", BIAS], &["logits"], vec![]));
+    g.node.push(node(
+        "Slice",
+        &["logits", "verdict_start", "verdict_end", "axis_1"],
+        &["verdict_logits"],
+        vec![],
+    ));
+    g.node.push(node(
+        "Slice",
+        &["logits", "verdict_end", "pattern_end", "axis_1"],
+        &["pattern_logits"],
+        vec![],
+    ));
+    g.node.push(node("Softmax", &["verdict_logits"], &[OUTPUT_VERDICT], vec![attr_int("axis", -1)]));
+    g.node.push(node("Sigmoid", &["pattern_logits"], &[OUTPUT_PATTERNS], vec![]));
+
+    let mut m = ModelProto::new();
+    m.ir_version = 8;
+    m.producer_name = "posguard".into();
+    m.producer_version = env!("CARGO_PKG_VERSION").into();
+    m.domain = "posguard".into();
+    m.model_version = 1;
+    let mut opset = OperatorSetIdProto::new();
+    opset.domain = String::new();
+    opset.version = OPSET;
+    m.opset_import.push(opset);
+    m.graph = protobuf::MessageField::some(g);
+    for (k, v) in metadata {
+        let mut e = StringStringEntryProto::new();
+        e.key = k.clone();
+        e.value = v.clone();
+        m.metadata_props.push(e);
+    }
+    m.write_to_bytes().expect("ONNX model serialises")
+}
+
+/// What was read back from a model file: metadata and the linear parameters.
+#[derive(Debug, Clone)]
+pub struct ParsedModel {
+    pub metadata: Vec<(String, String)>,
+    pub params: LinearParams,
+}
+
+fn read_f32(t: &TensorProto) -> Result<Vec<f32>, String> {
+    if t.data_type != DataType::FLOAT as i32 {
+        return Err(format!("tensor {} is not float32", t.name));
+    }
+    if !t.float_data.is_empty() {
+        return Ok(t.float_data.clone());
+    }
+    if t.raw_data.len() % 4 != 0 {
+        return Err(format!("tensor {} has a truncated buffer", t.name));
+    }
+    Ok(t.raw_data
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
+/// Parses a posguard ONNX model and checks the graph's shape: inputs, outputs, tensor sizes.
+pub fn read_model(bytes: &[u8], n_verdicts: usize, n_patterns: usize) -> Result<ParsedModel, String> {
+    if bytes.is_empty() {
+        return Err("file is empty".into());
+    }
+    let m = ModelProto::parse_from_bytes(bytes)
+        .map_err(|e| format!("not an ONNX model (protobuf: {e})"))?;
+    let g = m.graph.as_ref().ok_or("ONNX model has no graph")?;
+    let names = |v: &[ValueInfoProto]| v.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+    let (inputs, outputs) = (names(&g.input), names(&g.output));
+    if inputs != [INPUT_IDS, INPUT_VALUES] {
+        return Err(format!(
+            "graph inputs are {inputs:?}, expected [{INPUT_IDS}, {INPUT_VALUES}]"
+        ));
+    }
+    if outputs != [OUTPUT_VERDICT, OUTPUT_PATTERNS] {
+        return Err(format!(
+            "graph outputs are {outputs:?}, expected [{OUTPUT_VERDICT}, {OUTPUT_PATTERNS}]"
+        ));
+    }
+    let find = |name: &str| {
+        g.initializer
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| format!("graph has no {name} tensor"))
+    };
+    let w = find(WEIGHTS)?;
+    let b = find(BIAS)?;
+    let c = (n_verdicts + n_patterns) as i64;
+    if w.dims.len() != 2 || w.dims[1] != c || w.dims[0] <= 0 {
+        return Err(format!("weights tensor has shape {:?}, expected [dim, {c}]", w.dims));
+    }
+    if b.dims != [c] {
+        return Err(format!("bias tensor has shape {:?}, expected [{c}]", b.dims));
+    }
+    let weights = read_f32(w)?;
+    let bias = read_f32(b)?;
+    let dim = w.dims[0] as usize;
+    if weights.len() != dim * c as usize || bias.len() != c as usize {
+        return Err("weights or bias buffer does not match its shape".into());
+    }
+    if weights.iter().chain(&bias).any(|v| !v.is_finite()) {
+        return Err("weights contain NaN or infinity".into());
+    }
+    Ok(ParsedModel {
+        metadata: m
+            .metadata_props
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect(),
+        params: LinearParams {
+            dim,
+            n_verdicts,
+            n_patterns,
+            weights,
+            bias,
+        },
+    })
+}

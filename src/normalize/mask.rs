@@ -1,0 +1,287 @@
+//! Typed masks for volatile tokens (phone numbers, links, amounts, rates, dates, card tails, codes).
+//!
+//! A mask replaces the volatile part of a message with one placeholder character, so that the model
+//! learns "a mobile number was given here" rather than the number itself. The original span is kept,
+//! so explanations and the impersonation check can still show and inspect the real value.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// What a masked span held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskKind {
+    /// http(s) links, bare domains, short links, IP links.
+    Url,
+    /// Chinese mobile numbers (1[3-9]x xxxx xxxx).
+    Mobile,
+    /// 400 / 800 service numbers.
+    Hotline,
+    /// Landline numbers with area code.
+    Landline,
+    /// Short service numbers: 95xxx, 96xxx, 1xxxx, 106xxx SMS gateways.
+    ServiceNumber,
+    /// Money amounts (the digits; the unit 元/万 stays as text).
+    Money,
+    /// Fee rates: 0.38%, 万分之六, "费率0.6".
+    Rate,
+    /// Dates and times.
+    DateTime,
+    /// Card tails and masked card numbers.
+    CardTail,
+    /// One-time / verification codes.
+    Code,
+    /// Any other long digit run.
+    Number,
+}
+
+impl MaskKind {
+    pub const ALL: [MaskKind; 11] = [
+        MaskKind::Url,
+        MaskKind::Mobile,
+        MaskKind::Hotline,
+        MaskKind::Landline,
+        MaskKind::ServiceNumber,
+        MaskKind::Money,
+        MaskKind::Rate,
+        MaskKind::DateTime,
+        MaskKind::CardTail,
+        MaskKind::Code,
+        MaskKind::Number,
+    ];
+
+    /// Private-use character standing for this mask in normalised text.
+    pub fn placeholder(self) -> char {
+        char::from_u32(0xE000 + self as u32).expect("private-use range")
+    }
+
+    pub fn from_placeholder(c: char) -> Option<MaskKind> {
+        let v = c as u32;
+        if (0xE000..0xE000 + Self::ALL.len() as u32).contains(&v) {
+            Some(Self::ALL[(v - 0xE000) as usize])
+        } else {
+            None
+        }
+    }
+
+    /// Token used for this mask in features and readable normalised text.
+    pub fn token(self) -> &'static str {
+        match self {
+            MaskKind::Url => "<url>",
+            MaskKind::Mobile => "<mobile>",
+            MaskKind::Hotline => "<hotline>",
+            MaskKind::Landline => "<landline>",
+            MaskKind::ServiceNumber => "<service_number>",
+            MaskKind::Money => "<money>",
+            MaskKind::Rate => "<rate>",
+            MaskKind::DateTime => "<datetime>",
+            MaskKind::CardTail => "<card_tail>",
+            MaskKind::Code => "<code>",
+            MaskKind::Number => "<number>",
+        }
+    }
+
+    /// True for the kinds that are a way to contact someone.
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            MaskKind::Url
+                | MaskKind::Mobile
+                | MaskKind::Hotline
+                | MaskKind::Landline
+                | MaskKind::ServiceNumber
+        )
+    }
+}
+
+struct Rule {
+    kind: MaskKind,
+    re: Regex,
+    /// Numeric masks must not start or end in the middle of a longer digit run.
+    digit_bounded: bool,
+}
+
+fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        // Patterns run on lower-cased, half-width text. When a rule has a capture group named `m`,
+        // only that group is masked and the context around it stays as text.
+        let spec: &[(MaskKind, &str, bool)] = &[
+            (
+                MaskKind::Url,
+                r"(?:https?://|www\.)[a-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+",
+                false,
+            ),
+            (
+                MaskKind::Url,
+                r"(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
+                true,
+            ),
+            (
+                MaskKind::Url,
+                r"[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:cn|com|net|org|cc|top|xyz|vip|me|io|info|ink|club|site|shop|wang|ltd|co|app|link|online|tv|la|gd|ly|im|pw|biz|mobi|asia|hk|tw|icu|fun|live|work)(?:\.cn)?(?::\d{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
+                false,
+            ),
+            (
+                MaskKind::Code,
+                r"(?:验证码|校验码|动态码|动态密码|激活码|确认码|授权码)[^\d\n]{0,6}?(?P<m>\d{4,8})",
+                true,
+            ),
+            (
+                MaskKind::Code,
+                r"(?P<m>\d{4,8})(?:是|为)?(?:您的|你的)?(?:本次)?(?:验证码|校验码|动态码|动态密码)",
+                true,
+            ),
+            (
+                MaskKind::CardTail,
+                r"(?:尾号|尾数|末四位|末4位|后四位|后4位|末位)(?:为|是|:)?\s?(?P<m>\d{3,4})",
+                true,
+            ),
+            (MaskKind::CardTail, r"\d{0,6}\*{3,}\d{3,4}", true),
+            (
+                MaskKind::DateTime,
+                r"\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月(?:\d{1,2}(?:日|号))?)",
+                true,
+            ),
+            (MaskKind::DateTime, r"\d{1,2}月\d{1,2}(?:日|号)", true),
+            (MaskKind::DateTime, r"\d{1,2}:\d{2}(?::\d{2})?", true),
+            (MaskKind::DateTime, r"\d{1,2}(?:点|时)(?:\d{1,2}分)?", true),
+            (MaskKind::Rate, r"\d+(?:\.\d+)?\s?%", true),
+            (
+                MaskKind::Rate,
+                r"(?:万分之|千分之|百分之)[0-9零一二两三四五六七八九十点.]+",
+                false,
+            ),
+            (
+                MaskKind::Rate,
+                r"(?:费率|扣率|手续费率)(?:为|是|:|低至|仅|只要|只有|调至|降至|上调至|下调至)?(?P<m>\d\.\d{1,3})",
+                true,
+            ),
+            (
+                MaskKind::Rate,
+                r"(?P<m>\d\.\d{1,3})(?:\+\d)?(?:的)?(?:费率|新机|秒到|扣率)",
+                true,
+            ),
+            (
+                MaskKind::Money,
+                r"(?:¥|rmb)\s?(?P<m>\d[\d,]*(?:\.\d+)?)",
+                true,
+            ),
+            (
+                MaskKind::Money,
+                r"(?P<m>\d[\d,]*(?:\.\d+)?)\s?(?:万元|千元|元|块钱|块|万|rmb)",
+                true,
+            ),
+            (
+                MaskKind::Mobile,
+                r"(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}",
+                true,
+            ),
+            (MaskKind::Hotline, r"[48]00(?:[\s-]?\d){7}", true),
+            (MaskKind::Landline, r"\(?0\d{2,3}\)?[\s-]?\d{7,8}", true),
+            (MaskKind::ServiceNumber, r"106\d{5,17}", true),
+            (MaskKind::ServiceNumber, r"(?:95|96)\d{3,6}", true),
+            (MaskKind::ServiceNumber, r"1\d{4}", true),
+            (MaskKind::Number, r"\d{5,}", true),
+        ];
+        spec.iter()
+            .map(|&(kind, pat, digit_bounded)| Rule {
+                kind,
+                re: Regex::new(pat).expect("mask regex compiles"),
+                digit_bounded,
+            })
+            .collect()
+    })
+}
+
+/// A masked byte range of the text the masks were found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MaskHit {
+    pub kind: MaskKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Finds non-overlapping masks in `text` (byte ranges), earlier rules taking precedence.
+pub(crate) fn find_masks(text: &str) -> Vec<MaskHit> {
+    let mut hits: Vec<MaskHit> = Vec::new();
+    // Cheap exit: every rule needs an ASCII digit or a URL-ish prefix or a Chinese rate word.
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'.') && !text.contains("分之") {
+        return hits;
+    }
+    let bytes = text.as_bytes();
+    for rule in rules() {
+        for caps in rule.re.captures_iter(text) {
+            let m = caps.name("m").unwrap_or_else(|| caps.get(0).expect("group 0"));
+            let (start, end) = (m.start(), m.end());
+            if start == end {
+                continue;
+            }
+            if rule.digit_bounded {
+                // A number must not be cut out of a longer digit run (`1234` inside `123456`).
+                let digit = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_digit());
+                let before = start.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(end).copied();
+                if (digit(before) && digit(Some(bytes[start])))
+                    || (digit(after) && digit(Some(bytes[end - 1])))
+                {
+                    continue;
+                }
+            }
+            if hits.iter().any(|h| start < h.end && h.start < end) {
+                continue;
+            }
+            hits.push(MaskHit {
+                kind: rule.kind,
+                start,
+                end,
+            });
+        }
+    }
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(MaskKind, &str)> {
+        find_masks(text)
+            .into_iter()
+            .map(|h| (h.kind, &text[h.start..h.end]))
+            .collect()
+    }
+
+    #[test]
+    fn phone_numbers_of_each_kind() {
+        assert_eq!(kinds("请致电13812345678"), vec![(MaskKind::Mobile, "13812345678")]);
+        assert_eq!(kinds("客服4008-123-456。"), vec![(MaskKind::Hotline, "4008-123-456")]);
+        assert_eq!(kinds("客服400-123-4567"), vec![(MaskKind::Hotline, "400-123-4567")]);
+        assert_eq!(kinds("拨打95516咨询"), vec![(MaskKind::ServiceNumber, "95516")]);
+        assert_eq!(kinds("电话021-12345678"), vec![(MaskKind::Landline, "021-12345678")]);
+    }
+
+    #[test]
+    fn money_rate_date_tail_code() {
+        assert_eq!(kinds("押金299元"), vec![(MaskKind::Money, "299")]);
+        assert_eq!(kinds("费率0.38%"), vec![(MaskKind::Rate, "0.38%")]);
+        assert_eq!(kinds("万分之六"), vec![(MaskKind::Rate, "万分之六")]);
+        assert_eq!(kinds("换0.38新机"), vec![(MaskKind::Rate, "0.38")]);
+        assert_eq!(kinds("尾号1234卡"), vec![(MaskKind::CardTail, "1234")]);
+        assert_eq!(kinds("验证码:482913,5分钟"), vec![(MaskKind::Code, "482913")]);
+        assert_eq!(kinds("11月26日14:05"), vec![(MaskKind::DateTime, "11月26日"), (MaskKind::DateTime, "14:05")]);
+    }
+
+    #[test]
+    fn links_and_short_links() {
+        assert_eq!(kinds("点击t.cn/a8xk2领取"), vec![(MaskKind::Url, "t.cn/a8xk2")]);
+        assert_eq!(kinds("http://103.20.1.9/pos"), vec![(MaskKind::Url, "http://103.20.1.9/pos")]);
+    }
+
+    #[test]
+    fn small_numbers_stay_text() {
+        assert!(kinds("回复1办理,t+1到账").is_empty());
+    }
+}

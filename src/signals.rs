@@ -1,0 +1,243 @@
+//! Rule signals: named, human-readable cues that make a verdict easier to trust.
+//!
+//! They are computed on the normalised text and enter the model as ordinary features (`r|name`), so
+//! training decides how much each is worth; the explainer shows the ones present as evidence. No
+//! signal overrides the model.
+
+use crate::normalize::{MaskKind, NormalizedText};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// The kinds of rule signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    /// "回复1 / 回复Y 办理": a reply that triggers an action.
+    ReplyAction,
+    /// "回T退订 / 拒收请回复R": an opt-out line, as marketing SMS carry.
+    OptOut,
+    /// A link of any kind.
+    Link,
+    /// A known URL shortener or a bare IP address link.
+    ShortLink,
+    /// Asks for card number, password, verification code, CVV, expiry or ID.
+    CredentialRequest,
+    /// A deposit, activation, service, annual or data fee with an amount or a refund promise.
+    FeeDemand,
+    /// Threat or urgency: 停用 / 冻结 / 销户 / 后果自负 / 限时.
+    Urgency,
+    /// Obfuscated spelling: look-alike letters, 薇信, separators planted inside words.
+    Obfuscation,
+    /// A 【sender】 tag naming a bank, card network, acquirer or POS service.
+    BrandSenderTag,
+    /// Pushes contact off-channel: add WeChat/QQ, call a mobile number.
+    OffChannelContact,
+}
+
+impl SignalKind {
+    pub const ALL: [SignalKind; 10] = [
+        SignalKind::ReplyAction,
+        SignalKind::OptOut,
+        SignalKind::Link,
+        SignalKind::ShortLink,
+        SignalKind::CredentialRequest,
+        SignalKind::FeeDemand,
+        SignalKind::Urgency,
+        SignalKind::Obfuscation,
+        SignalKind::BrandSenderTag,
+        SignalKind::OffChannelContact,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SignalKind::ReplyAction => "reply_action",
+            SignalKind::OptOut => "opt_out",
+            SignalKind::Link => "link",
+            SignalKind::ShortLink => "short_link",
+            SignalKind::CredentialRequest => "credential_request",
+            SignalKind::FeeDemand => "fee_demand",
+            SignalKind::Urgency => "urgency",
+            SignalKind::Obfuscation => "obfuscation",
+            SignalKind::BrandSenderTag => "brand_sender_tag",
+            SignalKind::OffChannelContact => "off_channel_contact",
+        }
+    }
+
+    /// Short Chinese description shown as evidence.
+    pub fn zh(self) -> &'static str {
+        match self {
+            SignalKind::ReplyAction => "要求回复数字/字母办理",
+            SignalKind::OptOut => "营销退订提示",
+            SignalKind::Link => "含链接",
+            SignalKind::ShortLink => "短链接或IP链接",
+            SignalKind::CredentialRequest => "索要卡号/密码/验证码",
+            SignalKind::FeeDemand => "收取押金/激活费等费用",
+            SignalKind::Urgency => "停用/冻结等威胁或催促",
+            SignalKind::Obfuscation => "刻意变形的字词",
+            SignalKind::BrandSenderTag => "签名冒用品牌",
+            SignalKind::OffChannelContact => "引导加微信/QQ或私人号码",
+        }
+    }
+}
+
+/// One rule signal found in a message, with the normalised character range that triggered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    pub kind: SignalKind,
+    pub chars: Range<usize>,
+}
+
+const SHORTENERS: &[&str] = &[
+    "t.cn", "dwz.cn", "url.cn", "suo.im", "suo.nz", "3.cn", "u.nu", "bit.ly", "tinyurl.com",
+    "w.url.cn", "sina.lt", "mrw.so", "rrd.me", "c.tb.cn", "e.tb.cn", "m.tb.cn", "dwz.date",
+    "0x3.me", "kks.me", "is.gd", "goo.gl", "t.me", "tb.cn", "uee.me", "dwz.mk", "wurl.cn",
+];
+
+struct Rules {
+    reply_action: Regex,
+    opt_out: Regex,
+    credential: Regex,
+    fee: Regex,
+    urgency: Regex,
+    sender_tag: Regex,
+    off_channel: Regex,
+}
+
+fn rules() -> &'static Rules {
+    static R: OnceLock<Rules> = OnceLock::new();
+    R.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("signal regex compiles");
+        Rules {
+            reply_action: re(r"(?:回复|回|发送|编辑短信|短信回复|按)\s?(?:数字)?[\s“”\x22']?(?:[0-9]|y|是|好|同意|办理)(?:[\s“”\x22']|$|[^0-9a-z])"),
+            opt_out: re(r"(?:回复?|发送?)\s?(?:t|td|r|n|0|退订|拒收)\s?(?:退订|拒收|退)|拒收请回复?\s?[a-z0-9]|退订回?\s?[a-z]"),
+            credential: re(r"(?:提供|发送|告知|告诉|报一?下|输入|填写|核对|确认|登记|上传|回复|说一?下|念一?下|拍照)[^。!?\n]{0,12}?(?:卡号|密码|验证码|动态码|校验码|有效期|cvv|cvn|安全码|卡背|身份证|银行卡|信用卡号|短信码)"),
+            fee: re(r"(?:押金|激活费|服务费|年费|流量费|保证金|会员费|开通费|工本费|管理费|认证费|升级费|手续费|物料费|机具费)[^。!?\n]{0,8}?\u{E005}|\u{E005}[^。!?\n]{0,6}?(?:押金|激活费|服务费|年费|流量费|保证金|会员费|开通费|工本费|管理费|认证费|升级费)|(?:刷满|交易满|达标)[^。!?\n]{0,8}?(?:返还|退还|返)|(?:押金|激活费|服务费)[^。!?\n]{0,6}?(?:返还|退还|全退|可退)"),
+            urgency: re(r"停用|冻结|销户|注销|作废|失效|封停|关停|后果自负|影响征信|列入黑名单|逾期|限期|立即|马上|尽快|务必|今日内|今天内|当天|小时内|截止|最后期限|过期|到期|强制"),
+            sender_tag: re(r"[【\[]([^】\]]{1,16})[】\]]"),
+            off_channel: re(r"(?:加|添加|联系|咨询|私信)[^。!?\n]{0,4}?(?:微信|qq|v|wx|\u{E001}|客服经理|业务员)|(?:微信|qq)(?:号)?[:\s]?\u{E00A}?"),
+        }
+    })
+}
+
+const BRAND_WORDS: &[&str] = &[
+    "银联", "银行", "pos", "支付", "付", "拉卡拉", "乐刷", "盛付通", "联动优势", "海科", "付临门",
+    "嘉联", "通联", "快钱", "汇付", "中付", "合利宝", "易宝", "汇来米", "钱宝", "开店宝", "星驿",
+    "收单", "商户", "电签", "刷卡", "服务中心", "总部", "金融", "信用卡",
+];
+
+/// Finds the rule signals in a normalised message. `original` is the message as received.
+pub fn detect(n: &NormalizedText, original: &str) -> Vec<Signal> {
+    let r = rules();
+    let text = n.text();
+    let mut out = Vec::new();
+    let to_chars = |b: Range<usize>| -> Range<usize> {
+        let start = text[..b.start].chars().count();
+        start..start + text[b.clone()].chars().count()
+    };
+    let push_all = |kind: SignalKind, re: &Regex, out: &mut Vec<Signal>| {
+        for m in re.find_iter(text) {
+            out.push(Signal {
+                kind,
+                chars: to_chars(m.range()),
+            });
+        }
+    };
+    push_all(SignalKind::ReplyAction, &r.reply_action, &mut out);
+    push_all(SignalKind::OptOut, &r.opt_out, &mut out);
+    push_all(SignalKind::CredentialRequest, &r.credential, &mut out);
+    push_all(SignalKind::FeeDemand, &r.fee, &mut out);
+    push_all(SignalKind::Urgency, &r.urgency, &mut out);
+    push_all(SignalKind::OffChannelContact, &r.off_channel, &mut out);
+    for caps in r.sender_tag.captures_iter(text) {
+        let inner = caps.get(1).expect("group").as_str();
+        if BRAND_WORDS.iter().any(|w| inner.contains(w)) {
+            out.push(Signal {
+                kind: SignalKind::BrandSenderTag,
+                chars: to_chars(caps.get(0).expect("group 0").range()),
+            });
+        }
+    }
+    for m in n.masks() {
+        if m.kind != MaskKind::Url {
+            continue;
+        }
+        let chars = m.norm_index..m.norm_index + 1;
+        out.push(Signal {
+            kind: SignalKind::Link,
+            chars: chars.clone(),
+        });
+        let link = original
+            .get(m.original.clone())
+            .unwrap_or_default()
+            .to_lowercase();
+        if is_short_or_ip_link(&link) {
+            out.push(Signal {
+                kind: SignalKind::ShortLink,
+                chars,
+            });
+        }
+    }
+    for r in n.obfuscated() {
+        out.push(Signal {
+            kind: SignalKind::Obfuscation,
+            chars: r.clone(),
+        });
+    }
+    out.sort_by_key(|s| (s.chars.start, s.kind as u8));
+    out
+}
+
+/// True for links through a URL shortener or to a bare IP address.
+pub fn is_short_or_ip_link(link: &str) -> bool {
+    let host = link
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    if !host.is_empty() && host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok()) {
+        return true;
+    }
+    SHORTENERS.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+
+    fn kinds(s: &str) -> Vec<SignalKind> {
+        let n = Normalizer.normalize(s);
+        let mut k: Vec<_> = detect(&n, s).into_iter().map(|s| s.kind).collect();
+        k.dedup();
+        k
+    }
+
+    #[test]
+    fn scam_cues_are_found() {
+        let k = kinds("【POS服务中心】您的机器备案到期即将停用，回复1免费更换，详情t.cn/A6x9Kp");
+        for want in [SignalKind::BrandSenderTag, SignalKind::Urgency, SignalKind::ReplyAction, SignalKind::Link, SignalKind::ShortLink] {
+            assert!(k.contains(&want), "{want:?} missing from {k:?}");
+        }
+        let k = kinds("新机需交押金299元，刷满3万返还，请提供卡号和验证码激活");
+        assert!(k.contains(&SignalKind::FeeDemand), "{k:?}");
+        assert!(k.contains(&SignalKind::CredentialRequest), "{k:?}");
+        assert!(kinds("加薇信领取").contains(&SignalKind::Obfuscation));
+    }
+
+    #[test]
+    fn bank_notice_has_no_scam_cues() {
+        let k = kinds("【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。");
+        assert_eq!(k, vec![SignalKind::BrandSenderTag]);
+    }
+
+    #[test]
+    fn ip_and_short_links() {
+        assert!(is_short_or_ip_link("http://103.20.1.9/pos"));
+        assert!(is_short_or_ip_link("t.cn/abc"));
+        assert!(!is_short_or_ip_link("https://www.95516.com/"));
+    }
+}

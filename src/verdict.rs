@@ -1,0 +1,99 @@
+//! Stage 5: from probabilities to a verdict and pattern flags.
+
+use crate::labels::{Pattern, Verdict};
+use crate::model::{Decision, Prediction};
+use serde::Serialize;
+
+/// Score of one scam pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PatternScore {
+    pub pattern: Pattern,
+    pub score: f32,
+    /// Score reached the model's pattern threshold (and the message is not legit).
+    pub flagged: bool,
+}
+
+/// The verdict on one message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictResult {
+    pub verdict: Verdict,
+    /// Calibrated P(scam).
+    pub score: f32,
+    /// Calibrated probabilities of legit, spam, scam.
+    pub probabilities: Probabilities,
+    /// Every pattern's score, in [`Pattern::ALL`] order.
+    pub patterns: Vec<PatternScore>,
+    /// The scam threshold the verdict was taken with.
+    pub threshold: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Probabilities {
+    pub legit: f32,
+    pub spam: f32,
+    pub scam: f32,
+}
+
+/// Applies the decision rule: scam when P(scam) reaches the threshold, otherwise the likelier of
+/// legit and spam. Patterns are flagged only on messages that are not legit.
+pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
+    let (legit, spam, scam) = (p.prob(Verdict::Legit), p.prob(Verdict::Spam), p.prob(Verdict::Scam));
+    let verdict = if scam >= d.scam_threshold {
+        Verdict::Scam
+    } else if spam > legit {
+        Verdict::Spam
+    } else {
+        Verdict::Legit
+    };
+    let patterns = Pattern::ALL
+        .iter()
+        .map(|&pattern| {
+            let score = p.pattern(pattern);
+            PatternScore {
+                pattern,
+                score,
+                flagged: verdict != Verdict::Legit && score >= d.pattern_threshold,
+            }
+        })
+        .collect();
+    VerdictResult {
+        verdict,
+        score: scam,
+        probabilities: Probabilities { legit, spam, scam },
+        patterns,
+        threshold: d.scam_threshold,
+    }
+}
+
+impl VerdictResult {
+    /// Flagged patterns, strongest first.
+    pub fn flagged_patterns(&self) -> Vec<PatternScore> {
+        let mut v: Vec<_> = self.patterns.iter().copied().filter(|p| p.flagged).collect();
+        v.sort_by(|a, b| b.score.total_cmp(&a.score));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pred(v: [f32; 3], p0: f32) -> Prediction {
+        let mut patterns = [0.1; 7];
+        patterns[0] = p0;
+        Prediction { verdict: v, patterns }
+    }
+
+    #[test]
+    fn threshold_decides_scam_then_argmax() {
+        let d = Decision { scam_threshold: 0.6, ..Decision::default() };
+        assert_eq!(decide(&pred([0.1, 0.2, 0.7], 0.9), &d).verdict, Verdict::Scam);
+        // P(scam) is the largest but below the threshold: the likelier of legit/spam wins.
+        let r = decide(&pred([0.15, 0.3, 0.55], 0.9), &d);
+        assert_eq!(r.verdict, Verdict::Spam);
+        assert!(r.patterns[0].flagged);
+        let r = decide(&pred([0.9, 0.05, 0.05], 0.9), &d);
+        assert_eq!(r.verdict, Verdict::Legit);
+        assert!(!r.patterns[0].flagged, "patterns are never flagged on legit messages");
+    }
+}
