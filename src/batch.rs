@@ -150,7 +150,7 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
     let mut patterns = serde_json::Map::new();
     for p in Pattern::ALL {
         let s = v.patterns[p.index()].score;
-        patterns.insert(p.name().into(), serde_json::json!((s * 10000.0).round() / 10000.0));
+        patterns.insert(p.name().into(), serde_json::json!(s));
     }
     let mut signals: Vec<String> = report.signals.iter().map(|s| s.signal.name().to_string()).collect();
     signals.dedup();

@@ -23,6 +23,7 @@ pub mod io;
 pub mod labels;
 pub mod model;
 pub mod normalize;
+pub mod report;
 pub mod signals;
 pub mod tokenize;
 pub mod train;

@@ -1,5 +1,5 @@
 use super::ModelArgs;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use posguard::eval::{evaluate, EvalReport, Scored};
 use posguard::io::labelled::read_labelled;
@@ -20,6 +20,9 @@ pub struct EvalArgs {
     /// Scam threshold on P(scam) (default: the model's).
     #[arg(long, value_name = "P")]
     threshold: Option<f32>,
+    /// Also write an HTML report with charts (index.html) and metrics.json into this directory.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 pub fn run(a: EvalArgs) -> Result<ExitCode> {
@@ -55,6 +58,30 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
     } else {
         for r in &reports {
             print_report(r);
+        }
+    }
+    if let Some(dir) = &a.report {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let model = classifier.model();
+        let d = model.decision();
+        // f32 thresholds rounded so they read 0.62, not 0.6200000047683716.
+        let round = |x: f32| (x as f64 * 1e4).round() / 1e4;
+        let info = serde_json::json!({
+            "origin": model.origin(),
+            "fingerprint": model.meta().training.fingerprint,
+            "decision": {
+                "scam_threshold": round(d.scam_threshold),
+                "pattern_threshold": round(d.pattern_threshold),
+                "temperature": round(d.temperature),
+            },
+        });
+        posguard::report::write_report(dir, &info, &reports)?;
+        // Keep stdout clean for --json.
+        let msg = format!("wrote {}", dir.join("index.html").display());
+        if a.json {
+            eprintln!("{msg}");
+        } else {
+            println!("{msg}");
         }
     }
     Ok(ExitCode::SUCCESS)

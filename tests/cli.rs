@@ -1,0 +1,244 @@
+//! The real binary on real files: classify, score, train, eval, info, and every kind of bad input.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+const SCAM: &str = "【POS服务中心】尊敬的商户，您的POS机备案到期即将停用，回复1免费更换0.38%费率新机，押金299元刷满返还";
+const BANK: &str = "【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。";
+
+#[test]
+fn classify_exit_code_says_scam_or_not() {
+    let o = run(&["classify", SCAM], b"");
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("诈骗 scam"));
+    let o = run(&["classify", BANK], b"");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("正常 legit"));
+}
+
+#[test]
+fn classify_reads_stdin_and_prints_json() {
+    let o = run(&["classify", "--json"], SCAM.as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "scam");
+    assert!(v["score"].as_f64().unwrap() > 0.5);
+    assert_eq!(v["patterns"].as_array().unwrap().len(), 7);
+    // Evidence offsets are character offsets into the original message.
+    let chars: Vec<char> = SCAM.chars().collect();
+    let ev = v["evidence"].as_array().unwrap();
+    assert!(!ev.is_empty());
+    for e in ev {
+        let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        let span: String = chars[s..t].iter().collect();
+        assert_eq!(span, e["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn classify_rejects_empty_and_invalid_input() {
+    let o = run(&["classify"], b"   \n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("empty message"), "{}", stderr(&o));
+    let o = run(&["classify"], b"\xff\xfe\xfa bad");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_model_files_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.onnx");
+    let o = run(&["classify", "--model", missing.to_str().unwrap(), SCAM], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nope.onnx"), "{}", stderr(&o));
+
+    let corrupt = dir.path().join("corrupt.onnx");
+    fs::write(&corrupt, b"this is not a model at all \x00\x01\x02").unwrap();
+    let o = run(&["classify", "--model", corrupt.to_str().unwrap(), SCAM], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("corrupt.onnx") && e.contains("not an ONNX model"), "{e}");
+    assert!(!e.contains("panicked"), "{e}");
+
+    let empty = dir.path().join("empty.onnx");
+    fs::write(&empty, b"").unwrap();
+    let o = run(&["info", "--model", empty.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
+
+    // A truncated real model.
+    let truncated = dir.path().join("truncated.onnx");
+    fs::write(&truncated, &posguard::model::DEFAULT_MODEL[..posguard::model::DEFAULT_MODEL.len() / 2]).unwrap();
+    let o = run(&["classify", "--model", truncated.to_str().unwrap(), SCAM], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn model_of_another_feature_version_is_refused() {
+    use posguard::model::onnx::{read_model, write_model};
+    let parsed = read_model(posguard::model::DEFAULT_MODEL, 3, 7).unwrap();
+    let meta: Vec<(String, String)> = parsed
+        .metadata
+        .iter()
+        .map(|(k, v)| {
+            if k == "posguard.feature_config" {
+                let mut cfg: serde_json::Value = serde_json::from_str(v).unwrap();
+                cfg["feature_version"] = serde_json::json!(99);
+                (k.clone(), cfg.to_string())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.onnx");
+    fs::write(&path, write_model(&parsed.params, &meta)).unwrap();
+    let o = run(&["classify", "--model", path.to_str().unwrap(), SCAM], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("feature version 99"), "{}", stderr(&o));
+}
+
+#[test]
+fn score_jsonl_one_row_per_record_with_line_numbers_for_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("inbox.jsonl");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(format!("{{\"id\":\"a\",\"text\":\"{SCAM}\"}}\n").as_bytes());
+    bytes.extend_from_slice(b"{\"id\":\"b\",\"text\":\n"); // malformed JSON
+    bytes.extend_from_slice(b"\n"); // blank line: not a record
+    bytes.extend_from_slice(b"{\"id\":\"c\",\"text\":\"\xff\xfe\"}\n"); // invalid UTF-8
+    bytes.extend_from_slice(b"{\"id\":\"d\",\"text\":\"\"}\n"); // empty text
+    bytes.extend_from_slice(b"{\"id\":\"e\",\"body\":\"no text field but body\"}\n");
+    bytes.extend_from_slice(format!("{{\"id\":\"f\",\"text\":\"{BANK}\"}}").as_bytes()); // no final newline
+    fs::write(&input, bytes).unwrap();
+    let o = run(&["score", input.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(3), "some records failed: {}", stderr(&o));
+    let rows: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 6, "one output row per record");
+    assert_eq!(rows[0]["id"], "a");
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(rows[1]["line"], 2);
+    assert!(rows[1]["error"].as_str().unwrap().contains("malformed JSON"));
+    assert_eq!(rows[2]["line"], 4);
+    assert!(rows[2]["error"].as_str().unwrap().contains("invalid UTF-8"));
+    assert_eq!(rows[3]["line"], 5);
+    assert_eq!(rows[3]["error"], "empty text");
+    assert_eq!(rows[4]["id"], "e");
+    assert!(rows[4]["verdict"].is_string());
+    assert_eq!(rows[5]["id"], "f");
+    assert_eq!(rows[5]["verdict"], "legit");
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r["record"], i as u64 + 1);
+    }
+    assert!(stderr(&o).contains("6 records: 3 scored, 3 errors"), "{}", stderr(&o));
+}
+
+#[test]
+fn score_csv_in_csv_out_with_malformed_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.csv");
+    let csv = format!("id,sender,短信内容\n1,10655,\"{SCAM}\"\n2,95588,\"unterminated\n");
+    fs::write(&input, csv).unwrap();
+    let out = dir.path().join("scored.csv");
+    let o = run(
+        &["score", input.to_str().unwrap(), "--output-format", "csv", "-o", out.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(3), "{}", stderr(&o));
+    let written = fs::read_to_string(&out).unwrap();
+    let mut rdr = csv::Reader::from_reader(written.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(rows.len(), 2, "{written}");
+    assert_eq!(&rows[0][col("verdict")], "scam");
+    assert_eq!(&rows[0][col("sender")], "10655");
+    assert!(!posguard::batch::partial_path(&out).exists(), "temporary file renamed away");
+}
+
+#[test]
+fn score_csv_reports_bad_rows_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.csv");
+    let mut bytes = b"id,text\n1,ok message about lunch\n2,\xff\xfe broken\n3,\n".to_vec();
+    bytes.extend_from_slice(format!("4,{BANK}\n").as_bytes());
+    fs::write(&input, bytes).unwrap();
+    let o = run(&["score", input.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(3));
+    let rows: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1]["line"], 3);
+    assert!(rows[1]["error"].as_str().unwrap().contains("invalid UTF-8"));
+    assert_eq!(rows[2]["line"], 4);
+    assert_eq!(rows[2]["error"], "empty text");
+    assert_eq!(rows[3]["verdict"], "legit");
+}
+
+#[test]
+fn score_empty_file_writes_nothing_and_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("empty.jsonl");
+    fs::write(&input, b"").unwrap();
+    let o = run(&["score", input.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("0 records"));
+}
+
+#[test]
+fn score_missing_file_fails_before_output() {
+    let o = run(&["score", "/nonexistent/inbox.jsonl"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/nonexistent/inbox.jsonl"), "{}", stderr(&o));
+}
+
+#[test]
+fn train_then_eval_then_info_on_project_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let train_file = dir.path().join("train.jsonl");
+    let records = corpus_sample(5);
+    posguard::datasets::write_jsonl(&train_file, &records).unwrap();
+    let model = dir.path().join("m.onnx");
+    let o = run(
+        &["train", "--data", train_file.to_str().unwrap(), "--out", model.to_str().unwrap(), "--max-features", "1500", "--max-iter", "60"],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("held-out"), "prints held-out metrics: {}", stderr(&o));
+    let metrics: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("m.onnx.metrics.json")).unwrap()).unwrap();
+    assert!(metrics["heldout"]["records"].as_u64().unwrap() > 0);
+
+    let o = run(
+        &["eval", "--model", model.to_str().unwrap(), "--data", repo("data/corpus/test.jsonl").to_str().unwrap(), "--json"],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &reports[0];
+    assert_eq!(r["name"], "test");
+    let confusion_total: u64 = r["confusion"].as_array().unwrap().iter().flat_map(|row| row.as_array().unwrap()).map(|x| x.as_u64().unwrap()).sum();
+    assert_eq!(confusion_total, r["records"].as_u64().unwrap());
+    // Even a small model trained on a fifth of the corpus separates scams from the rest.
+    assert!(r["scam_recall"].as_f64().unwrap() > 0.6, "{r}");
+
+    let o = run(&["info", "--model", model.to_str().unwrap(), "--engine", "tract"], b"");
+    assert!(o.status.success());
+    let s = stdout(&o);
+    assert!(s.contains("engine:    tract") && s.contains(&format!("{} records", records.len())), "{s}");
+}
+
+#[test]
+fn train_reports_bad_labelled_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.jsonl");
+    fs::write(&f, "{\"text\":\"ok\",\"verdict\":\"legit\"}\n{\"text\":\"x\",\"verdict\":\"weird\"}\n").unwrap();
+    let o = run(&["train", "--data", f.to_str().unwrap(), "--out", dir.path().join("m.onnx").to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.jsonl:2") && e.contains("unknown verdict"), "{e}");
+}
