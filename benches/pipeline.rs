@@ -26,12 +26,16 @@ fn per_message(c: &mut Criterion) {
     let one = texts[0].as_str();
     let mut g = c.benchmark_group("per_message");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("analyse", |b| b.iter(|| black_box(Analysis::new(black_box(one)))));
+    g.bench_function("analyse", |b| {
+        b.iter(|| black_box(Analysis::new(black_box(one))))
+    });
     g.bench_function("vectorize", |b| {
         let v = classifier.model().vectorizer();
         b.iter(|| black_box(v.vectorize(&Analysis::new(black_box(one)))))
     });
-    g.bench_function("classify_with_evidence", |b| b.iter(|| black_box(classifier.classify(black_box(one)).unwrap())));
+    g.bench_function("classify_with_evidence", |b| {
+        b.iter(|| black_box(classifier.classify(black_box(one)).unwrap()))
+    });
     g.finish();
 }
 
@@ -42,15 +46,19 @@ fn batch(c: &mut Criterion) {
     let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
     let mut g = c.benchmark_group("batch");
     g.sample_size(10);
-    for size in [1024usize] {
+    for size in [256usize, 1024] {
         let chunk = &refs[..size.min(refs.len())];
         g.throughput(Throughput::Elements(chunk.len() as u64));
-        g.bench_with_input(BenchmarkId::new("no_evidence", chunk.len()), chunk, |b, chunk| {
-            b.iter(|| black_box(classifier.classify_batch(chunk, false).unwrap()))
-        });
-        g.bench_with_input(BenchmarkId::new("with_evidence", chunk.len()), chunk, |b, chunk| {
-            b.iter(|| black_box(classifier.classify_batch(chunk, true).unwrap()))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("no_evidence", chunk.len()),
+            chunk,
+            |b, chunk| b.iter(|| black_box(classifier.classify_batch(chunk, false).unwrap())),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("with_evidence", chunk.len()),
+            chunk,
+            |b, chunk| b.iter(|| black_box(classifier.classify_batch(chunk, true).unwrap())),
+        );
     }
     g.finish();
 }

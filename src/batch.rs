@@ -1,14 +1,33 @@
-//! The batch driver: reads records, scores them in batches (in parallel within a batch), writes
-//! one output row per input record in input order, and keeps a summary. It knows neither the input
-//! format nor the model's internals.
+//! The batch driver: reads records, scores them in batches, writes one output row per input
+//! record in input order, and keeps a summary. It knows neither the input format nor the model's
+//! internals.
+//!
+//! It is a pipeline of three stages joined by bounded channels, so memory stays bounded and
+//! reading/parsing overlaps scoring and writing: a reader thread cuts the input into batches, this
+//! thread scores each batch (in parallel within the batch, across rayon's threads), and a writer
+//! thread writes and flushes each batch. One reader, one scorer and one writer, each in order:
+//! output order is input order.
+//!
+//! Call transcripts (records with turns) are scored as a whole, per sliding window of
+//! [`WINDOW_TURNS`] turns (stride [`WINDOW_STRIDE`]) and per turn; the row names the turn where the
+//! scam signal peaks: the strongest turn of the window with the highest P(scam).
 
-use crate::io::writer::{OutEvidence, OutResult, OutputRow, ResultWriter};
-use crate::io::{Record, RecordResult};
+use crate::io::writer::{OutAdvice, OutEvidence, OutResult, OutputRow, ResultWriter};
+use crate::io::{join_turns, Record, RecordResult, Turn, MAX_TEXT_CHARS};
 use crate::labels::{Pattern, Verdict};
-use crate::{Classifier, Error, Result};
-use serde::Serialize;
+use crate::{Classifier, Error, Report, Result};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+/// Turns per window when scoring calls.
+pub const WINDOW_TURNS: usize = 6;
+/// Turns between the starts of two windows.
+pub const WINDOW_STRIDE: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
@@ -18,6 +37,13 @@ pub struct BatchOptions {
     pub explain: bool,
     /// Write only results with this verdict (errors are always written).
     pub only: Option<Verdict>,
+    /// When set (Ctrl-C), the run stops after the batch being scored, which is written and flushed;
+    /// the summary then says `interrupted`.
+    pub stop: Option<Arc<AtomicBool>>,
+    /// Resuming: input records to skip (already in the output) …
+    pub skip: u64,
+    /// … the last of which must be this (source, record number), if known.
+    pub skip_check: Option<(String, u64)>,
 }
 
 impl Default for BatchOptions {
@@ -26,8 +52,22 @@ impl Default for BatchOptions {
             batch_size: 1024,
             explain: true,
             only: None,
+            stop: None,
+            skip: 0,
+            skip_check: None,
         }
     }
+}
+
+/// Where a run is, after each written batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Progress {
+    /// Input records done in this run (skipped ones not included).
+    pub records: u64,
+    /// Rows written in this run.
+    pub written: u64,
+    /// Error records in this run.
+    pub errors: u64,
 }
 
 /// What a batch run saw.
@@ -38,111 +78,408 @@ pub struct Summary {
     pub errors: u64,
     pub truncated: u64,
     pub written: u64,
+    /// Call transcripts among the scored records.
+    pub calls: u64,
     pub by_verdict: BTreeMap<String, u64>,
     /// Flagged patterns among scams.
     pub by_pattern: BTreeMap<String, u64>,
     /// Senders with the most scam verdicts.
     pub top_scam_senders: Vec<(String, u64)>,
+    /// Records taken over from an interrupted run (`--resume`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resumed_records: u64,
+    /// The run was stopped (Ctrl-C) before the end of the input.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     #[serde(skip)]
     sender_counts: BTreeMap<String, u64>,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 impl Summary {
-    fn finish(&mut self) {
-        let mut v: Vec<_> = self.sender_counts.iter().map(|(k, c)| (k.clone(), *c)).collect();
+    /// Fills `top_scam_senders`; call once at the end.
+    pub fn finish(&mut self) {
+        let mut v: Vec<_> = self
+            .sender_counts
+            .iter()
+            .map(|(k, c)| (k.clone(), *c))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(10);
         self.top_scam_senders = v;
     }
+
+    /// Counts one scored record.
+    pub fn count_scored<'a>(
+        &mut self,
+        verdict: &str,
+        flagged: impl IntoIterator<Item = &'a str>,
+        sender: Option<&str>,
+        truncated: bool,
+    ) {
+        self.records += 1;
+        self.scored += 1;
+        self.truncated += truncated as u64;
+        *self.by_verdict.entry(verdict.to_string()).or_default() += 1;
+        if verdict == Verdict::Scam.name() {
+            for p in flagged {
+                *self.by_pattern.entry(p.to_string()).or_default() += 1;
+            }
+            if let Some(s) = sender {
+                *self.sender_counts.entry(s.to_string()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Counts one error record.
+    pub fn count_error(&mut self) {
+        self.records += 1;
+        self.errors += 1;
+    }
+
+    /// Adds the counts of `other` (an earlier part of the same run).
+    pub fn merge(&mut self, other: &Summary) {
+        self.records += other.records;
+        self.scored += other.scored;
+        self.errors += other.errors;
+        self.truncated += other.truncated;
+        self.written += other.written;
+        self.calls += other.calls;
+        for (k, v) in &other.by_verdict {
+            *self.by_verdict.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.by_pattern {
+            *self.by_pattern.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.sender_counts {
+            *self.sender_counts.entry(k.clone()).or_default() += v;
+        }
+    }
 }
 
-/// Scores every record of `input` and writes one row per record. `progress` is called with the
-/// number of records done after each batch.
+fn io_err(e: std::io::Error) -> Error {
+    Error::io(PathBuf::from("output"), e)
+}
+
+enum ReaderMsg {
+    Batch(Vec<RecordResult>),
+    Failed(Error),
+}
+
+/// Skips `opts.skip` records (resume), checking the last one skipped against `opts.skip_check`.
+fn skip_records(input: &mut dyn Iterator<Item = RecordResult>, opts: &BatchOptions) -> Result<()> {
+    let mut last: Option<(String, u64)> = None;
+    for n in 0..opts.skip {
+        match input.next() {
+            Some(Ok(r)) => last = Some((r.source, r.index)),
+            Some(Err(e)) => last = Some((e.source, e.index)),
+            None => {
+                return Err(Error::Invalid(format!(
+                "cannot resume: the output already holds {} records but the inputs have only {n}",
+                opts.skip
+            )))
+            }
+        }
+    }
+    if let (Some(want), Some(got)) = (&opts.skip_check, &last) {
+        if want != got {
+            return Err(Error::Invalid(format!(
+                "cannot resume: the output's last row is record {} of {} but input record number {} is record {} of {} \
+                 (were the inputs or their order changed?)",
+                want.1, want.0, opts.skip, got.1, got.0
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Scores every record of `input` and writes one row per record (see the module doc). `progress`
+/// is called from the writer thread after each batch is written and flushed.
 pub fn run(
     classifier: &Classifier,
-    input: impl Iterator<Item = RecordResult>,
+    input: impl Iterator<Item = RecordResult> + Send + 'static,
     writer: &mut dyn ResultWriter,
     opts: &BatchOptions,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Summary> {
+    let batch_size = opts.batch_size.max(1);
+    let stop = opts.stop.clone();
+    let stopped = move || stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst));
+    // Reader: a detached thread (it may sit in a blocking read of stdin when Ctrl-C comes).
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<ReaderMsg>(2);
+    let reader_opts = opts.clone();
+    let reader_stopped = stopped.clone();
+    let reader = std::thread::Builder::new()
+        .name("posguard-reader".into())
+        .spawn(move || {
+            let mut input = input;
+            if let Err(e) = skip_records(&mut input, &reader_opts) {
+                batch_tx.send(ReaderMsg::Failed(e)).ok();
+                return;
+            }
+            while !reader_stopped() {
+                let batch: Vec<RecordResult> = input.by_ref().take(batch_size).collect();
+                if batch.is_empty() || batch_tx.send(ReaderMsg::Batch(batch)).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| Error::Invalid(format!("cannot start the reader thread: {e}")))?;
+
     let mut summary = Summary::default();
-    let mut pending: Vec<RecordResult> = Vec::with_capacity(opts.batch_size);
-    let mut input = input.peekable();
-    while input.peek().is_some() {
-        pending.clear();
-        pending.extend(input.by_ref().take(opts.batch_size.max(1)));
-        score_batch(classifier, &pending, writer, opts, &mut summary)?;
-        writer
-            .flush()
-            .map_err(|e| Error::io(PathBuf::from("output"), e))?;
-        progress(summary.records);
+    let scored: Result<()> = std::thread::scope(|scope| {
+        let (row_tx, row_rx) = mpsc::sync_channel::<(Vec<OutputRow>, Progress)>(2);
+        let writer_thread = scope.spawn(move || -> Result<()> {
+            for (rows, p) in row_rx {
+                for row in &rows {
+                    writer.write(row).map_err(io_err)?;
+                }
+                writer.flush().map_err(io_err)?;
+                progress(p);
+            }
+            Ok(())
+        });
+        let scoring = (|| -> Result<()> {
+            loop {
+                // Wait for the next batch, watching for Ctrl-C.
+                let msg = loop {
+                    if stopped() {
+                        summary.interrupted = true;
+                        return Ok(());
+                    }
+                    match batch_rx.recv_timeout(Duration::from_millis(100)) {
+                        Ok(m) => break Some(m),
+                        Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+                    }
+                };
+                let batch = match msg {
+                    Some(ReaderMsg::Batch(b)) => b,
+                    Some(ReaderMsg::Failed(e)) => return Err(e),
+                    None => return Ok(()),
+                };
+                if stopped() {
+                    summary.interrupted = true;
+                    return Ok(());
+                }
+                let rows = score_batch(classifier, &batch, opts, &mut summary)?;
+                let p = Progress {
+                    records: summary.records,
+                    written: summary.written,
+                    errors: summary.errors,
+                };
+                if row_tx.send((rows, p)).is_err() {
+                    return Ok(()); // the writer failed; its error is reported below
+                }
+            }
+        })();
+        drop(row_tx);
+        let written = writer_thread
+            .join()
+            .unwrap_or_else(|_| Err(Error::Invalid("the writer thread panicked".into())));
+        scoring.and(written)
+    });
+    scored?;
+    if !summary.interrupted {
+        // The channel closed: the reader is done. A panic there must not pass for the end of input.
+        if reader.join().is_err() {
+            return Err(Error::Invalid(
+                "the reader thread panicked; the output is incomplete".into(),
+            ));
+        }
     }
     summary.finish();
     Ok(summary)
 }
 
+/// Classifies `texts` in chunks spread over rayon's threads, so that the serial parts of
+/// [`Classifier::classify_batch`] (inference, explanations) run in parallel too.
+fn classify_parallel(
+    classifier: &Classifier,
+    texts: &[&str],
+    explain: bool,
+) -> Result<Vec<Report>> {
+    use rayon::prelude::*;
+    const MIN_CHUNK: usize = 64;
+    let threads = rayon::current_num_threads();
+    if texts.is_empty() {
+        return Ok(Vec::new());
+    }
+    if threads <= 1 || texts.len() < 2 * MIN_CHUNK {
+        return classifier.classify_batch(texts, explain);
+    }
+    let chunk = texts.len().div_ceil(threads * 2).max(MIN_CHUNK);
+    let parts: Vec<Vec<Report>> = texts
+        .par_chunks(chunk)
+        .map(|c| classifier.classify_batch(c, explain))
+        .collect::<Result<_>>()?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// Window `[start, end)` ranges over `n` turns: every `stride` turns, the last one flush with the end.
+pub fn windows(n: usize, size: usize, stride: usize) -> Vec<(usize, usize)> {
+    if n <= size {
+        return vec![(0, n)];
+    }
+    let mut v: Vec<(usize, usize)> = (0..=n - size)
+        .step_by(stride.max(1))
+        .map(|s| (s, s + size))
+        .collect();
+    if v.last().is_some_and(|&(_, e)| e < n) {
+        v.push((n - size, n));
+    }
+    v
+}
+
+fn cut(mut s: String) -> String {
+    if s.len() > MAX_TEXT_CHARS {
+        if let Some((i, _)) = s.char_indices().nth(MAX_TEXT_CHARS) {
+            s.truncate(i);
+        }
+    }
+    s
+}
+
+/// The windows and turns of one call to score, and where their scores land.
+struct CallPlan {
+    windows: Vec<(usize, usize)>,
+    /// Offset of the first window in the extra scores; `None`: the one window is the whole call.
+    window_at: Option<usize>,
+    /// Offset of the first turn in the extra scores; `None`: a single turn (the whole call).
+    turns_at: Option<usize>,
+}
+
+fn plan_calls(batch: &[RecordResult], extra: &mut Vec<String>) -> Vec<Option<CallPlan>> {
+    batch
+        .iter()
+        .map(|r| {
+            let rec = r.as_ref().ok().filter(|r| !r.turns.is_empty())?;
+            let turns = &rec.turns;
+            let windows = windows(turns.len(), WINDOW_TURNS, WINDOW_STRIDE);
+            let window_at = (windows.len() > 1 || rec.truncated).then(|| {
+                let at = extra.len();
+                extra.extend(windows.iter().map(|&(a, b)| cut(join_turns(&turns[a..b]))));
+                at
+            });
+            let turns_at = (turns.len() > 1).then(|| {
+                let at = extra.len();
+                extra.extend(turns.iter().map(|t| cut(t.display())));
+                at
+            });
+            Some(CallPlan {
+                windows,
+                window_at,
+                turns_at,
+            })
+        })
+        .collect()
+}
+
+/// Fills the call fields of a row from the scores of its windows and turns.
+fn fill_peak(row: &mut OutputRow, turns: &[Turn], plan: &CallPlan, whole: f32, extra: &[Report]) {
+    let window_score = |i: usize| {
+        plan.window_at
+            .map_or(whole, |at| extra[at + i].verdict.score)
+    };
+    let (best, score) =
+        (0..plan.windows.len())
+            .map(|i| (i, window_score(i)))
+            .fold(
+                (0, f32::MIN),
+                |acc, (i, s)| if s > acc.1 { (i, s) } else { acc },
+            );
+    let (a, b) = plan.windows[best];
+    let turn_score = |t: usize| {
+        plan.turns_at
+            .map_or(whole, |at| extra[at + t].verdict.score)
+    };
+    let peak = (a..b)
+        .map(|t| (t, turn_score(t)))
+        .fold(
+            (a, f32::MIN),
+            |acc, (t, s)| if s > acc.1 { (t, s) } else { acc },
+        )
+        .0;
+    let turn = &turns[peak];
+    row.turns = Some(turns.len() as u32);
+    row.peak_turn = Some(peak as u32 + 1);
+    row.peak_score = Some(score);
+    row.peak_window = Some([a as u32 + 1, b as u32]);
+    row.peak_line = turn.start.is_none().then_some(turn.line);
+    row.peak_start = turn.start;
+    row.peak_text = Some(turn.display());
+}
+
 fn score_batch(
     classifier: &Classifier,
     batch: &[RecordResult],
-    writer: &mut dyn ResultWriter,
     opts: &BatchOptions,
     summary: &mut Summary,
-) -> Result<()> {
+) -> Result<Vec<OutputRow>> {
     let texts: Vec<&str> = batch
         .iter()
         .filter_map(|r| r.as_ref().ok().map(|r| r.text.as_str()))
         .collect();
-    let mut reports = classifier.classify_batch(&texts, opts.explain)?.into_iter();
-    let write = |writer: &mut dyn ResultWriter, row: &OutputRow| {
-        writer
-            .write(row)
-            .map_err(|e| Error::io(PathBuf::from("output"), e))
+    let mut extra_texts = Vec::new();
+    let plans = plan_calls(batch, &mut extra_texts);
+    let (reports, extra) = if extra_texts.is_empty() {
+        (
+            classify_parallel(classifier, &texts, opts.explain)?,
+            Vec::new(),
+        )
+    } else {
+        let extra_refs: Vec<&str> = extra_texts.iter().map(String::as_str).collect();
+        let (a, b) = rayon::join(
+            || classify_parallel(classifier, &texts, opts.explain),
+            || classify_parallel(classifier, &extra_refs, false),
+        );
+        (a?, b?)
     };
-    for r in batch {
-        summary.records += 1;
+    let mut reports = reports.into_iter();
+    let mut rows = Vec::with_capacity(batch.len());
+    for (r, plan) in batch.iter().zip(&plans) {
         match r {
             Err(e) => {
-                summary.errors += 1;
+                summary.count_error();
                 summary.written += 1;
-                write(
-                    writer,
-                    &OutputRow {
-                        source: e.source.clone(),
-                        record: e.index,
-                        line: e.line,
-                        id: None,
-                        sender: None,
-                        date: None,
-                        result: None,
-                        truncated: false,
-                        error: Some(e.reason.clone()),
-                    },
-                )?;
+                rows.push(OutputRow {
+                    source: e.source.clone(),
+                    record: e.index,
+                    line: e.line,
+                    id: e.id.clone(),
+                    sender: e.sender.clone(),
+                    date: e.date.clone(),
+                    error: Some(e.reason.clone()),
+                    ..OutputRow::default()
+                });
             }
             Ok(rec) => {
                 let report = reports.next().expect("one report per text");
-                summary.scored += 1;
-                summary.truncated += rec.truncated as u64;
                 let v = report.verdict.verdict;
-                *summary.by_verdict.entry(v.name().to_string()).or_default() += 1;
                 let flagged = report.verdict.flagged_patterns();
-                if v == Verdict::Scam {
-                    for p in &flagged {
-                        *summary.by_pattern.entry(p.pattern.name().to_string()).or_default() += 1;
-                    }
-                    if let Some(s) = &rec.sender {
-                        *summary.sender_counts.entry(s.clone()).or_default() += 1;
-                    }
-                }
+                summary.count_scored(
+                    v.name(),
+                    flagged.iter().map(|p| p.pattern.name()),
+                    rec.sender.as_deref(),
+                    rec.truncated,
+                );
+                summary.calls += !rec.turns.is_empty() as u64;
                 if opts.only.is_some_and(|o| o != v) {
                     continue;
                 }
                 summary.written += 1;
-                write(writer, &row_for(rec, &report))?;
+                let mut row = row_for(rec, &report);
+                if let Some(plan) = plan {
+                    fill_peak(&mut row, &rec.turns, plan, report.verdict.score, &extra);
+                }
+                rows.push(row);
             }
         }
     }
-    Ok(())
+    Ok(rows)
 }
 
 fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
@@ -152,8 +489,12 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
         let s = v.patterns[p.index()].score;
         patterns.insert(p.name().into(), serde_json::json!(s));
     }
-    let mut signals: Vec<String> = report.signals.iter().map(|s| s.signal.name().to_string()).collect();
-    signals.dedup();
+    let mut signals: Vec<String> = Vec::new();
+    for s in &report.signals {
+        if !signals.iter().any(|x| x == s.signal.name()) {
+            signals.push(s.signal.name().to_string());
+        }
+    }
     OutputRow {
         source: rec.source.clone(),
         record: rec.index,
@@ -168,7 +509,11 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
             p_spam: v.probabilities.spam,
             p_scam: v.probabilities.scam,
             patterns,
-            flagged: v.flagged_patterns().iter().map(|p| p.pattern.name().to_string()).collect(),
+            flagged: v
+                .flagged_patterns()
+                .iter()
+                .map(|p| p.pattern.name().to_string())
+                .collect(),
             evidence: report
                 .evidence
                 .iter()
@@ -181,15 +526,27 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
                 })
                 .collect(),
             signals,
+            advice: report
+                .advice
+                .iter()
+                .map(|a| OutAdvice {
+                    id: a.id.to_string(),
+                    applies_to: a.applies_to.clone(),
+                    text: a.zh.to_string(),
+                    text_en: a.en.to_string(),
+                })
+                .collect(),
+            impersonation: report.impersonation.clone(),
         }),
         truncated: rec.truncated,
         error: None,
+        ..OutputRow::default()
     }
 }
 
 /// An output file written under a temporary name and renamed into place on success, so a reader
 /// never mistakes a half-written file for a finished one; after a crash or Ctrl-C the completed
-/// rows are in `<name>.partial`.
+/// rows are in `<name>.partial` (every batch is flushed), and `--resume` continues from there.
 pub struct OutputFile {
     final_path: PathBuf,
     partial_path: PathBuf,
@@ -197,9 +554,31 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
+    /// Starts `<path>.partial` afresh.
     pub fn create(path: &Path) -> Result<OutputFile> {
         let partial_path = partial_path(path);
         let f = std::fs::File::create(&partial_path).map_err(|e| Error::io(&partial_path, e))?;
+        std::fs::remove_file(progress_path(path)).ok();
+        Ok(OutputFile {
+            final_path: path.to_path_buf(),
+            partial_path,
+            file: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+        })
+    }
+
+    /// Reopens `<path>.partial` to append after its first `keep_bytes` bytes (the complete rows;
+    /// see [`inspect_partial`]).
+    pub fn resume(path: &Path, keep_bytes: u64) -> Result<OutputFile> {
+        use std::io::Seek;
+        let partial_path = partial_path(path);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&partial_path)
+            .map_err(|e| Error::io(&partial_path, e))?;
+        f.set_len(keep_bytes)
+            .map_err(|e| Error::io(&partial_path, e))?;
+        f.seek(std::io::SeekFrom::End(0))
+            .map_err(|e| Error::io(&partial_path, e))?;
         Ok(OutputFile {
             final_path: path.to_path_buf(),
             partial_path,
@@ -216,14 +595,26 @@ impl OutputFile {
         OutputHandle(self.file.as_mut().expect("open output"))
     }
 
+    /// Flushes what was written (the file stays `.partial`).
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some(f) = self.file.as_mut() {
+            f.flush().map_err(|e| Error::io(&self.partial_path, e))?;
+        }
+        Ok(())
+    }
+
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> Result<()> {
-        use std::io::Write;
         let mut f = self.file.take().expect("open output");
         f.flush().map_err(|e| Error::io(&self.partial_path, e))?;
-        let f = f.into_inner().map_err(|e| Error::io(&self.partial_path, e.into_error()))?;
+        let f = f
+            .into_inner()
+            .map_err(|e| Error::io(&self.partial_path, e.into_error()))?;
         f.sync_all().map_err(|e| Error::io(&self.partial_path, e))?;
-        std::fs::rename(&self.partial_path, &self.final_path).map_err(|e| Error::io(&self.final_path, e))
+        std::fs::rename(&self.partial_path, &self.final_path)
+            .map_err(|e| Error::io(&self.final_path, e))?;
+        std::fs::remove_file(progress_path(&self.final_path)).ok();
+        Ok(())
     }
 }
 
@@ -232,6 +623,217 @@ pub fn partial_path(path: &Path) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(".partial");
     PathBuf::from(p)
+}
+
+/// `<path>.partial.progress`: how many input records the rows in `<path>.partial` stand for
+/// (written after each batch; needed to resume when `--only` leaves records out of the output).
+pub fn progress_path(path: &Path) -> PathBuf {
+    let mut p = partial_path(path).into_os_string();
+    p.push(".progress");
+    PathBuf::from(p)
+}
+
+/// The content of a `.partial.progress` file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Checkpoint {
+    /// Input records done.
+    pub records: u64,
+    /// Complete rows in the partial file (CSV header not counted).
+    pub rows: u64,
+}
+
+/// Writes the checkpoint atomically (temporary file, then rename).
+pub fn write_checkpoint(path: &Path, c: Checkpoint) -> Result<()> {
+    let p = progress_path(path);
+    let mut tmp = p.clone().into_os_string();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, serde_json::to_vec(&c).expect("serialisable"))
+        .map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))
+}
+
+/// What an interrupted run left in `<path>.partial`.
+#[derive(Debug, Clone, Default)]
+pub struct ResumePoint {
+    /// Input records to skip.
+    pub records: u64,
+    /// Complete rows kept.
+    pub rows: u64,
+    /// Bytes of the file to keep (the rest is a row cut in the middle, dropped).
+    pub keep_bytes: u64,
+    /// The last row kept: (source, record number), to check the inputs are the same.
+    pub last: Option<(String, u64)>,
+    /// Counts over the rows kept.
+    pub summary: Summary,
+    /// A checkpoint file was used (else the rows were counted).
+    pub from_checkpoint: bool,
+}
+
+/// Reads `<path>.partial` to resume: counts the complete rows (a last line without its newline is
+/// dropped; so is any line that does not parse, and everything after it), checks the CSV header,
+/// and rebuilds the summary. With a checkpoint (`<path>.partial.progress`) the rows and records it
+/// names are used; without one, each row stands for one input record, which is not true with
+/// `only` (then resuming needs the checkpoint).
+pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint> {
+    let partial = partial_path(path);
+    let f = std::fs::File::open(&partial).map_err(|e| Error::io(&partial, e))?;
+    let checkpoint: Option<Checkpoint> = std::fs::read(progress_path(path))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut line = Vec::new();
+    let mut offset = 0u64;
+    let mut point = ResumePoint::default();
+    let mut header: Option<Vec<String>> = None;
+    let limit = checkpoint.map(|c| c.rows);
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(&partial, e))?;
+        if n == 0 || line.last() != Some(&b'\n') {
+            break; // end, or a row cut in the middle
+        }
+        if csv && header.is_none() {
+            let h: Vec<String> = parse_csv_line(&line).unwrap_or_default();
+            if h != crate::io::writer::csv_header() {
+                return Err(Error::Invalid(format!(
+                    "cannot resume: {} does not start with posguard's CSV header (was it written with another --output-format?)",
+                    partial.display()
+                )));
+            }
+            header = Some(h);
+            offset += n as u64;
+            point.keep_bytes = offset;
+            continue;
+        }
+        if limit.is_some_and(|l| point.rows >= l) {
+            break;
+        }
+        let row = if csv {
+            parse_csv_line(&line)
+                .and_then(|f| row_counts_csv(&f, header.as_deref().unwrap_or_default()))
+        } else {
+            row_counts_json(&line)
+        };
+        let Some(row) = row else { break };
+        point.rows += 1;
+        offset += n as u64;
+        point.keep_bytes = offset;
+        match &row.verdict {
+            Some(v) => point.summary.count_scored(
+                v,
+                row.flagged.iter().map(String::as_str),
+                row.sender.as_deref(),
+                row.truncated,
+            ),
+            None => point.summary.count_error(),
+        }
+        point.summary.calls += row.call as u64;
+        point.summary.written += 1;
+        point.last = Some((row.source, row.record));
+    }
+    match checkpoint {
+        Some(c) if c.rows == point.rows => {
+            point.records = c.records;
+            point.from_checkpoint = true;
+            // Records left out by --only were scored but are not in the file.
+            let missing = c.records.saturating_sub(point.summary.records);
+            point.summary.records += missing;
+            point.summary.scored += missing;
+            if only {
+                point.last = None; // the last row need not be the last record skipped
+            }
+        }
+        _ if only => {
+            return Err(Error::Invalid(format!(
+                "cannot resume with --only: {} is missing or does not match {}",
+                progress_path(path).display(),
+                partial.display()
+            )))
+        }
+        _ => point.records = point.rows,
+    }
+    Ok(point)
+}
+
+struct RowCounts {
+    source: String,
+    record: u64,
+    verdict: Option<String>,
+    flagged: Vec<String>,
+    sender: Option<String>,
+    truncated: bool,
+    call: bool,
+}
+
+fn row_counts_json(line: &[u8]) -> Option<RowCounts> {
+    let v: serde_json::Value = serde_json::from_slice(line).ok()?;
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    Some(RowCounts {
+        source: s("source")?,
+        record: v.get("record")?.as_u64()?,
+        verdict: if v.get("error").is_some() {
+            None
+        } else {
+            Some(s("verdict")?)
+        },
+        flagged: v
+            .get("flagged")
+            .and_then(|f| f.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sender: s("sender"),
+        truncated: v
+            .get("truncated")
+            .and_then(|t| t.as_bool())
+            .unwrap_or(false),
+        call: v.get("turns").is_some(),
+    })
+}
+
+fn parse_csv_line(line: &[u8]) -> Option<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line);
+    let rec = rdr.records().next()?.ok()?;
+    Some(rec.iter().map(str::to_string).collect())
+}
+
+fn row_counts_csv(fields: &[String], header: &[String]) -> Option<RowCounts> {
+    if fields.len() != header.len() {
+        return None;
+    }
+    let get = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .map(|i| fields[i].as_str())
+            .unwrap_or("")
+    };
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Some(RowCounts {
+        source: get("source").to_string(),
+        record: get("record").parse().ok()?,
+        verdict: if get("error").is_empty() {
+            Some(get("verdict").to_string())
+        } else {
+            None
+        },
+        flagged: get("flagged")
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        sender: opt(get("sender")),
+        truncated: get("truncated") == "true",
+        call: !get("turns").is_empty(),
+    })
 }
 
 /// Borrowed writer into an [`OutputFile`].
@@ -243,5 +845,38 @@ impl std::io::Write for OutputHandle<'_> {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_cover_every_turn() {
+        assert_eq!(windows(4, 6, 3), vec![(0, 4)]);
+        assert_eq!(windows(6, 6, 3), vec![(0, 6)]);
+        assert_eq!(windows(10, 6, 3), vec![(0, 6), (3, 9), (4, 10)]);
+        assert_eq!(windows(12, 6, 3), vec![(0, 6), (3, 9), (6, 12)]);
+    }
+
+    #[test]
+    fn summary_counts_and_merges() {
+        let mut a = Summary::default();
+        a.count_scored("scam", ["fake_upgrade"], Some("106"), false);
+        a.count_scored("scam", [], Some("106"), true);
+        a.count_scored("legit", ["x"], Some("95588"), false);
+        a.count_error();
+        let mut b = Summary::default();
+        b.count_scored("scam", ["fake_upgrade"], Some("107"), false);
+        b.merge(&a);
+        b.finish();
+        assert_eq!((b.records, b.scored, b.errors, b.truncated), (5, 4, 1, 1));
+        assert_eq!(b.by_verdict["scam"], 3);
+        assert_eq!(b.by_pattern["fake_upgrade"], 2);
+        assert_eq!(
+            b.top_scam_senders,
+            vec![("106".to_string(), 2), ("107".to_string(), 1)]
+        );
     }
 }

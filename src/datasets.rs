@@ -63,7 +63,18 @@ fn fbs_placeholder(word: &str) -> Option<&'static str> {
     })
 }
 
-const FBS_WORDS: &[&str] = &["CELLPHONE", "HOTLINE", "WECHAT", "DIGIT", "PHONE", "PLACE", "NAME", "BANK", "URL", "QQ"];
+const FBS_WORDS: &[&str] = &[
+    "CELLPHONE",
+    "HOTLINE",
+    "WECHAT",
+    "DIGIT",
+    "PHONE",
+    "PLACE",
+    "NAME",
+    "BANK",
+    "URL",
+    "QQ",
+];
 
 /// Undoes fbs_sms's segmentation and maps its placeholders onto posguard's masks:
 /// `请 致电 CELLPHONE 办理 pos 机` → `请致电<mobile>办理pos机`.
@@ -87,7 +98,10 @@ pub fn fbs_text(segmented: &str) -> String {
         }
         if any {
             // Lower-case junk after a placeholder is an artefact of the masking, not text.
-            if !rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+            if !rest
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            {
                 mapped.push_str(rest);
             }
             pieces.push(mapped);
@@ -114,7 +128,10 @@ pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
         Split::Train => "train.tsv",
         Split::Test => "test.tsv",
     });
-    let source = format!("fbs_sms/{}", path.file_name().unwrap_or_default().to_string_lossy());
+    let source = format!(
+        "fbs_sms/{}",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    );
     let text = read_text(&path)?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -124,7 +141,11 @@ pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
         let Some((cat, seg)) = line.split_once('\t') else {
             continue;
         };
-        let verdict = if cat.starts_with("FR_") { Verdict::Scam } else { Verdict::Spam };
+        let verdict = if cat.starts_with("FR_") {
+            Verdict::Scam
+        } else {
+            Verdict::Spam
+        };
         let t = fbs_text(seg);
         if t.trim().is_empty() {
             continue;
@@ -139,7 +160,10 @@ pub fn mudou_spam(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
         Split::Train => "mudou_spam.train",
         Split::Test => "mudou_spam.test",
     });
-    let source = format!("mudou_spam/{}", path.file_name().unwrap_or_default().to_string_lossy());
+    let source = format!(
+        "mudou_spam/{}",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    );
     let text = read_text(&path)?;
     let mut out = Vec::new();
     for line in text.lines() {
@@ -190,7 +214,11 @@ pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for f in files {
-        let name = f.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let verdict = if name.starts_with("fraud_") {
             Verdict::Scam
         } else if name.starts_with("normal_") {
@@ -211,7 +239,11 @@ pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
             let turns = |k: &str| -> Vec<String> {
                 v.get(k)
                     .and_then(|x| x.as_array())
-                    .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|s| s.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
             let t = dialogue_text(&turns("left"), &turns("right"));
@@ -219,9 +251,33 @@ pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
                 continue;
             }
             let test = in_teleantifraud_test(&t);
-            if (split == Split::Test) == test {
-                out.push(record(t, verdict, Channel::Call, &format!("teleantifraud/{name}")));
+            if (split == Split::Test) != test {
+                continue;
             }
+            // Training also sees the caller's side alone, as one unprefixed text: scam scripts
+            // arrive as monologues too (voice mail, SMS, forwarded scripts), and without this the
+            // model could tie fraud to the transcript layout rather than to what is said.
+            if split == Split::Train {
+                let caller: String = turns("left")
+                    .iter()
+                    .map(|s| s.trim())
+                    .collect::<Vec<_>>()
+                    .join("");
+                if !caller.is_empty() && seen.insert(caller.clone()) {
+                    out.push(record(
+                        caller,
+                        verdict,
+                        Channel::Sms,
+                        &format!("teleantifraud/{name}#caller"),
+                    ));
+                }
+            }
+            out.push(record(
+                t,
+                verdict,
+                Channel::Call,
+                &format!("teleantifraud/{name}"),
+            ));
         }
     }
     Ok(out)
@@ -267,13 +323,34 @@ pub fn telecom_fraud_texts_5(dir: &Path) -> Result<Vec<LabelledRecord>> {
 pub fn prepare_all(shared: &Path) -> Result<Vec<(String, Vec<LabelledRecord>)>> {
     let d = |s: &str| shared.join(s);
     Ok(vec![
-        ("train/fbs_sms.jsonl".into(), fbs_sms(&d("fbs_sms"), Split::Train)?),
-        ("train/mudou_spam.jsonl".into(), mudou_spam(&d("mudou_spam"), Split::Train)?),
-        ("train/teleantifraud.jsonl".into(), teleantifraud(&d("teleantifraud_dialogues"), Split::Train)?),
-        ("eval/fbs_sms_test.jsonl".into(), fbs_sms(&d("fbs_sms"), Split::Test)?),
-        ("eval/mudou_spam_test.jsonl".into(), mudou_spam(&d("mudou_spam"), Split::Test)?),
-        ("eval/teleantifraud_test.jsonl".into(), teleantifraud(&d("teleantifraud_dialogues"), Split::Test)?),
-        ("eval/telecom_fraud_texts_5.jsonl".into(), telecom_fraud_texts_5(&d("telecom_fraud_texts_5"))?),
+        (
+            "train/fbs_sms.jsonl".into(),
+            fbs_sms(&d("fbs_sms"), Split::Train)?,
+        ),
+        (
+            "train/mudou_spam.jsonl".into(),
+            mudou_spam(&d("mudou_spam"), Split::Train)?,
+        ),
+        (
+            "train/teleantifraud.jsonl".into(),
+            teleantifraud(&d("teleantifraud_dialogues"), Split::Train)?,
+        ),
+        (
+            "eval/fbs_sms_test.jsonl".into(),
+            fbs_sms(&d("fbs_sms"), Split::Test)?,
+        ),
+        (
+            "eval/mudou_spam_test.jsonl".into(),
+            mudou_spam(&d("mudou_spam"), Split::Test)?,
+        ),
+        (
+            "eval/teleantifraud_test.jsonl".into(),
+            teleantifraud(&d("teleantifraud_dialogues"), Split::Test)?,
+        ),
+        (
+            "eval/telecom_fraud_texts_5.jsonl".into(),
+            telecom_fraud_texts_5(&d("telecom_fraud_texts_5"))?,
+        ),
     ])
 }
 
@@ -309,11 +386,50 @@ mod tests {
 
     #[test]
     fn fbs_text_joins_cjk_and_maps_placeholders() {
-        assert_eq!(fbs_text("请 致电 CELLPHONE 办理 pos 机"), "请致电\u{E001}办理pos机");
-        assert_eq!(fbs_text("详情 点击 URLdfge PLACE 平安"), "详情点击\u{E000}平安");
+        assert_eq!(
+            fbs_text("请 致电 CELLPHONE 办理 pos 机"),
+            "请致电\u{E001}办理pos机"
+        );
+        assert_eq!(
+            fbs_text("详情 点击 URLdfge PLACE 平安"),
+            "详情点击\u{E000}平安"
+        );
         assert_eq!(fbs_text("回 y 退订 回 t"), "回y退订回t");
         assert_eq!(fbs_text("iphone x 促销"), "iphone x促销");
-        assert_eq!(fbs_text("NAME CELLPHONEWECHAT 查询"), "\u{E001}\u{E00A}查询");
+        assert_eq!(
+            fbs_text("NAME CELLPHONEWECHAT 查询"),
+            "\u{E001}\u{E00A}查询"
+        );
+    }
+
+    #[test]
+    fn fbs_placeholders_are_posguard_masks() {
+        use crate::normalize::MaskKind;
+        let as_str = |k: MaskKind| k.placeholder().to_string();
+        assert_eq!(fbs_placeholder("URL").unwrap(), as_str(MaskKind::Url));
+        assert_eq!(
+            fbs_placeholder("CELLPHONE").unwrap(),
+            as_str(MaskKind::Mobile)
+        );
+        assert_eq!(
+            fbs_placeholder("HOTLINE").unwrap(),
+            as_str(MaskKind::Hotline)
+        );
+        assert_eq!(
+            fbs_placeholder("PHONE").unwrap(),
+            as_str(MaskKind::Landline)
+        );
+        assert_eq!(fbs_placeholder("DIGIT").unwrap(), as_str(MaskKind::Number));
+    }
+
+    #[test]
+    fn teleantifraud_split_is_sha256_mod_10() {
+        // Values from Python: int(hashlib.sha256(t.encode()).hexdigest(), 16) % 10.
+        assert!(!in_teleantifraud_test("a")); // 9
+        assert!(!in_teleantifraud_test("c")); // 8
+        assert!(in_teleantifraud_test("d")); // 0
+        assert!(!in_teleantifraud_test("银联")); // 2
+        assert!(!in_teleantifraud_test("拉卡拉")); // 9
     }
 
     #[test]

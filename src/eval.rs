@@ -69,6 +69,52 @@ pub struct EvalReport {
     pub thresholds: Vec<ThresholdRow>,
     /// Area under the precision–recall curve for scam vs not (average precision).
     pub average_precision: f64,
+    /// Scam recall at the lowest threshold keeping legit FPR within each limit (0.1%, 0.5%,
+    /// 0.9%). The threshold is chosen on this very set: an oracle operating point, for comparing
+    /// models at equal false-alarm rates, not a deployable setting.
+    pub recall_at_legit_fpr: Vec<RecallAtFpr>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecallAtFpr {
+    pub max_legit_fpr: f64,
+    pub scam_recall: f64,
+    pub threshold: f64,
+    pub legit_fpr: f64,
+}
+
+/// Oracle recall at fixed legit false-positive budgets (see [`EvalReport::recall_at_legit_fpr`]).
+fn recall_at_fpr(rows: &[Scored]) -> Vec<RecallAtFpr> {
+    let mut legit: Vec<f32> = rows
+        .iter()
+        .filter(|r| r.truth == Verdict::Legit)
+        .map(|r| r.prediction.prob(Verdict::Scam))
+        .collect();
+    let scams: Vec<f32> = rows
+        .iter()
+        .filter(|r| r.truth == Verdict::Scam)
+        .map(|r| r.prediction.prob(Verdict::Scam))
+        .collect();
+    if legit.is_empty() || scams.is_empty() {
+        return Vec::new();
+    }
+    legit.sort_by(|a, b| b.total_cmp(a));
+    [0.001, 0.005, 0.009]
+        .iter()
+        .map(|&limit| {
+            let allowed = (limit * legit.len() as f64).floor() as usize;
+            // Flag strictly above the (allowed+1)-th highest legit score.
+            let threshold = legit[allowed.min(legit.len() - 1)];
+            let fp = legit.iter().filter(|&&p| p > threshold).count();
+            let tp = scams.iter().filter(|&&p| p > threshold).count();
+            RecallAtFpr {
+                max_legit_fpr: limit,
+                scam_recall: ratio(tp, scams.len()),
+                threshold: threshold as f64,
+                legit_fpr: ratio(fp, legit.len()),
+            }
+        })
+        .collect()
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -134,7 +180,11 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
     let mut exact = 0;
     let mut per = vec![(0usize, 0usize, 0usize); Pattern::ALL.len()]; // tp, predicted, support
     for r in rows {
-        let Some(truth) = r.true_patterns.as_ref().filter(|_| r.truth == Verdict::Scam) else {
+        let Some(truth) = r
+            .true_patterns
+            .as_ref()
+            .filter(|_| r.truth == Verdict::Scam)
+        else {
             continue;
         };
         if truth.is_empty() {
@@ -144,15 +194,20 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
         let top = Pattern::ALL
             .iter()
             .copied()
-            .max_by(|a, b| r.prediction.pattern(*a).total_cmp(&r.prediction.pattern(*b)))
+            .max_by(|a, b| {
+                r.prediction
+                    .pattern(*a)
+                    .total_cmp(&r.prediction.pattern(*b))
+            })
             .expect("patterns");
         if truth.contains(&top) {
             top_ok += 1;
         }
+        let flags = crate::verdict::flag_patterns(&r.prediction, decision.pattern_threshold, true);
         let flagged: Vec<Pattern> = Pattern::ALL
             .iter()
             .copied()
-            .filter(|p| r.prediction.pattern(*p) >= decision.pattern_threshold)
+            .filter(|p| flags[p.index()])
             .collect();
         let mut t = truth.clone();
         t.sort();
@@ -198,6 +253,7 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
         patterns,
         thresholds,
         average_precision,
+        recall_at_legit_fpr: recall_at_fpr(rows),
     }
 }
 

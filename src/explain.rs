@@ -1,14 +1,63 @@
 //! Stage 6: explanations — which parts of the original message drove the verdict and each
 //! flagged pattern, read off the linear model's per-feature contributions and mapped back through
 //! the normalisation offsets; plus the rule signals found.
+//!
+//! # Evidence spans
+//!
+//! The model is linear, so the contribution of feature *f* to an output is `x_f · w_f` (for the
+//! verdict: the weight of the chosen verdict minus the mean weight of the other two). Every feature
+//! occurrence covers a range of the normalised text (a word, a word pair, a character n-gram, the
+//! match of a rule signal). [`evidence`] spreads each feature's contribution evenly over the
+//! normalised characters it covers and sums per character — positive and negative contributions
+//! alike, so a character's score is its net push. Spans are the maximal runs of characters scoring
+//! at least [`SPAN_PEAK_FRACTION`] of the peak, widened to whole tokens (words, masked values),
+//! trimmed of punctuation, and cut to at most [`MAX_SPAN_CHARS`] characters (the best-scoring window
+//! of whole tokens; the rest of a long run may form further spans). Only then is a span mapped back
+//! to the original text, so offsets are character offsets into the message exactly as received:
+//! full-width, traditional, obfuscated or emoji-split writing and masked phone numbers and links
+//! come back as they were written.
+//!
+//! # How rule signals and the model combine
+//!
+//! Rule signals ([`crate::signals`]) are not a second classifier and never override the model. Each
+//! signal found is an ordinary feature (`r|<name>`), selected unconditionally at training and
+//! weighted by the same logistic regression as the word and character features, so the data decide
+//! how much e.g. `r|unofficial_contact` is worth next to the words around it. Their value is
+//! twofold: they generalise where n-grams do not (any short link, any amount after 押金, any phone
+//! number that is not the brand's), and they make a verdict easier to trust, because each is named
+//! and shown to the user as evidence ([`signal_hits`]) with its contribution folded into the spans
+//! above. [`measure::rules_vs_model`] measures what they add: the same trainer with rule features
+//! on, off, and alone, compared on the corpus's held-out test part (`cargo test --release --test
+//! explain -- --ignored rules_vs_model --nocapture`). On the corpus (6,321 train / 2,275 test rows,
+//! test families unseen in training), P(scam) ≥ 0.5:
+//!
+//! | features                       | accuracy | macro-F1 | scam P | scam R | legit FPR |
+//! |--------------------------------|----------|----------|--------|--------|-----------|
+//! | words + chars, no rules        | 0.946    | 0.932    | 0.912  | 0.991  | 0.051     |
+//! | + the 10 original signals      | 0.948    | 0.932    | 0.914  | 0.994  | 0.049     |
+//! | + all 15 signals               | 0.952    | 0.935    | 0.922  | 0.996  | 0.041     |
+//! | rules alone (15 signals)       | 0.776    | 0.708    | 0.795  | 0.734  | 0.092     |
+//!
+//! Rules alone are far weaker than the model; on top of it they add a little accuracy and cut
+//! false alarms on genuine messages by a fifth — the transaction-notice and impersonation signals
+//! doing most of that — while their main value is that they can be named and shown.
 
 use crate::features::{Analysis, SparseVector};
 use crate::labels::{Pattern, Verdict};
 use crate::model::Model;
+use crate::normalize::MaskKind;
 use crate::signals::SignalKind;
+use crate::tokenize::TokenKind;
 use crate::verdict::VerdictResult;
 use serde::Serialize;
 use std::ops::Range;
+
+/// A span is a run of characters scoring at least this fraction of the message's peak.
+pub const SPAN_PEAK_FRACTION: f32 = 0.3;
+/// Longest span, in normalised characters (a masked phone number or link counts as one).
+pub const MAX_SPAN_CHARS: usize = 10;
+/// Spans whose summed contribution is below this are not shown.
+const MIN_SPAN_WEIGHT: f32 = 0.02;
 
 /// A span of the original message that contributed to a verdict or pattern.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,9 +69,10 @@ pub struct Evidence {
     pub text: String,
     /// `verdict` for the verdict, or a pattern name.
     pub pattern: String,
-    /// Summed contribution to the logit (positive pushes towards the verdict/pattern).
+    /// Summed contribution of the span's characters to the logit (positive pushes towards the
+    /// verdict/pattern).
     pub weight: f32,
-    /// Feature keys behind it (`w|押金`, `r|fee_demand`).
+    /// Feature keys behind it, strongest first (`w|押金`, `r|fee_demand`).
     pub features: Vec<String>,
 }
 
@@ -31,6 +81,7 @@ pub struct Evidence {
 pub struct SignalHit {
     pub signal: SignalKind,
     pub description: &'static str,
+    pub description_en: &'static str,
     pub start: usize,
     pub end: usize,
     pub text: String,
@@ -43,7 +94,7 @@ pub fn char_offsets(original: &str, bytes: Range<usize>) -> (usize, usize) {
 }
 
 /// Evidence for the verdict (contributions to its logit relative to the other verdicts) and for
-/// each flagged pattern; at most `per_target` spans each.
+/// each flagged pattern; at most `per_target` spans each, strongest first.
 pub fn evidence(
     model: &Model,
     original: &str,
@@ -67,11 +118,20 @@ pub fn evidence(
             / (Verdict::ALL.len() - 1) as f32;
         w - others
     };
-    out.extend(collect(model, original, analysis, v, spans, "verdict", per_target, contrib_verdict));
+    let keys = |id: u32| model.vectorizer().key(id).to_string();
+    out.extend(evidence_with(
+        original,
+        analysis,
+        v,
+        spans,
+        "verdict",
+        per_target,
+        contrib_verdict,
+        keys,
+    ));
     for ps in result.flagged_patterns() {
         let col = params.n_verdicts + ps.pattern.index();
-        out.extend(collect(
-            model,
+        out.extend(evidence_with(
             original,
             analysis,
             v,
@@ -79,14 +139,176 @@ pub fn evidence(
             ps.pattern.name(),
             per_target,
             |id| params.weight(id, col),
+            keys,
         ));
     }
     out
 }
 
+/// Per normalised character: the summed contribution of the features covering it.
+pub fn char_scores(
+    n_chars: usize,
+    v: &SparseVector,
+    spans: &[Vec<Range<usize>>],
+    weight_of: impl Fn(usize) -> f32,
+) -> Vec<f32> {
+    let mut score = vec![0f32; n_chars];
+    for (k, (&id, &x)) in v.ids.iter().zip(&v.values).enumerate() {
+        let c = x * weight_of(id as usize);
+        let ranges = &spans[k];
+        if c == 0.0 || ranges.is_empty() {
+            continue;
+        }
+        let per_range = c / ranges.len() as f32;
+        for r in ranges {
+            let r = r.start.min(n_chars)..r.end.min(n_chars);
+            if r.is_empty() {
+                continue;
+            }
+            let per_char = per_range / r.len() as f32;
+            for s in &mut score[r] {
+                *s += per_char;
+            }
+        }
+    }
+    score
+}
+
+/// Character classes that may not start or end a span.
+fn is_edge_junk(c: char) -> bool {
+    MaskKind::from_placeholder(c).is_none() && !c.is_alphanumeric()
+}
+
+/// Turns per-character scores into spans of the normalised text: maximal runs above
+/// `fraction × peak`, widened to whole tokens, trimmed, and cut to `max_len`. Returns the ranges
+/// with their summed score, strongest first.
+pub fn extract_spans(
+    scores: &[f32],
+    chars: &[char],
+    tokens: &[Range<usize>],
+    fraction: f32,
+    max_len: usize,
+) -> Vec<(Range<usize>, f32)> {
+    let n = scores.len();
+    let peak = scores.iter().copied().fold(0f32, f32::max);
+    if peak <= 0.0 || n == 0 {
+        return Vec::new();
+    }
+    let thr = peak * fraction;
+    // Token boundaries: the token covering each character (None for spaces/punctuation gaps).
+    let mut token_of: Vec<Option<usize>> = vec![None; n];
+    for (t, r) in tokens.iter().enumerate() {
+        for slot in token_of.iter_mut().take(r.end.min(n)).skip(r.start) {
+            *slot = Some(t);
+        }
+    }
+    let snap = |r: Range<usize>, lo: usize, hi: usize| -> Range<usize> {
+        let mut s = r.start;
+        let mut e = r.end;
+        if let Some(t) = token_of[s] {
+            s = tokens[t].start.max(lo);
+        }
+        if let Some(t) = token_of[e - 1] {
+            e = tokens[t].end.min(hi);
+        }
+        while s < e && is_edge_junk(chars[s]) {
+            s += 1;
+        }
+        while e > s && is_edge_junk(chars[e - 1]) {
+            e -= 1;
+        }
+        s..e
+    };
+    let sum = |r: &Range<usize>| scores[r.clone()].iter().sum::<f32>();
+    // Maximal runs above the threshold, snapped to tokens, overlapping ones merged.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    // Punctuation and spaces end a run: "停用，回复1" is two pieces of evidence.
+    let strong = |c: usize| scores[c] >= thr && !is_edge_junk(chars[c]);
+    while i < n {
+        if !strong(i) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < n && strong(i) {
+            i += 1;
+        }
+        let r = snap(s..i, 0, n);
+        if r.is_empty() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => runs.push(r),
+        }
+    }
+    // Cut long runs into windows of whole tokens.
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut stack = runs;
+    while let Some(r) = stack.pop() {
+        if r.len() <= max_len {
+            out.push(r);
+            continue;
+        }
+        // Candidate starts/ends: token boundaries inside r (character boundaries as a fallback).
+        let mut starts: Vec<usize> = (r.start..r.end)
+            .filter(|&c| c == r.start || token_of[c] != token_of[c - 1])
+            .collect();
+        let mut ends: Vec<usize> = (r.start + 1..=r.end)
+            .filter(|&c| c == r.end || token_of[c] != token_of[c - 1])
+            .collect();
+        starts.retain(|&s| !is_edge_junk(chars[s]));
+        ends.retain(|&e| !is_edge_junk(chars[e - 1]));
+        let mut best: Option<(Range<usize>, f32)> = None;
+        for &s in &starts {
+            for &e in ends.iter().filter(|&&e| e > s && e - s <= max_len) {
+                let w = s..e;
+                let ws = sum(&w);
+                if best.as_ref().is_none_or(|(_, b)| ws > *b) {
+                    best = Some((w, ws));
+                }
+            }
+        }
+        let w = match best {
+            Some((w, _)) => w,
+            None => {
+                // One token longer than max_len: best window of characters.
+                let len = max_len.min(r.len());
+                (r.start..=r.end - len)
+                    .map(|s| s..s + len)
+                    .max_by(|a, b| sum(a).total_cmp(&sum(b)))
+                    .expect("non-empty run")
+            }
+        };
+        for part in [r.start..w.start, w.end..r.end] {
+            // What is left must still hold a strong character; tighten it to those.
+            let Some(s) = part.clone().find(|&c| strong(c)) else {
+                continue;
+            };
+            let e = part.clone().rev().find(|&c| strong(c)).expect("found one") + 1;
+            let p = snap(s..e, part.start, part.end);
+            if !p.is_empty() {
+                stack.push(p);
+            }
+        }
+        out.push(w);
+    }
+    let mut scored: Vec<(Range<usize>, f32)> = out
+        .into_iter()
+        .map(|r| {
+            let s = sum(&r);
+            (r, s)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start.cmp(&b.0.start)));
+    scored
+}
+
+/// Evidence spans for one target given the contribution weight of each feature id
+/// (`weight_of(id) × value` is the feature's contribution) and the key of each id.
 #[allow(clippy::too_many_arguments)]
-fn collect(
-    model: &Model,
+pub fn evidence_with(
     original: &str,
     analysis: &Analysis,
     v: &SparseVector,
@@ -94,57 +316,48 @@ fn collect(
     target: &str,
     limit: usize,
     weight_of: impl Fn(usize) -> f32,
+    key_of: impl Fn(u32) -> String,
 ) -> Vec<Evidence> {
-    // Spread each feature's contribution over the original-text ranges it came from, then merge
-    // overlapping ranges so a phrase is shown once with its total weight.
-    let mut pieces: Vec<(Range<usize>, f32, String)> = Vec::new();
-    for (k, (&id, &x)) in v.ids.iter().zip(&v.values).enumerate() {
-        let c = x * weight_of(id as usize);
-        if c <= 0.0 {
+    let norm = &analysis.normalized;
+    let chars: Vec<char> = norm.text().chars().collect();
+    let scores = char_scores(chars.len(), v, spans, &weight_of);
+    let tokens: Vec<Range<usize>> = analysis
+        .tokens
+        .iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .map(|t| t.chars.clone())
+        .collect();
+    let found = extract_spans(&scores, &chars, &tokens, SPAN_PEAK_FRACTION, MAX_SPAN_CHARS);
+    let mut out = Vec::new();
+    for (r, w) in found {
+        if w < MIN_SPAN_WEIGHT || out.len() >= limit {
+            break;
+        }
+        let bytes = norm.original_range(r.clone());
+        if bytes.is_empty() {
             continue;
         }
-        let ranges = &spans[k];
-        let share = c / ranges.len().max(1) as f32;
-        for r in ranges {
-            let bytes = analysis.normalized.original_range(r.clone());
-            if bytes.is_empty() {
-                continue;
+        // The features behind the span: positive contributors overlapping it, strongest first.
+        let mut feats: Vec<(f32, String)> = Vec::new();
+        for (k, (&id, &x)) in v.ids.iter().zip(&v.values).enumerate() {
+            let c = x * weight_of(id as usize);
+            if c > 0.0 && spans[k].iter().any(|s| s.start < r.end && r.start < s.end) {
+                feats.push((c, key_of(id)));
             }
-            pieces.push((bytes, share, model.vectorizer().key(id).to_string()));
         }
+        feats.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        feats.truncate(6);
+        let (start, end) = char_offsets(original, bytes.clone());
+        out.push(Evidence {
+            start,
+            end,
+            text: original[bytes].to_string(),
+            pattern: target.to_string(),
+            weight: w,
+            features: feats.into_iter().map(|(_, k)| k).collect(),
+        });
     }
-    pieces.sort_by_key(|(r, _, _)| (r.start, r.end));
-    let mut merged: Vec<(Range<usize>, f32, Vec<String>)> = Vec::new();
-    for (r, w, key) in pieces {
-        match merged.last_mut() {
-            Some((m, mw, keys)) if r.start < m.end => {
-                m.end = m.end.max(r.end);
-                *mw += w;
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-            _ => merged.push((r, w, vec![key])),
-        }
-    }
-    merged.sort_by(|a, b| b.1.total_cmp(&a.1));
-    merged.truncate(limit);
-    merged
-        .into_iter()
-        .filter(|(_, w, _)| *w > 0.01)
-        .map(|(r, w, mut features)| {
-            features.sort();
-            let (start, end) = char_offsets(original, r.clone());
-            Evidence {
-                start,
-                end,
-                text: original[r].to_string(),
-                pattern: target.to_string(),
-                weight: w,
-                features,
-            }
-        })
-        .collect()
+    out
 }
 
 /// The rule signals of the message, located in the original text.
@@ -158,6 +371,7 @@ pub fn signal_hits(original: &str, analysis: &Analysis) -> Vec<SignalHit> {
             SignalHit {
                 signal: s.kind,
                 description: s.kind.zh(),
+                description_en: s.kind.en(),
                 start,
                 end,
                 text: original[bytes].to_string(),
@@ -169,4 +383,394 @@ pub fn signal_hits(original: &str, analysis: &Analysis) -> Vec<SignalHit> {
 /// Patterns named by evidence, for callers that want to group spans.
 pub fn pattern_of(e: &Evidence) -> Option<Pattern> {
     e.pattern.parse().ok()
+}
+
+/// Measuring what rule signals add to the model: the same trainer with rule features on, off and
+/// alone, evaluated on a held-out set.
+///
+/// The trainer here is deliberately small and identical for every arm: features with document
+/// frequency ≥ 2 on the training part, the `max_features` most frequent kept, sub-linear TF-IDF
+/// with L2 norm (posguard's own [`Vectorizer`](crate::features::Vectorizer)), one multinomial
+/// logistic regression (linfa, α = 1), P(scam) ≥ 0.5 — no calibration or threshold tuning, so the
+/// arms differ only in their features. `train.rs` cannot yet train a model without rule features
+/// (see the report on the hook it needs); `include_pipeline` adds the full `train::train` pipeline
+/// (rules on) for reference.
+pub mod measure {
+    use crate::eval::{evaluate, EvalReport, Scored};
+    use crate::features::{visit_features, Analysis, FeatureConfig, SparseVector, Vectorizer};
+    use crate::labels::Verdict;
+    use crate::model::{Decision, Prediction};
+    use crate::signals::SignalKind;
+    use crate::train::LabelledRecord;
+    use linfa::prelude::*;
+    use linfa_logistic::MultiLogisticRegression;
+    use ndarray::{Array1, Array2};
+    use rayon::prelude::*;
+    use rustc_hash::FxHashMap;
+    use serde::Serialize;
+
+    /// Signals of the first model (the rest were added with the impersonation check).
+    pub const ORIGINAL_SIGNALS: [SignalKind; 10] = [
+        SignalKind::ReplyAction,
+        SignalKind::OptOut,
+        SignalKind::Link,
+        SignalKind::ShortLink,
+        SignalKind::CredentialRequest,
+        SignalKind::FeeDemand,
+        SignalKind::Urgency,
+        SignalKind::Obfuscation,
+        SignalKind::BrandSenderTag,
+        SignalKind::OffChannelContact,
+    ];
+
+    /// The features of one arm.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Arm {
+        /// Words and characters only.
+        NoRules,
+        /// Words, characters and the first model's ten rule signals.
+        OriginalRules,
+        /// Words, characters and every rule signal.
+        AllRules,
+        /// Rule signals alone.
+        RulesOnly,
+    }
+
+    impl Arm {
+        pub const ALL: [Arm; 4] = [
+            Arm::NoRules,
+            Arm::OriginalRules,
+            Arm::AllRules,
+            Arm::RulesOnly,
+        ];
+
+        pub fn name(self) -> &'static str {
+            match self {
+                Arm::NoRules => "model, no rule features",
+                Arm::OriginalRules => "model + 10 original rules",
+                Arm::AllRules => "model + all rules",
+                Arm::RulesOnly => "rules alone (LR on signals)",
+            }
+        }
+
+        fn keeps(self, key: &str) -> bool {
+            let rule = key.strip_prefix("r|");
+            match (self, rule) {
+                (Arm::NoRules, r) => r.is_none(),
+                (Arm::AllRules, _) => true,
+                (Arm::RulesOnly, r) => r.is_some(),
+                (Arm::OriginalRules, None) => true,
+                (Arm::OriginalRules, Some(r)) => ORIGINAL_SIGNALS.iter().any(|s| s.name() == r),
+            }
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    pub struct MeasureOptions {
+        pub max_features: usize,
+        pub min_df: u32,
+        pub alpha: f32,
+        pub max_iterations: u64,
+        /// Also run the full `train::train` pipeline (rules on, calibrated threshold).
+        pub include_pipeline: bool,
+    }
+
+    impl Default for MeasureOptions {
+        fn default() -> Self {
+            MeasureOptions {
+                max_features: 12_000,
+                min_df: 2,
+                alpha: 1.0,
+                max_iterations: 300,
+                include_pipeline: false,
+            }
+        }
+    }
+
+    /// Test-set metrics of one arm.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct ArmResult {
+        pub arm: String,
+        pub features: usize,
+        pub accuracy: f64,
+        pub macro_f1: f64,
+        pub scam_precision: f64,
+        pub scam_recall: f64,
+        pub scam_f1: f64,
+        pub legit_fpr: f64,
+        pub average_precision: f64,
+    }
+
+    fn row(arm: &str, features: usize, r: &EvalReport) -> ArmResult {
+        ArmResult {
+            arm: arm.to_string(),
+            features,
+            accuracy: r.accuracy,
+            macro_f1: r.macro_f1_present,
+            scam_precision: r.scam_precision,
+            scam_recall: r.scam_recall,
+            scam_f1: r.scam_f1,
+            legit_fpr: r.legit_fpr,
+            average_precision: r.average_precision,
+        }
+    }
+
+    fn softmax(z: &[f32]) -> Vec<f32> {
+        let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let e: Vec<f32> = z.iter().map(|v| (v - m).exp()).collect();
+        let s: f32 = e.iter().sum();
+        e.into_iter().map(|v| v / s).collect()
+    }
+
+    /// Trains one arm on `train` and evaluates it on `test`.
+    pub fn run_arm(
+        arm: Arm,
+        train: &[LabelledRecord],
+        train_a: &[Analysis],
+        test: &[LabelledRecord],
+        test_a: &[Analysis],
+        opts: &MeasureOptions,
+    ) -> Result<ArmResult, String> {
+        let mut config = FeatureConfig::unfitted();
+        config.rule_signals = arm != Arm::NoRules;
+        // Document frequencies on the training part.
+        let mut df: FxHashMap<String, u32> = FxHashMap::default();
+        for a in train_a {
+            let mut seen: Vec<String> = Vec::new();
+            visit_features(&config, a, |k, _| {
+                if arm.keeps(k) {
+                    seen.push(k.to_string());
+                }
+            });
+            seen.sort();
+            seen.dedup();
+            for k in seen {
+                *df.entry(k).or_default() += 1;
+            }
+        }
+        let mut vocab: Vec<(String, u32)> =
+            df.into_iter().filter(|(_, d)| *d >= opts.min_df).collect();
+        vocab.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        vocab.truncate(opts.max_features);
+        vocab.sort();
+        if vocab.is_empty() {
+            return Err(format!("{}: no features", arm.name()));
+        }
+        let n = train.len() as f32;
+        config.idf = vocab
+            .iter()
+            .map(|(_, d)| ((1.0 + n) / (1.0 + *d as f32)).ln() + 1.0)
+            .collect();
+        config.vocabulary = vocab.into_iter().map(|(k, _)| k).collect();
+        let vz = Vectorizer::new(config).map_err(|e| e.to_string())?;
+        let dim = vz.dim();
+        let dense = |a: &[Analysis]| -> Array2<f32> {
+            let vs: Vec<SparseVector> = a.par_iter().map(|x| vz.vectorize(x)).collect();
+            let mut m = Array2::<f32>::zeros((vs.len(), dim));
+            for (r, v) in vs.iter().enumerate() {
+                for (&id, &x) in v.ids.iter().zip(&v.values) {
+                    m[[r, id as usize]] = x;
+                }
+            }
+            m
+        };
+        let x = dense(train_a);
+        let y: Array1<usize> = train.iter().map(|r| r.verdict.index()).collect();
+        let fit = MultiLogisticRegression::default()
+            .alpha(opts.alpha)
+            .max_iterations(opts.max_iterations)
+            .gradient_tolerance(1e-4)
+            .fit(&DatasetBase::new(x.view(), y.view()))
+            .map_err(|e| format!("{}: {e}", arm.name()))?;
+        let xt = dense(test_a);
+        let z = xt.dot(fit.params()) + fit.intercept();
+        let classes = fit.classes().to_vec();
+        let scored: Vec<Scored> = test
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let zi: Vec<f32> = z.row(i).to_vec();
+                let p = softmax(&zi);
+                let mut verdict = [0f32; 3];
+                for (col, &cls) in classes.iter().enumerate() {
+                    verdict[cls] = p[col];
+                }
+                Scored {
+                    truth: r.verdict,
+                    true_patterns: r.patterns.clone(),
+                    prediction: Prediction {
+                        verdict,
+                        patterns: [0.0; 7],
+                    },
+                }
+            })
+            .collect();
+        let report = evaluate(arm.name(), &scored, &Decision::default());
+        Ok(row(arm.name(), dim, &report))
+    }
+
+    /// Every arm on `train` → `test`; with `include_pipeline`, the full training pipeline too.
+    pub fn rules_vs_model(
+        train: &[LabelledRecord],
+        test: &[LabelledRecord],
+        opts: &MeasureOptions,
+    ) -> Result<Vec<ArmResult>, String> {
+        let train_a: Vec<Analysis> = train.par_iter().map(|r| Analysis::new(&r.text)).collect();
+        let test_a: Vec<Analysis> = test.par_iter().map(|r| Analysis::new(&r.text)).collect();
+        let mut out = Vec::new();
+        for arm in Arm::ALL {
+            out.push(run_arm(arm, train, &train_a, test, &test_a, opts)?);
+        }
+        if opts.include_pipeline {
+            let t = crate::train::train(train, &crate::train::TrainOptions::default(), &mut |_| {})
+                .map_err(|e| e.to_string())?;
+            let dim = t.vectorizer.dim();
+            let model =
+                crate::Model::from_bytes(t.model_bytes, "measure").map_err(|e| e.to_string())?;
+            out.push(score_model(
+                "train.rs pipeline, rules on",
+                &model,
+                test,
+                &test_a,
+                dim,
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// Metrics of an existing model on `test` (with its own threshold).
+    pub fn score_model(
+        name: &str,
+        model: &crate::Model,
+        test: &[LabelledRecord],
+        test_a: &[Analysis],
+        features: usize,
+    ) -> Result<ArmResult, String> {
+        let v = model.vectorizer();
+        let xs: Vec<SparseVector> = test_a.par_iter().map(|a| v.vectorize(a)).collect();
+        let preds = model.predict(&xs).map_err(|e| e.to_string())?;
+        let scored: Vec<Scored> = test
+            .iter()
+            .zip(preds)
+            .map(|(r, p)| Scored {
+                truth: r.verdict,
+                true_patterns: r.patterns.clone(),
+                prediction: p,
+            })
+            .collect();
+        Ok(row(
+            name,
+            features,
+            &evaluate(name, &scored, &model.decision()),
+        ))
+    }
+
+    /// The results as a plain-text table.
+    pub fn table(rows: &[ArmResult]) -> String {
+        let mut s = format!(
+            "{:<32} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>9} {:>8}\n",
+            "arm",
+            "features",
+            "accuracy",
+            "macroF1",
+            "scam P",
+            "scam R",
+            "scam F1",
+            "legit FPR",
+            "AP"
+        );
+        for r in rows {
+            s.push_str(&format!(
+                "{:<32} {:>8} {:>8.4} {:>8.4} {:>9.4} {:>9.4} {:>8.4} {:>9.4} {:>8.4}\n",
+                r.arm,
+                r.features,
+                r.accuracy,
+                r.macro_f1,
+                r.scam_precision,
+                r.scam_recall,
+                r.scam_f1,
+                r.legit_fpr,
+                r.average_precision
+            ));
+        }
+        s
+    }
+
+    /// Share of `verdict` rows carrying each signal, for the report.
+    pub fn signal_rates(
+        records: &[LabelledRecord],
+        analyses: &[Analysis],
+    ) -> Vec<(SignalKind, [f64; 3])> {
+        SignalKind::ALL
+            .iter()
+            .map(|&k| {
+                let mut hit = [0usize; 3];
+                let mut tot = [0usize; 3];
+                for (r, a) in records.iter().zip(analyses) {
+                    tot[r.verdict.index()] += 1;
+                    if a.signals.iter().any(|s| s.kind == k) {
+                        hit[r.verdict.index()] += 1;
+                    }
+                }
+                let rate = |v: Verdict| hit[v.index()] as f64 / tot[v.index()].max(1) as f64;
+                (
+                    k,
+                    [
+                        rate(Verdict::Legit),
+                        rate(Verdict::Spam),
+                        rate(Verdict::Scam),
+                    ],
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans_of(scores: &[f32], text: &str, tokens: &[Range<usize>]) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        extract_spans(scores, &chars, tokens, 0.3, 6)
+            .into_iter()
+            .map(|(r, _)| chars[r].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn runs_above_a_fraction_of_the_peak_snap_to_tokens() {
+        // "回复1免费" with a strong "复1" and a weak tail: the run widens to the token 回复.
+        let text = "请回复1免费换";
+        let tokens = vec![0..1, 1..3, 3..4, 4..6, 6..7];
+        let scores = [0.0, 0.1, 1.0, 1.0, 0.05, 0.05, 0.0];
+        assert_eq!(spans_of(&scores, text, &tokens), vec!["回复1"]);
+    }
+
+    #[test]
+    fn punctuation_is_trimmed_and_long_runs_are_cut() {
+        let text = "【pos服务中心】您的pos机";
+        let chars: Vec<char> = text.chars().collect();
+        let tokens = vec![1..4, 4..6, 6..8, 9..10, 10..11, 11..14, 14..15];
+        let scores = vec![1.0f32; chars.len()];
+        let got: Vec<String> = extract_spans(&scores, &chars, &tokens, 0.3, 6)
+            .into_iter()
+            .map(|(r, _)| chars[r].iter().collect())
+            .collect();
+        assert!(got.iter().all(|s| s.chars().count() <= 6), "{got:?}");
+        assert!(
+            got.iter()
+                .all(|s| !s.starts_with('【') && !s.ends_with('】')),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"pos服务中心".to_string()) || got.contains(&"pos服务".to_string()),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn nothing_positive_gives_no_span() {
+        assert!(spans_of(&[-1.0, -0.5], "停用", std::slice::from_ref(&(0..2))).is_empty());
+    }
 }

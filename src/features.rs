@@ -86,9 +86,15 @@ impl FeatureConfig {
             ));
         }
         if self.word_ngram_max == 0 || self.word_ngram_max > 2 {
-            return Err(format!("unsupported word n-gram length {}", self.word_ngram_max));
+            return Err(format!(
+                "unsupported word n-gram length {}",
+                self.word_ngram_max
+            ));
         }
-        if self.char_ngram_min == 0 || self.char_ngram_min > self.char_ngram_max || self.char_ngram_max > 5 {
+        if self.char_ngram_min == 0
+            || self.char_ngram_min > self.char_ngram_max
+            || self.char_ngram_max > 5
+        {
             return Err(format!(
                 "unsupported character n-gram range {}..={}",
                 self.char_ngram_min, self.char_ngram_max
@@ -290,7 +296,11 @@ impl Vectorizer {
                 j += 1;
             }
             let tf = (j - i) as f32;
-            let tf = if self.config.sublinear_tf { 1.0 + tf.ln() } else { tf };
+            let tf = if self.config.sublinear_tf {
+                1.0 + tf.ln()
+            } else {
+                tf
+            };
             out.ids.push(id);
             out.values.push(tf * self.config.idf[id as usize]);
             i = j;
@@ -320,7 +330,13 @@ mod tests {
     #[test]
     fn word_char_and_signal_keys() {
         let k = keys("押金299元，回复1办理");
-        for want in ["w|押金", "w|<money>", "b|押金|<money>", "c|押金", "r|reply_action"] {
+        for want in [
+            "w|押金",
+            "w|<money>",
+            "b|押金|<money>",
+            "c|押金",
+            "r|reply_action",
+        ] {
             assert!(k.iter().any(|x| x == want), "{want} missing from {k:?}");
         }
     }

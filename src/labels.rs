@@ -153,7 +153,10 @@ impl FromStr for Pattern {
             .find(|p| p.name() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Pattern::ALL.iter().map(|p| p.name()).collect();
-                format!("unknown pattern {s:?} (expected one of {})", names.join(", "))
+                format!(
+                    "unknown pattern {s:?} (expected one of {})",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -190,7 +193,10 @@ mod tests {
         for (i, p) in Pattern::ALL.iter().enumerate() {
             assert_eq!(p.index(), i);
             assert_eq!(p.name().parse::<Pattern>().unwrap(), *p);
-            assert_eq!(serde_json::to_string(p).unwrap(), format!("\"{}\"", p.name()));
+            assert_eq!(
+                serde_json::to_string(p).unwrap(),
+                format!("\"{}\"", p.name())
+            );
         }
         assert!("nonsense".parse::<Pattern>().is_err());
         assert!("maybe".parse::<Verdict>().is_err());

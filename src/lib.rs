@@ -13,7 +13,9 @@
 //! # Ok::<(), posguard::Error>(())
 //! ```
 
+pub mod advice;
 pub mod batch;
+pub mod contacts;
 pub mod datasets;
 pub mod error;
 pub mod eval;
@@ -33,6 +35,8 @@ pub use error::{Error, Result};
 pub use labels::{Channel, Pattern, Verdict};
 pub use model::{EngineChoice, Model};
 
+use advice::Advice;
+use contacts::Impersonation;
 use explain::{Evidence, SignalHit};
 use features::Analysis;
 use serde::Serialize;
@@ -48,6 +52,12 @@ pub struct Report {
     pub evidence: Vec<Evidence>,
     /// Rule signals found, located in the original text.
     pub signals: Vec<SignalHit>,
+    /// The impersonation check: brands named, and each contact given against their official ones.
+    /// Absent when the message names no known brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impersonation: Option<Impersonation>,
+    /// What to do, most important first (see [`advice`]).
+    pub advice: Vec<Advice>,
 }
 
 /// Scores messages with a model. Cheap to share across threads.
@@ -80,7 +90,8 @@ impl Classifier {
         Ok(self.classify_batch(&[text], true)?.remove(0))
     }
 
-    /// Classifies a batch. With `explain` false, evidence and signals are left empty (faster).
+    /// Classifies a batch. With `explain` false, evidence and signal spans are left empty (faster);
+    /// the impersonation check and the advice are always given.
     pub fn classify_batch(&self, texts: &[&str], explain: bool) -> Result<Vec<Report>> {
         use rayon::prelude::*;
         let v = self.model.vectorizer();
@@ -106,9 +117,20 @@ impl Classifier {
             .zip(texts)
             .map(|(((a, x, spans), p), text)| {
                 let verdict = verdict::decide(&p, &decision);
+                let impersonation = contacts::check(&a.normalized, text);
+                let kinds: Vec<signals::SignalKind> = a.signals.iter().map(|s| s.kind).collect();
+                let advice = advice::advise(&verdict, &kinds, impersonation.as_ref());
                 let (evidence, signals) = if explain {
                     (
-                        explain::evidence(&self.model, text, &a, &x, &spans, &verdict, self.evidence_per_target),
+                        explain::evidence(
+                            &self.model,
+                            text,
+                            &a,
+                            &x,
+                            &spans,
+                            &verdict,
+                            self.evidence_per_target,
+                        ),
                         explain::signal_hits(text, &a),
                     )
                 } else {
@@ -119,6 +141,8 @@ impl Classifier {
                     verdict,
                     evidence,
                     signals,
+                    impersonation,
+                    advice,
                 }
             })
             .collect())

@@ -31,7 +31,11 @@ const GREEN: RGBColor = RGBColor(0x1a, 0x7f, 0x37);
 ///
 /// `model_info` is free-form JSON describing the model (origin, fingerprint, thresholds…); it is
 /// copied into `metrics.json` and shown in the page header. The directory is created if missing.
-pub fn write_report(dir: &Path, model_info: &serde_json::Value, reports: &[EvalReport]) -> Result<()> {
+pub fn write_report(
+    dir: &Path,
+    model_info: &serde_json::Value,
+    reports: &[EvalReport],
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let metrics = serde_json::json!({ "model": model_info, "sets": reports });
     let json = serde_json::to_string_pretty(&metrics)
@@ -74,11 +78,11 @@ pub fn render_html(model_info: &serde_json::Value, reports: &[EvalReport]) -> Re
         set_section(&mut h, i, r)?;
     }
 
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<footer>posguard {} · 原始数据 raw numbers: <a href=\"metrics.json\">metrics.json</a> · \
          颜色 colours: <span class=\"chip good\">好 good</span> <span class=\"chip warn\">一般 fair</span> \
-         <span class=\"chip bad\">差 poor</span> <span class=\"chip na\">无数据 n/a</span></footer>\n",
+         <span class=\"chip bad\">差 poor</span> <span class=\"chip na\">无数据 n/a</span></footer>",
         env!("CARGO_PKG_VERSION")
     );
     h.push_str("</main>\n</body>\n</html>\n");
@@ -284,7 +288,14 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
         support(r, Verdict::Spam),
         support(r, Verdict::Scam)
     );
-    tile(h, "条数", "records", &r.records.to_string(), "plain", &counts);
+    tile(
+        h,
+        "条数",
+        "records",
+        &r.records.to_string(),
+        "plain",
+        &counts,
+    );
     tile(
         h,
         "准确率",
@@ -294,7 +305,14 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
         "三分类 · 3-way",
     );
     let all = format!("全部类别 all classes {:.3}", r.macro_f1);
-    tile(h, "宏平均 F1", "macro-F1", &num3(m.macro_f1), grade_high(m.macro_f1), &all);
+    tile(
+        h,
+        "宏平均 F1",
+        "macro-F1",
+        &num3(m.macro_f1),
+        grade_high(m.macro_f1),
+        &all,
+    );
     let flagged = format!("判为诈骗 flagged {}", predicted(r, Verdict::Scam));
     tile(
         h,
@@ -305,18 +323,50 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
         &flagged,
     );
     let ap = format!("AP {}", num3(m.ap));
-    tile(h, "诈骗召回率", "scam recall", &pct(m.scam_recall), grade_high(m.scam_recall), &ap);
-    let fp = format!("正常被判诈骗 {}", r.confusion[Verdict::Legit.index()][Verdict::Scam.index()]);
-    tile(h, "正常误报率", "legit FPR", &pct(m.legit_fpr), grade_fpr(m.legit_fpr), &fp);
+    tile(
+        h,
+        "诈骗召回率",
+        "scam recall",
+        &pct(m.scam_recall),
+        grade_high(m.scam_recall),
+        &ap,
+    );
+    let fp = format!(
+        "正常被判诈骗 {}",
+        r.confusion[Verdict::Legit.index()][Verdict::Scam.index()]
+    );
+    tile(
+        h,
+        "正常误报率",
+        "legit FPR",
+        &pct(m.legit_fpr),
+        grade_fpr(m.legit_fpr),
+        &fp,
+    );
     h.push_str("</div>");
 
-    // Charts.
+    // Charts, with legends in HTML (so they can be Chinese and never cover a line).
     h.push_str("<div class=\"charts\">");
+    let prevalence = if r.records == 0 {
+        0.0
+    } else {
+        support(r, Verdict::Scam) as f64 / r.records as f64
+    };
     chart_box(
         h,
         "混淆矩阵",
         "confusion matrix",
-        "行 = 真实类别，列 = 预测类别；颜色按行占比 · rows true, columns predicted, shaded by row share",
+        &[
+            (
+                Swatch::Box("linear-gradient(90deg,#fbfcfd,#1a7f37)"),
+                "判对（占该行比例）correct, share of row".into(),
+            ),
+            (
+                Swatch::Box("linear-gradient(90deg,#fbfcfd,#cf222e)"),
+                "判错 errors".into(),
+            ),
+        ],
+        "行 = 真实类别，列 = 预测类别 · rows = true class, columns = predicted",
         &confusion_svg(r).map_err(chart_err)?,
     );
     if support(r, Verdict::Scam) > 0 {
@@ -324,7 +374,29 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
             h,
             "精确率–召回率曲线",
             "precision–recall, scam vs not",
-            "P(诈骗) ≥ t 扫描；红点为模型工作阈值 · sweep of P(scam) ≥ t; red dot = operating threshold",
+            &[
+                (
+                    Swatch::Line("#216ed6", "solid"),
+                    format!("P(诈骗) ≥ t 扫描 sweep · AP {:.3}", r.average_precision),
+                ),
+                (
+                    Swatch::Dot("#cf222e"),
+                    format!(
+                        "工作点 operating point t = {}：精确率 P {} · 召回率 R {}",
+                        thr(r.scam_threshold),
+                        pct(Some(r.scam_precision)),
+                        pct(Some(r.scam_recall))
+                    ),
+                ),
+                (
+                    Swatch::Line("#656d76", "dashed"),
+                    format!(
+                        "随机基线 no-skill（诈骗占比 scam share {:.0}%）",
+                        prevalence * 100.0
+                    ),
+                ),
+            ],
+            "",
             &pr_svg(r).map_err(chart_err)?,
         );
     } else {
@@ -334,11 +406,33 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
              <p>本集没有诈骗样本，无法绘制 · no scam rows in this set.</p></figure>",
         );
     }
+    let mut legend = Vec::new();
+    if support(r, Verdict::Scam) > 0 {
+        legend.push((
+            Swatch::Line("#216ed6", "solid"),
+            "诈骗精确率 scam precision".to_string(),
+        ));
+        legend.push((
+            Swatch::Line("#e07b12", "solid"),
+            "诈骗召回率 scam recall".to_string(),
+        ));
+    }
+    if support(r, Verdict::Legit) > 0 {
+        legend.push((
+            Swatch::Line("#cf222e", "solid"),
+            "正常误报率 legit FPR".to_string(),
+        ));
+    }
+    legend.push((
+        Swatch::Line("#cf222e", "dashed"),
+        format!("工作阈值 operating threshold {}", thr(r.scam_threshold)),
+    ));
     chart_box(
         h,
         "阈值影响",
-        "metrics vs threshold",
-        "各阈值下的诈骗精确率、召回率与正常误报率 · scam precision, recall and legit FPR per threshold",
+        "metrics vs threshold on P(scam)",
+        &legend,
+        "",
         &threshold_svg(r).map_err(chart_err)?,
     );
     h.push_str("</div>");
@@ -346,6 +440,7 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
     // Tables.
     h.push_str("<div class=\"tables\"><div>");
     class_table(h, r);
+    oracle_table(h, r);
     if let Some(p) = &r.patterns {
         pattern_table(h, p);
     }
@@ -367,16 +462,44 @@ fn tile(h: &mut String, zh: &str, en: &str, value: &str, class: &str, foot: &str
     );
 }
 
-fn chart_box(h: &mut String, zh: &str, en: &str, caption: &str, svg: &str) {
+/// A legend key drawn in HTML.
+enum Swatch {
+    /// Line in a colour and CSS border style (solid, dashed).
+    Line(&'static str, &'static str),
+    Dot(&'static str),
+    /// Box with a CSS background.
+    Box(&'static str),
+}
+
+fn chart_box(
+    h: &mut String,
+    zh: &str,
+    en: &str,
+    legend: &[(Swatch, String)],
+    caption: &str,
+    svg: &str,
+) {
     let _ = write!(
         h,
-        "<figure class=\"chart\"><figcaption><b>{}</b> <span class=\"en\">{}</span></figcaption>{}\
-         <p class=\"cap\">{}</p></figure>",
+        "<figure class=\"chart\"><figcaption><b>{}</b> <span class=\"en\">{}</span></figcaption>{svg}<ul class=\"legend\">",
         esc(zh),
         esc(en),
-        svg,
-        esc(caption)
     );
+    for (sw, label) in legend {
+        let key = match sw {
+            Swatch::Line(c, style) => {
+                format!("<i class=\"sw line\" style=\"border-top:3px {style} {c}\"></i>")
+            }
+            Swatch::Dot(c) => format!("<i class=\"sw dot\" style=\"background:{c}\"></i>"),
+            Swatch::Box(bg) => format!("<i class=\"sw box\" style=\"background:{bg}\"></i>"),
+        };
+        let _ = write!(h, "<li>{key}{}</li>", esc(label));
+    }
+    h.push_str("</ul>");
+    if !caption.is_empty() {
+        let _ = write!(h, "<p class=\"cap\">{}</p>", esc(caption));
+    }
+    h.push_str("</figure>");
 }
 
 fn class_table(h: &mut String, r: &EvalReport) {
@@ -406,6 +529,43 @@ fn class_table(h: &mut String, r: &EvalReport) {
         );
     }
     h.push_str("</tbody></table>");
+}
+
+/// Recall at fixed legit-FPR budgets, when the report carries them (`recall_at_legit_fpr`). Read
+/// through JSON so the page keeps working if that optional section changes shape.
+fn oracle_table(h: &mut String, r: &EvalReport) {
+    let Ok(v) = serde_json::to_value(r) else {
+        return;
+    };
+    let Some(items) = v
+        .get("recall_at_legit_fpr")
+        .and_then(|x| x.as_array())
+        .filter(|a| !a.is_empty())
+    else {
+        return;
+    };
+    h.push_str(
+        "<h3>固定误报率下的召回率 <span class=\"en\">scam recall at a legit-FPR budget</span></h3>\
+         <table><thead><tr><th class=\"l\">误报率上限 FPR budget</th><th>诈骗召回率 scam recall</th>\
+         <th>阈值 threshold</th><th>实际误报率 actual legit FPR</th></tr></thead><tbody>",
+    );
+    for it in items {
+        let f = |k: &str| it.get(k).and_then(|x| x.as_f64());
+        let recall = f("scam_recall");
+        let _ = write!(
+            h,
+            "<tr><td class=\"l\">≤ {}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+            pct(f("max_legit_fpr")),
+            grade_high(recall),
+            pct(recall),
+            f("threshold").map_or_else(|| "—".into(), |t| format!("{t:.4}")),
+            pct(f("legit_fpr")),
+        );
+    }
+    h.push_str(
+        "</tbody></table><p class=\"note\">阈值在本集上事后选定，仅用于在相同误报率下比较模型，不是可部署的设置 · \
+         threshold picked on this very set (oracle): for comparing models at equal false-alarm rates, not a deployable setting.</p>",
+    );
 }
 
 fn pattern_table(h: &mut String, p: &crate::eval::PatternMetrics) {
@@ -442,7 +602,9 @@ fn pattern_table(h: &mut String, p: &crate::eval::PatternMetrics) {
 /// Sweep rows plus the operating point; returns the rows and the index of the operating row.
 fn threshold_rows(r: &EvalReport) -> (Vec<ThresholdRow>, usize) {
     let mut rows = r.thresholds.clone();
-    let op = rows.iter().position(|t| (t.threshold - r.scam_threshold).abs() < 1e-6);
+    let op = rows
+        .iter()
+        .position(|t| (t.threshold - r.scam_threshold).abs() < 1e-6);
     if let Some(i) = op {
         return (rows, i);
     }
@@ -485,7 +647,10 @@ fn threshold_table(h: &mut String, r: &EvalReport) {
             })
         };
         let (cls, mark) = if i == op {
-            (" class=\"op\"", " <span class=\"tag\">工作点 operating</span>")
+            (
+                " class=\"op\"",
+                " <span class=\"tag\">工作点 operating</span>",
+            )
         } else {
             ("", "")
         };
@@ -546,7 +711,9 @@ fn confusion_svg(r: &EvalReport) -> DrawResult<String> {
             if (v - i).abs() > 1e-6 || !(0.0..=2.0).contains(&i) {
                 return String::new();
             }
-            Verdict::from_index(i as usize).map(|v| v.name().to_string()).unwrap_or_default()
+            Verdict::from_index(i as usize)
+                .map(|v| v.name().to_string())
+                .unwrap_or_default()
         };
         let fx = |v: &f64| name(*v);
         let fy = |v: &f64| name(2.0 - *v);
@@ -572,7 +739,11 @@ fn confusion_svg(r: &EvalReport) -> DrawResult<String> {
             let total: usize = r.confusion[row].iter().sum();
             for col in 0..3usize {
                 let n = r.confusion[row][col];
-                let share = if total == 0 { None } else { Some(n as f64 / total as f64) };
+                let share = if total == 0 {
+                    None
+                } else {
+                    Some(n as f64 / total as f64)
+                };
                 let fill = match share {
                     None => empty,
                     Some(s) if row == col => blend(paper, GREEN, s),
@@ -599,7 +770,15 @@ fn confusion_svg(r: &EvalReport) -> DrawResult<String> {
                 };
                 chart.draw_series(std::iter::once(
                     EmptyElement::at(centre)
-                        + Text::new(if share.is_none() { "-".to_string() } else { n.to_string() }, (0, -10), big)
+                        + Text::new(
+                            if share.is_none() {
+                                "-".to_string()
+                            } else {
+                                n.to_string()
+                            },
+                            (0, -10),
+                            big,
+                        )
                         + Text::new(label, (0, 18), small),
                 ))?;
             }
@@ -609,7 +788,11 @@ fn confusion_svg(r: &EvalReport) -> DrawResult<String> {
     Ok(svg)
 }
 
-fn mesh_0_1<'a, X, Y>(chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>, x: &str, y: &str) -> DrawResult
+fn mesh_0_1<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    x: &str,
+    y: &str,
+) -> DrawResult
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -633,7 +816,11 @@ where
 
 fn pr_svg(r: &EvalReport) -> DrawResult<String> {
     let scams = support(r, Verdict::Scam);
-    let prevalence = if r.records == 0 { 0.0 } else { scams as f64 / r.records as f64 };
+    let prevalence = if r.records == 0 {
+        0.0
+    } else {
+        scams as f64 / r.records as f64
+    };
     let mut pts: Vec<(f64, f64)> = r
         .thresholds
         .iter()
@@ -657,54 +844,35 @@ fn pr_svg(r: &EvalReport) -> DrawResult<String> {
             .build_cartesian_2d(0f64..1.0, 0f64..1.04)?;
         mesh_0_1(&mut chart, "scam recall", "scam precision")?;
 
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, prevalence), (1.0, prevalence)],
-                6,
-                5,
-                ShapeStyle::from(&MUTED).stroke_width(1),
-            ))?
-            .label(format!("no skill (scam share {:.0}%)", prevalence * 100.0))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], MUTED.stroke_width(1)));
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.0, prevalence), (1.0, prevalence)],
+            6,
+            5,
+            ShapeStyle::from(&MUTED).stroke_width(1),
+        ))?;
 
         let mut area = vec![(pts.first().map_or(0.0, |p| p.0), 0.0)];
         area.extend(pts.iter().copied());
         area.push((pts.last().map_or(0.0, |p| p.0), 0.0));
         chart.draw_series(std::iter::once(Polygon::new(area, BLUE.mix(0.08).filled())))?;
-        chart
-            .draw_series(LineSeries::new(pts.iter().copied(), BLUE.stroke_width(2)))?
-            .label(format!("P(scam) >= t sweep, AP {:.3}", r.average_precision))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+        chart.draw_series(LineSeries::new(pts.iter().copied(), BLUE.stroke_width(2)))?;
         chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))?;
 
         // Operating point with its threshold.
         let right = op.0 > 0.45;
         let lab = TextStyle::from((FONT, 14).into_font().style(FontStyle::Bold))
             .color(&RED)
-            .pos(Pos::new(if right { HPos::Right } else { HPos::Left }, VPos::Top));
+            .pos(Pos::new(
+                if right { HPos::Right } else { HPos::Left },
+                VPos::Top,
+            ));
         let dx = if right { -10 } else { 10 };
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at(op)
-                    + Circle::new((0, 0), 7, RED.filled())
-                    + Circle::new((0, 0), 7, WHITE.stroke_width(2))
-                    + Text::new(format!("t = {}", thr(r.scam_threshold)), (dx, 10), lab),
-            ))?
-            .label(format!(
-                "operating point: P {:.1}%, R {:.1}%",
-                op.1 * 100.0,
-                op.0 * 100.0
-            ))
-            .legend(|(x, y)| Circle::new((x + 10, y), 5, RED.filled()));
-
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .margin(12)
-            .label_font(font(13))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at(op)
+                + Circle::new((0, 0), 7, RED.filled())
+                + Circle::new((0, 0), 7, WHITE.stroke_width(2))
+                + Text::new(format!("t = {}", thr(r.scam_threshold)), (dx, 10), lab),
+        ))?;
         root.present()?;
     }
     Ok(svg)
@@ -734,20 +902,30 @@ fn threshold_svg(r: &EvalReport) -> DrawResult<String> {
             5,
             ShapeStyle::from(&RED).stroke_width(1),
         ))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format!("t = {}", thr(t)),
-            (t, 1.035),
-            TextStyle::from((FONT, 13).into_font().style(FontStyle::Bold))
-                .color(&RED)
-                .pos(Pos::new(if t > 0.8 { HPos::Right } else { HPos::Left }, VPos::Top)),
-        )))?;
+        let right = t > 0.8;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((t, 1.04))
+                + Text::new(
+                    format!("t = {}", thr(t)),
+                    (if right { -6 } else { 6 }, 2),
+                    TextStyle::from((FONT, 13).into_font().style(FontStyle::Bold))
+                        .color(&RED)
+                        .pos(Pos::new(
+                            if right { HPos::Right } else { HPos::Left },
+                            VPos::Top,
+                        )),
+                ),
+        ))?;
 
-        let series: [(&str, RGBColor, bool, fn(&ThresholdRow) -> Option<f64>); 3] = [
-            ("scam precision", BLUE, has_scam, |t| (t.flagged > 0).then_some(t.scam_precision)),
-            ("scam recall", ORANGE, has_scam, |t| Some(t.scam_recall)),
-            ("legit FPR", RED, has_legit, |t| Some(t.legit_fpr)),
+        type Getter = fn(&ThresholdRow) -> Option<f64>;
+        let series: [(RGBColor, bool, Getter); 3] = [
+            (BLUE, has_scam, |t| {
+                (t.flagged > 0).then_some(t.scam_precision)
+            }),
+            (ORANGE, has_scam, |t| Some(t.scam_recall)),
+            (RED, has_legit, |t| Some(t.legit_fpr)),
         ];
-        for (label, colour, show, get) in series {
+        for (colour, show, get) in series {
             if !show {
                 continue;
             }
@@ -756,21 +934,10 @@ fn threshold_svg(r: &EvalReport) -> DrawResult<String> {
                 .iter()
                 .filter_map(|t| get(t).map(|v| (t.threshold, v)))
                 .collect();
-            chart
-                .draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(2)))?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+            chart.draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(2)))?;
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, 2, colour.filled())))?;
         }
 
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::MiddleLeft)
-            .margin(12)
-            .label_font(font(13))
-            .background_style(WHITE.mix(0.92))
-            .border_style(GRID)
-            .draw()?;
         root.present()?;
     }
     Ok(svg)
@@ -820,6 +987,12 @@ figure.chart{margin:0;border:1px solid #eaeef2;border-radius:8px;padding:10px 10
 figure.chart svg{display:block;width:100%;height:auto}
 figcaption{font-size:15px;margin-bottom:4px}
 .cap{color:var(--muted);font-size:12px;margin:4px 0 0}
+ul.legend{list-style:none;margin:4px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:2px 16px;font-size:12.5px}
+ul.legend li{white-space:nowrap}
+.sw{display:inline-block;vertical-align:middle;margin-right:6px}
+.sw.line{width:22px;height:0}
+.sw.dot{width:11px;height:11px;border-radius:50%}
+.sw.box{width:34px;height:11px;border-radius:2px;border:1px solid #d8dee4}
 figure.empty p{color:var(--muted);text-align:center;margin:120px 0}
 .tables{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:8px 28px}
 table.sweep td{padding:3px 10px;font-size:13.5px}
@@ -835,99 +1008,115 @@ footer a{color:var(--muted)}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{ClassMetrics, PatternMetrics};
+    use crate::eval::{evaluate, Scored};
+    use crate::model::{Decision, Prediction};
 
-    fn sample() -> EvalReport {
-        let confusion = [[90, 3, 2], [4, 20, 1], [5, 0, 75]];
-        let per_class = Verdict::ALL
-            .iter()
-            .map(|&label| ClassMetrics {
-                label,
-                precision: 0.9,
-                recall: 0.9,
-                f1: 0.9,
-                support: confusion[label.index()].iter().sum(),
-            })
-            .collect();
-        let thresholds = [0.1, 0.3, 0.5, 0.7, 0.9]
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| ThresholdRow {
-                threshold: t,
-                scam_precision: 0.8 + 0.04 * i as f64,
-                scam_recall: 0.99 - 0.08 * i as f64,
-                legit_fpr: 0.05 - 0.01 * i as f64,
-                flagged: 100 - 10 * i,
-            })
-            .collect();
-        EvalReport {
-            name: "手工集_handmade".into(),
-            records: 200,
-            scam_threshold: 0.62,
-            accuracy: 0.925,
-            macro_f1: 0.88,
-            macro_f1_present: 0.88,
-            per_class,
-            confusion,
-            scam_precision: 0.9615,
-            scam_recall: 0.9375,
-            legit_fpr: 0.021,
-            scam_f1: 0.949,
-            patterns: Some(PatternMetrics {
-                scams_with_patterns: 40,
-                top_pattern_correct: 0.9,
-                exact_set: 0.7,
-                per_pattern: vec![("fake_upgrade".into(), 0.9, 0.8, 20), ("fee_swap".into(), 0.0, 0.0, 0)],
-            }),
-            thresholds,
-            average_precision: 0.95,
+    /// A hand-made set: 90 legit, 25 spam and 80 scam rows with spread-out scores.
+    fn rows(with_scams: bool) -> Vec<Scored> {
+        let row = |truth, legit: f32, spam: f32, scam: f32, pat: Option<Vec<Pattern>>| Scored {
+            truth,
+            true_patterns: pat,
+            prediction: Prediction {
+                verdict: [legit, spam, scam],
+                patterns: [0.8, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0],
+            },
+        };
+        let mut v = Vec::new();
+        for i in 0..90 {
+            let s = i as f32 / 90.0 * 0.7;
+            v.push(row(Verdict::Legit, 1.0 - s, 0.0, s, None));
         }
+        for i in 0..25 {
+            let s = i as f32 / 25.0 * 0.3;
+            v.push(row(Verdict::Spam, 0.1, 0.9 - s, s, None));
+        }
+        if with_scams {
+            for i in 0..80 {
+                let s = 0.3 + 0.7 * i as f32 / 80.0;
+                v.push(row(
+                    Verdict::Scam,
+                    1.0 - s,
+                    0.0,
+                    s,
+                    Some(vec![Pattern::FakeUpgrade]),
+                ));
+            }
+        }
+        v
+    }
+
+    fn sample(threshold: f32) -> EvalReport {
+        let d = Decision {
+            scam_threshold: threshold,
+            ..Decision::default()
+        };
+        evaluate("手工集_handmade", &rows(true), &d)
     }
 
     #[test]
     fn writes_html_and_metrics() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("nested/report");
-        let info = serde_json::json!({ "origin": "built-in <default>", "decision": { "scam_threshold": 0.62 } });
-        write_report(&out, &info, &[sample()]).unwrap();
+        let info = serde_json::json!({
+            "origin": "built-in <default>",
+            "decision": { "scam_threshold": 0.62 },
+        });
+        write_report(&out, &info, &[sample(0.62)]).unwrap();
 
         let html = std::fs::read_to_string(out.join("index.html")).unwrap();
         assert!(html.contains("<svg"));
-        assert_eq!(html.matches("<svg").count(), 3);
+        assert_eq!(html.matches("<svg").count(), 3, "three charts");
         assert!(html.contains("手工集_handmade"));
-        assert!(html.contains("built-in &lt;default&gt;"));
+        assert!(
+            html.contains("built-in &lt;default&gt;"),
+            "model info escaped"
+        );
         assert!(html.contains("class=\"op\""), "operating row highlighted");
         assert!(html.contains("假升级/停用换机"), "pattern table present");
         assert!(!html.contains("<script"), "no JavaScript");
 
-        let m: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
-        assert_eq!(m["sets"][0]["records"], 200);
+        let text = std::fs::read_to_string(out.join("metrics.json")).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(m["sets"].as_array().unwrap().len(), 1);
+        assert_eq!(m["sets"][0]["records"], 195);
+        assert_eq!(m["sets"][0]["name"], "手工集_handmade");
         assert_eq!(m["model"]["origin"], "built-in <default>");
     }
 
     #[test]
     fn operating_row_inserted_or_matched() {
-        let mut r = sample();
+        // 0.62 is not on the sweep grid: a row is inserted with the report's own numbers.
+        let r = sample(0.62);
         let (rows, op) = threshold_rows(&r);
-        assert_eq!(rows.len(), 6);
-        assert!((rows[op].threshold - 0.62).abs() < 1e-9);
-        assert_eq!(rows[op].flagged, 78);
-        r.scam_threshold = 0.5;
+        assert_eq!(rows.len(), r.thresholds.len() + 1);
+        assert!((rows[op].threshold - r.scam_threshold).abs() < 1e-9);
+        assert_eq!(rows[op].flagged, predicted(&r, Verdict::Scam));
+        assert!(rows.windows(2).all(|w| w[0].threshold < w[1].threshold));
+        // 0.5 is on the grid: that row is the operating one.
+        let r = sample(0.5);
         let (rows, op) = threshold_rows(&r);
-        assert_eq!(rows.len(), 5);
-        assert_eq!(op, 2);
+        assert_eq!(rows.len(), r.thresholds.len());
+        assert!((rows[op].threshold - 0.5).abs() < 1e-9);
     }
 
     #[test]
-    fn sets_without_scams_or_legit_render() {
-        let mut r = sample();
-        r.confusion = [[0, 0, 0], [3, 40, 0], [0, 0, 0]];
-        r.records = 43;
-        r.patterns = None;
+    fn set_without_scams_renders() {
+        let r = evaluate("no_scams", &rows(false), &Decision::default());
         let html = render_html(&serde_json::Value::Null, &[r]).unwrap();
         assert!(html.contains("no scam rows"));
         assert_eq!(html.matches("<svg").count(), 2);
+        assert!(html.contains("无数据"));
+    }
+
+    #[test]
+    fn formatting_helpers() {
+        assert_eq!(thr(0.5), "0.5");
+        assert_eq!(thr(0.995), "0.995");
+        assert_eq!(thr(0.0), "0");
+        assert_eq!(pct(None), "—");
+        assert_eq!(pct(Some(0.9273)), "92.7%");
+        assert_eq!(esc("<a&\"b\">"), "&lt;a&amp;&quot;b&quot;&gt;");
+        assert_eq!(grade_fpr(Some(0.2)), "bad");
+        assert_eq!(grade_high(Some(0.96)), "good");
     }
 }

@@ -34,10 +34,20 @@ pub enum SignalKind {
     BrandSenderTag,
     /// Pushes contact off-channel: add WeChat/QQ, call a mobile number.
     OffChannelContact,
+    /// Names a brand but gives a contact that is not its official one (see [`crate::contacts`]).
+    UnofficialContact,
+    /// "回复R领取 / 回复ok确认": a reply with letters that triggers an action (not an opt-out).
+    ReplyLetterAction,
+    /// A card debit notice: card tail or account, a spend/debit word, an amount.
+    DebitNotice,
+    /// A reversal (冲正), cancellation (撤销) or refund notice with an amount.
+    ReversalNotice,
+    /// A failed or interrupted transaction: 交易失败, 没出小票, 签购单没打出来.
+    FailedTransaction,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 10] = [
+    pub const ALL: [SignalKind; 15] = [
         SignalKind::ReplyAction,
         SignalKind::OptOut,
         SignalKind::Link,
@@ -48,6 +58,11 @@ impl SignalKind {
         SignalKind::Obfuscation,
         SignalKind::BrandSenderTag,
         SignalKind::OffChannelContact,
+        SignalKind::UnofficialContact,
+        SignalKind::ReplyLetterAction,
+        SignalKind::DebitNotice,
+        SignalKind::ReversalNotice,
+        SignalKind::FailedTransaction,
     ];
 
     pub fn name(self) -> &'static str {
@@ -62,6 +77,11 @@ impl SignalKind {
             SignalKind::Obfuscation => "obfuscation",
             SignalKind::BrandSenderTag => "brand_sender_tag",
             SignalKind::OffChannelContact => "off_channel_contact",
+            SignalKind::UnofficialContact => "unofficial_contact",
+            SignalKind::ReplyLetterAction => "reply_letter_action",
+            SignalKind::DebitNotice => "debit_notice",
+            SignalKind::ReversalNotice => "reversal_notice",
+            SignalKind::FailedTransaction => "failed_transaction",
         }
     }
 
@@ -78,6 +98,32 @@ impl SignalKind {
             SignalKind::Obfuscation => "刻意变形的字词",
             SignalKind::BrandSenderTag => "签名冒用品牌",
             SignalKind::OffChannelContact => "引导加微信/QQ或私人号码",
+            SignalKind::UnofficialContact => "自称官方，联系方式却不是官方的",
+            SignalKind::ReplyLetterAction => "要求回复字母办理",
+            SignalKind::DebitNotice => "银行卡扣款/消费通知",
+            SignalKind::ReversalNotice => "冲正/撤销/退款通知",
+            SignalKind::FailedTransaction => "交易失败/未出小票",
+        }
+    }
+
+    /// Short English description.
+    pub fn en(self) -> &'static str {
+        match self {
+            SignalKind::ReplyAction => "asks for a reply (digit/Y) to act",
+            SignalKind::OptOut => "marketing opt-out line",
+            SignalKind::Link => "contains a link",
+            SignalKind::ShortLink => "short link or IP link",
+            SignalKind::CredentialRequest => "asks for card number / password / code",
+            SignalKind::FeeDemand => "deposit, activation or other fee",
+            SignalKind::Urgency => "threat or urgency (停用/冻结 …)",
+            SignalKind::Obfuscation => "deliberately disguised words",
+            SignalKind::BrandSenderTag => "sender tag names a brand",
+            SignalKind::OffChannelContact => "pushes to WeChat/QQ or a private number",
+            SignalKind::UnofficialContact => "claims a brand but gives a non-official contact",
+            SignalKind::ReplyLetterAction => "asks for a letter reply (R …) to act",
+            SignalKind::DebitNotice => "card debit notice",
+            SignalKind::ReversalNotice => "reversal / cancellation / refund notice",
+            SignalKind::FailedTransaction => "failed transaction / no slip printed",
         }
     }
 }
@@ -90,9 +136,32 @@ pub struct Signal {
 }
 
 const SHORTENERS: &[&str] = &[
-    "t.cn", "dwz.cn", "url.cn", "suo.im", "suo.nz", "3.cn", "u.nu", "bit.ly", "tinyurl.com",
-    "w.url.cn", "sina.lt", "mrw.so", "rrd.me", "c.tb.cn", "e.tb.cn", "m.tb.cn", "dwz.date",
-    "0x3.me", "kks.me", "is.gd", "goo.gl", "t.me", "tb.cn", "uee.me", "dwz.mk", "wurl.cn",
+    "t.cn",
+    "dwz.cn",
+    "url.cn",
+    "suo.im",
+    "suo.nz",
+    "3.cn",
+    "u.nu",
+    "bit.ly",
+    "tinyurl.com",
+    "w.url.cn",
+    "sina.lt",
+    "mrw.so",
+    "rrd.me",
+    "c.tb.cn",
+    "e.tb.cn",
+    "m.tb.cn",
+    "dwz.date",
+    "0x3.me",
+    "kks.me",
+    "is.gd",
+    "goo.gl",
+    "t.me",
+    "tb.cn",
+    "uee.me",
+    "dwz.mk",
+    "wurl.cn",
 ];
 
 struct Rules {
@@ -121,10 +190,59 @@ fn rules() -> &'static Rules {
     })
 }
 
+/// Rules of the signals added after the first model (kept apart so the original regexes stay
+/// byte-for-byte what the shipped model was trained with).
+struct ExtraRules {
+    reply_letter: Regex,
+    debit: Regex,
+    reversal: Regex,
+    failed: Regex,
+}
+
+fn extra_rules() -> &'static ExtraRules {
+    static R: OnceLock<ExtraRules> = OnceLock::new();
+    R.get_or_init(|| {
+        let re = |p: &str| Regex::new(p).expect("signal regex compiles");
+        ExtraRules {
+            reply_letter: re(r"(?:回复|回|发送|短信回复|编辑短信)\s?[“”\x22']?([a-z]{1,3})[“”\x22']?\s?(?:即可)?(?:确认|办理|更换|换机|领取|激活|升级|申请|预约|参与|开通|免费|保留|继续|同意)"),
+            debit: re(r"(?:\u{E008}|账户|帐户|信用卡|储蓄卡|借记卡)[^。!?\n]{0,40}?(?:消费|支出|扣款|扣费|取现|转出|支付|刷卡|刷扣|付款)[^。!?\n]{0,16}?\u{E005}"),
+            reversal: re(r"(?:冲正|撤销|退货|退款|退回|原路退回)[^。!?\n]{0,20}?\u{E005}|\u{E005}[^。!?\n]{0,24}?(?:冲正|撤销|已退回|退回原卡|将退回|原路退回|已退款)|自动冲正|冲正成功|已冲正"),
+            failed: re(r"(?:没|未|没有)(?:打印|打|出|吐)(?:出来?)?(?:小票|单子|签购单|凭条|票)|(?:小票|签购单|单子|凭条)[^。!?\n]{0,4}?(?:没|未|没有)(?:打印|打|出)|(?:交易|刷卡|支付|付款)(?:失败|不成功|没成功|未成功|中断|超时)|(?:显示|提示)[^。!?\n]{0,4}?(?:失败|不成功|超时)"),
+        }
+    })
+}
+
 const BRAND_WORDS: &[&str] = &[
-    "银联", "银行", "pos", "支付", "付", "拉卡拉", "乐刷", "盛付通", "联动优势", "海科", "付临门",
-    "嘉联", "通联", "快钱", "汇付", "中付", "合利宝", "易宝", "汇来米", "钱宝", "开店宝", "星驿",
-    "收单", "商户", "电签", "刷卡", "服务中心", "总部", "金融", "信用卡",
+    "银联",
+    "银行",
+    "pos",
+    "支付",
+    "付",
+    "拉卡拉",
+    "乐刷",
+    "盛付通",
+    "联动优势",
+    "海科",
+    "付临门",
+    "嘉联",
+    "通联",
+    "快钱",
+    "汇付",
+    "中付",
+    "合利宝",
+    "易宝",
+    "汇来米",
+    "钱宝",
+    "开店宝",
+    "星驿",
+    "收单",
+    "商户",
+    "电签",
+    "刷卡",
+    "服务中心",
+    "总部",
+    "金融",
+    "信用卡",
 ];
 
 /// Finds the rule signals in a normalised message. `original` is the message as received.
@@ -185,8 +303,66 @@ pub fn detect(n: &NormalizedText, original: &str) -> Vec<Signal> {
             chars: r.clone(),
         });
     }
+    detect_extra(n, original, &mut out);
     out.sort_by_key(|s| (s.chars.start, s.kind as u8));
     out
+}
+
+/// The signals added after the first model: unofficial contacts, letter replies, and the
+/// transaction notices (debit, reversal/refund, failed transaction) that legit messages carry.
+fn detect_extra(n: &NormalizedText, original: &str, out: &mut Vec<Signal>) {
+    let r = extra_rules();
+    let text = n.text();
+    let to_chars = |b: Range<usize>| -> Range<usize> {
+        let start = text[..b.start].chars().count();
+        start..start + text[b].chars().count()
+    };
+    if let Some(imp) = crate::contacts::check(n, original) {
+        for c in imp.findings() {
+            out.push(Signal {
+                kind: SignalKind::UnofficialContact,
+                chars: c.norm_chars.clone(),
+            });
+        }
+    }
+    for caps in r.reply_letter.captures_iter(text) {
+        if caps.get(1).is_some_and(|l| l.as_str() == "y") {
+            continue; // covered by reply_action
+        }
+        out.push(Signal {
+            kind: SignalKind::ReplyLetterAction,
+            chars: to_chars(caps.get(0).expect("group 0").range()),
+        });
+    }
+    let reversals: Vec<Range<usize>> = r.reversal.find_iter(text).map(|m| m.range()).collect();
+    for m in r.debit.find_iter(text) {
+        // "消费冲正 78.00元" is a reversal, not a debit.
+        let clause_end = text[m.end()..]
+            .find(['。', '!', '?', ',', ';'])
+            .map_or(text.len(), |i| m.end() + i);
+        if reversals
+            .iter()
+            .any(|x| x.start < clause_end && m.start() < x.end)
+        {
+            continue;
+        }
+        out.push(Signal {
+            kind: SignalKind::DebitNotice,
+            chars: to_chars(m.range()),
+        });
+    }
+    for x in reversals {
+        out.push(Signal {
+            kind: SignalKind::ReversalNotice,
+            chars: to_chars(x),
+        });
+    }
+    for m in r.failed.find_iter(text) {
+        out.push(Signal {
+            kind: SignalKind::FailedTransaction,
+            chars: to_chars(m.range()),
+        });
+    }
 }
 
 /// True for links through a URL shortener or to a bare IP address.
@@ -198,10 +374,15 @@ pub fn is_short_or_ip_link(link: &str) -> bool {
         .next()
         .unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default();
-    if !host.is_empty() && host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok()) {
+    if !host.is_empty()
+        && host.split('.').count() == 4
+        && host.split('.').all(|p| p.parse::<u8>().is_ok())
+    {
         return true;
     }
-    SHORTENERS.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    SHORTENERS
+        .iter()
+        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
 }
 
 #[cfg(test)]
@@ -219,7 +400,13 @@ mod tests {
     #[test]
     fn scam_cues_are_found() {
         let k = kinds("【POS服务中心】您的机器备案到期即将停用，回复1免费更换，详情t.cn/A6x9Kp");
-        for want in [SignalKind::BrandSenderTag, SignalKind::Urgency, SignalKind::ReplyAction, SignalKind::Link, SignalKind::ShortLink] {
+        for want in [
+            SignalKind::BrandSenderTag,
+            SignalKind::Urgency,
+            SignalKind::ReplyAction,
+            SignalKind::Link,
+            SignalKind::ShortLink,
+        ] {
             assert!(k.contains(&want), "{want:?} missing from {k:?}");
         }
         let k = kinds("新机需交押金299元，刷满3万返还，请提供卡号和验证码激活");
@@ -230,8 +417,29 @@ mod tests {
 
     #[test]
     fn bank_notice_has_no_scam_cues() {
-        let k = kinds("【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。");
-        assert_eq!(k, vec![SignalKind::BrandSenderTag]);
+        let k =
+            kinds("【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。");
+        // A sender tag and the debit notice itself (a legit cue): nothing scam-like.
+        assert_eq!(k, vec![SignalKind::BrandSenderTag, SignalKind::DebitNotice]);
+    }
+
+    #[test]
+    fn added_signals() {
+        let k = kinds("【中国银联】您的POS已被列入风险商户，请尽快致电客服182 6989 6015。");
+        assert!(k.contains(&SignalKind::UnofficialContact), "{k:?}");
+        assert!(!kinds("【工商银行】详询95588").contains(&SignalKind::UnofficialContact));
+        assert!(kinds("回复R领取新机").contains(&SignalKind::ReplyLetterAction));
+        assert!(!kinds("拒收请回复R").contains(&SignalKind::ReplyLetterAction));
+        let k =
+            kinds("【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。");
+        assert!(k.contains(&SignalKind::DebitNotice), "{k:?}");
+        let k = kinds("【中国银行】您尾号8693卡12月28日12:38POS消费冲正78.00元，资金已退回。");
+        assert!(k.contains(&SignalKind::ReversalNotice), "{k:?}");
+        assert!(!k.contains(&SignalKind::DebitNotice), "{k:?}");
+        assert!(kinds("客户手机收到扣款短信，但是POS机没出小票")
+            .contains(&SignalKind::FailedTransaction));
+        assert!(kinds("pos机刷卡时显示交易失败").contains(&SignalKind::FailedTransaction));
+        assert!(!kinds("新机需交押金299元，刷满3万返还").contains(&SignalKind::ReversalNotice));
     }
 
     #[test]

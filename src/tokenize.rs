@@ -110,8 +110,7 @@ impl Tokenizer {
         let mut tokens = Vec::with_capacity(text.len() / 3 + 4);
         let mut seg_start_byte = 0;
         let mut seg_start_char = 0;
-        let mut char_idx = 0;
-        for (b, c) in text.char_indices() {
+        for (char_idx, (b, c)) in text.char_indices().enumerate() {
             if let Some(kind) = MaskKind::from_placeholder(c) {
                 self.cut_segment(text, seg_start_byte..b, seg_start_char, &mut tokens);
                 tokens.push(Token {
@@ -122,13 +121,23 @@ impl Tokenizer {
                 seg_start_byte = b + c.len_utf8();
                 seg_start_char = char_idx + 1;
             }
-            char_idx += 1;
         }
-        self.cut_segment(text, seg_start_byte..text.len(), seg_start_char, &mut tokens);
+        self.cut_segment(
+            text,
+            seg_start_byte..text.len(),
+            seg_start_char,
+            &mut tokens,
+        );
         tokens
     }
 
-    fn cut_segment(&self, text: &str, bytes: Range<usize>, first_char: usize, out: &mut Vec<Token>) {
+    fn cut_segment(
+        &self,
+        text: &str,
+        bytes: Range<usize>,
+        first_char: usize,
+        out: &mut Vec<Token>,
+    ) {
         if bytes.is_empty() {
             return;
         }
@@ -179,11 +188,17 @@ mod tests {
     fn domain_words_stay_whole() {
         let w = words("拉卡拉POS机费率上调，请激活电签");
         for expected in ["拉卡拉", "pos机", "费率", "激活", "电签"] {
-            assert!(w.contains(&expected.to_string()), "{expected} missing from {w:?}");
+            assert!(
+                w.contains(&expected.to_string()),
+                "{expected} missing from {w:?}"
+            );
         }
         let w = words("随行付通知：银联商务冲正成功，签购单已打印");
         for expected in ["随行付", "银联商务", "冲正", "签购单"] {
-            assert!(w.contains(&expected.to_string()), "{expected} missing from {w:?}");
+            assert!(
+                w.contains(&expected.to_string()),
+                "{expected} missing from {w:?}"
+            );
         }
     }
 
@@ -191,7 +206,10 @@ mod tests {
     fn masks_are_single_tokens_with_char_offsets() {
         let n = Normalizer.normalize("致电13812345678办理");
         let toks = Tokenizer::shared().tokenize(&n);
-        let mask = toks.iter().find(|t| matches!(t.kind, TokenKind::Mask(MaskKind::Mobile))).unwrap();
+        let mask = toks
+            .iter()
+            .find(|t| matches!(t.kind, TokenKind::Mask(MaskKind::Mobile)))
+            .unwrap();
         assert_eq!(mask.chars, 2..3);
         let last = toks.last().unwrap();
         assert_eq!(last.text(&n), "办理");

@@ -8,7 +8,10 @@ use crate::labels::{pattern_names, verdict_names, Channel, Pattern, Verdict};
 use crate::model::onnx::{write_model, LinearParams};
 use crate::model::{Decision, ModelMeta, Prediction, TrainingInfo};
 use linfa::prelude::*;
-use linfa_logistic::{FittedLogisticRegression, LogisticRegression, MultiFittedLogisticRegression, MultiLogisticRegression};
+use linfa_logistic::{
+    FittedLogisticRegression, LogisticRegression, MultiFittedLogisticRegression,
+    MultiLogisticRegression,
+};
 use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -43,6 +46,30 @@ pub struct TrainOptions {
     pub target_legit_fpr: f64,
     /// Fit a softmax temperature on the held-out part (off: probabilities are linfa's own).
     pub calibrate: bool,
+    /// How the vocabulary is chosen.
+    #[serde(default)]
+    pub selection: Selection,
+    /// Rule signals enter as features.
+    #[serde(default = "yes")]
+    pub rule_signals: bool,
+    /// Only rule signals as features (to measure what the rules alone are worth).
+    #[serde(default)]
+    pub rules_only: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Feature selection strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Selection {
+    /// The features that occur in the most training messages (robust to unseen phrasings).
+    #[default]
+    Frequency,
+    /// Chi-square against each verdict and pattern, taken round-robin per target.
+    Chi2,
 }
 
 impl Default for TrainOptions {
@@ -55,6 +82,9 @@ impl Default for TrainOptions {
             holdout_percent: 10,
             target_legit_fpr: 0.003,
             calibrate: true,
+            selection: Selection::Frequency,
+            rule_signals: true,
+            rules_only: false,
         }
     }
 }
@@ -103,6 +133,14 @@ pub fn text_bucket(text: &str) -> u8 {
 
 const N_TARGETS: usize = 3 + 7;
 
+/// One pattern head's fit: the pattern, the model (None when the data has one class), positives, rows.
+type PatternFit = (
+    Pattern,
+    Result<Option<FittedLogisticRegression<f32, bool>>>,
+    usize,
+    usize,
+);
+
 #[derive(Default, Clone)]
 struct FeatStat {
     df: u32,
@@ -111,18 +149,35 @@ struct FeatStat {
 }
 
 /// Trains a model on `records`. `progress` receives one line per step.
-pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<TrainOutput> {
+pub fn train(
+    records: &[LabelledRecord],
+    opts: &TrainOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<TrainOutput> {
     if records.is_empty() {
         return Err(Error::Train("no training records".into()));
     }
-    let (train_idx, held_idx): (Vec<usize>, Vec<usize>) =
-        (0..records.len()).partition(|&i| text_bucket(&records[i].text) >= opts.holdout_percent);
+    // Exact repeats (same text and labels) add cost but no information: each text counts once.
+    let mut seen = FxHashSet::default();
+    let unique: Vec<usize> = (0..records.len())
+        .filter(|&i| {
+            let r = &records[i];
+            seen.insert((r.text.as_str(), r.verdict, r.patterns.clone()))
+        })
+        .collect();
+    let (train_idx, held_idx): (Vec<usize>, Vec<usize>) = unique
+        .iter()
+        .copied()
+        .partition(|&i| text_bucket(&records[i].text) >= opts.holdout_percent);
     if train_idx.is_empty() {
-        return Err(Error::Train("every record fell into the held-out part".into()));
+        return Err(Error::Train(
+            "every record fell into the held-out part".into(),
+        ));
     }
     progress(&format!(
-        "{} records: {} for training, {} held out",
+        "{} records ({} repeats dropped): {} for training, {} held out",
         records.len(),
+        records.len() - unique.len(),
         train_idx.len(),
         held_idx.len()
     ));
@@ -131,6 +186,7 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
     progress("analysed (normalised, tokenised, signals)");
 
     let mut config = FeatureConfig::unfitted();
+    config.rule_signals = opts.rule_signals || opts.rules_only;
     let selected = select_features(records, &analyses, &train_idx, &config, opts);
     config.vocabulary = selected.iter().map(|(k, _)| k.clone()).collect();
     let n_train = train_idx.len() as f32;
@@ -142,7 +198,10 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
     let dim = vectorizer.dim();
     progress(&format!("selected {dim} features"));
 
-    let vectors: Vec<SparseVector> = analyses.par_iter().map(|a| vectorizer.vectorize(a)).collect();
+    let vectors: Vec<SparseVector> = analyses
+        .par_iter()
+        .map(|a| vectorizer.vectorize(a))
+        .collect();
     let dense = |idx: &[usize]| -> Array2<f32> {
         let mut x = Array2::<f32>::zeros((idx.len(), dim));
         for (r, &i) in idx.iter().enumerate() {
@@ -161,10 +220,15 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
     ));
 
     // Verdict: multinomial logistic regression over the classes present.
-    let y: Array1<usize> = train_idx.iter().map(|&i| records[i].verdict.index()).collect();
+    let y: Array1<usize> = train_idx
+        .iter()
+        .map(|&i| records[i].verdict.index())
+        .collect();
     let present: FxHashSet<usize> = y.iter().copied().collect();
     if present.len() < 2 {
-        return Err(Error::Train("training data needs at least two verdict classes".into()));
+        return Err(Error::Train(
+            "training data needs at least two verdict classes".into(),
+        ));
     }
     let ds = DatasetBase::new(x_train.view(), y.view());
     let verdict_model = MultiLogisticRegression::default()
@@ -204,7 +268,7 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
     let x_pat = x_train
         .select(ndarray::Axis(0), &pat_rows)
         .select(ndarray::Axis(1), &pat_cols);
-    let fits: Vec<(Pattern, Result<Option<FittedLogisticRegression<f32, bool>>>, usize, usize)> = Pattern::ALL
+    let fits: Vec<PatternFit> = Pattern::ALL
         .par_iter()
         .map(|&p| {
             let yp: Array1<bool> = pat_rows
@@ -235,7 +299,9 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
     for (p, fit, positives, total) in fits {
         let col = 3 + p.index();
         let Some(m) = fit? else {
-            progress(&format!("pattern {p}: {positives} positive of {total} — not trained"));
+            progress(&format!(
+                "pattern {p}: {positives} positive of {total} — not trained"
+            ));
             bias[col] = -30.0;
             pattern_models.push(None);
             continue;
@@ -248,7 +314,10 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
         }
         pattern_models.push(Some(m));
     }
-    progress(&format!("fitted {} pattern models", pattern_models.iter().flatten().count()));
+    progress(&format!(
+        "fitted {} pattern models",
+        pattern_models.iter().flatten().count()
+    ));
 
     let mut params = LinearParams {
         dim,
@@ -259,8 +328,14 @@ pub fn train(records: &[LabelledRecord], opts: &TrainOptions, progress: &mut dyn
     };
 
     // Calibration on held-out data: temperature of the verdict softmax, then the scam threshold.
-    let held_logits: Vec<Vec<f32>> = held_idx.iter().map(|&i| logits(&params, &vectors[i])).collect();
-    let held_truth: Vec<usize> = held_idx.iter().map(|&i| records[i].verdict.index()).collect();
+    let held_logits: Vec<Vec<f32>> = held_idx
+        .iter()
+        .map(|&i| logits(&params, &vectors[i]))
+        .collect();
+    let held_truth: Vec<usize> = held_idx
+        .iter()
+        .map(|&i| records[i].verdict.index())
+        .collect();
     let temperature = if opts.calibrate && held_idx.len() >= 20 {
         fit_temperature(&held_logits, &held_truth)
     } else {
@@ -414,9 +489,10 @@ fn choose_threshold(rows: &[Scored], target: f64) -> f32 {
     0.99
 }
 
-/// Picks the feature vocabulary: features in at least `min_df` training messages, ranked by
-/// chi-square against each target (3 verdicts, 7 patterns), taken round-robin so every target gets
-/// its most telling features; rule signals are always kept.
+/// Picks the feature vocabulary among features in at least `min_df` training messages: the most
+/// frequent ones ([`Selection::Frequency`], the default), or ranked by chi-square against each
+/// target (3 verdicts, 7 patterns) taken round-robin so every target gets its most telling features
+/// ([`Selection::Chi2`]). Rule signals are always kept.
 fn select_features(
     records: &[LabelledRecord],
     analyses: &[Analysis],
@@ -471,20 +547,44 @@ fn select_features(
     let eligible: Vec<(u64, &FeatStat)> = stats
         .iter()
         .filter(|(_, s)| s.df >= opts.min_df)
+        .filter(|(h, _)| !opts.rules_only || names[*h].starts_with("r|"))
         .map(|(h, s)| (*h, s))
         .collect();
+    if opts.selection == Selection::Frequency {
+        let mut ranked: Vec<(u64, u32)> = eligible.iter().map(|(h, s)| (*h, s.df)).collect();
+        // Rule signals always; then by document frequency, ties by key for determinism.
+        ranked.sort_by(|a, b| {
+            let ra = names[&a.0].starts_with("r|");
+            let rb = names[&b.0].starts_with("r|");
+            rb.cmp(&ra)
+                .then(b.1.cmp(&a.1))
+                .then(names[&a.0].cmp(&names[&b.0]))
+        });
+        ranked.truncate(opts.max_features);
+        let mut out: Vec<(String, u32)> = ranked
+            .into_iter()
+            .map(|(h, df)| (names[&h].clone(), df))
+            .collect();
+        out.sort();
+        return out;
+    }
     let mut per_target: Vec<Vec<(u64, f64)>> = Vec::new();
-    for t in 0..N_TARGETS {
+    for (t, &target_total) in totals.iter().enumerate() {
         let total = if t < 3 { n } else { n_pattern_docs as f64 };
-        if totals[t] == 0 || total == 0.0 {
+        if target_total == 0 || total == 0.0 {
             continue;
         }
         let mut ranked: Vec<(u64, f64)> = eligible
             .iter()
             // Only features positively associated with the target are informative for it; the
             // negative side is covered by the other targets' lists.
-            .filter(|(_, s)| (s.pos[t] as f64) / (s.df as f64) > totals[t] as f64 / total)
-            .map(|(h, s)| (*h, chi2(s.pos[t] as f64, s.df as f64, totals[t] as f64, total)))
+            .filter(|(_, s)| (s.pos[t] as f64) / (s.df as f64) > target_total as f64 / total)
+            .map(|(h, s)| {
+                (
+                    *h,
+                    chi2(s.pos[t] as f64, s.df as f64, target_total as f64, total),
+                )
+            })
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(names[&a.0].cmp(&names[&b.0])));
         per_target.push(ranked);

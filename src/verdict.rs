@@ -37,7 +37,11 @@ pub struct Probabilities {
 /// Applies the decision rule: scam when P(scam) reaches the threshold, otherwise the likelier of
 /// legit and spam. Patterns are flagged only on messages that are not legit.
 pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
-    let (legit, spam, scam) = (p.prob(Verdict::Legit), p.prob(Verdict::Spam), p.prob(Verdict::Scam));
+    let (legit, spam, scam) = (
+        p.prob(Verdict::Legit),
+        p.prob(Verdict::Spam),
+        p.prob(Verdict::Scam),
+    );
     let verdict = if scam >= d.scam_threshold {
         Verdict::Scam
     } else if spam > legit {
@@ -45,15 +49,13 @@ pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
     } else {
         Verdict::Legit
     };
+    let flags = flag_patterns(p, d.pattern_threshold, verdict == Verdict::Scam);
     let patterns = Pattern::ALL
         .iter()
-        .map(|&pattern| {
-            let score = p.pattern(pattern);
-            PatternScore {
-                pattern,
-                score,
-                flagged: verdict != Verdict::Legit && score >= d.pattern_threshold,
-            }
+        .map(|&pattern| PatternScore {
+            pattern,
+            score: p.pattern(pattern),
+            flagged: verdict != Verdict::Legit && flags[pattern.index()],
         })
         .collect();
     VerdictResult {
@@ -65,10 +67,33 @@ pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
     }
 }
 
+/// Patterns whose score reaches `threshold`; with `at_least_one`, the top-scoring pattern is
+/// flagged even below it (a scam always gets the pattern it most resembles).
+pub fn flag_patterns(p: &Prediction, threshold: f32, at_least_one: bool) -> [bool; 7] {
+    let mut flags = [false; 7];
+    for pat in Pattern::ALL {
+        flags[pat.index()] = p.pattern(pat) >= threshold;
+    }
+    if at_least_one && !flags.iter().any(|f| *f) {
+        let top = Pattern::ALL
+            .iter()
+            .copied()
+            .max_by(|a, b| p.pattern(*a).total_cmp(&p.pattern(*b)))
+            .expect("patterns");
+        flags[top.index()] = true;
+    }
+    flags
+}
+
 impl VerdictResult {
     /// Flagged patterns, strongest first.
     pub fn flagged_patterns(&self) -> Vec<PatternScore> {
-        let mut v: Vec<_> = self.patterns.iter().copied().filter(|p| p.flagged).collect();
+        let mut v: Vec<_> = self
+            .patterns
+            .iter()
+            .copied()
+            .filter(|p| p.flagged)
+            .collect();
         v.sort_by(|a, b| b.score.total_cmp(&a.score));
         v
     }
@@ -81,19 +106,31 @@ mod tests {
     fn pred(v: [f32; 3], p0: f32) -> Prediction {
         let mut patterns = [0.1; 7];
         patterns[0] = p0;
-        Prediction { verdict: v, patterns }
+        Prediction {
+            verdict: v,
+            patterns,
+        }
     }
 
     #[test]
     fn threshold_decides_scam_then_argmax() {
-        let d = Decision { scam_threshold: 0.6, ..Decision::default() };
-        assert_eq!(decide(&pred([0.1, 0.2, 0.7], 0.9), &d).verdict, Verdict::Scam);
+        let d = Decision {
+            scam_threshold: 0.6,
+            ..Decision::default()
+        };
+        assert_eq!(
+            decide(&pred([0.1, 0.2, 0.7], 0.9), &d).verdict,
+            Verdict::Scam
+        );
         // P(scam) is the largest but below the threshold: the likelier of legit/spam wins.
         let r = decide(&pred([0.15, 0.3, 0.55], 0.9), &d);
         assert_eq!(r.verdict, Verdict::Spam);
         assert!(r.patterns[0].flagged);
         let r = decide(&pred([0.9, 0.05, 0.05], 0.9), &d);
         assert_eq!(r.verdict, Verdict::Legit);
-        assert!(!r.patterns[0].flagged, "patterns are never flagged on legit messages");
+        assert!(
+            !r.patterns[0].flagged,
+            "patterns are never flagged on legit messages"
+        );
     }
 }

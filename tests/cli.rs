@@ -31,7 +31,10 @@ fn classify_reads_stdin_and_prints_json() {
     let ev = v["evidence"].as_array().unwrap();
     assert!(!ev.is_empty());
     for e in ev {
-        let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        let (s, t) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
         let span: String = chars[s..t].iter().collect();
         assert_eq!(span, e["text"].as_str().unwrap());
     }
@@ -51,16 +54,25 @@ fn classify_rejects_empty_and_invalid_input() {
 fn bad_model_files_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.onnx");
-    let o = run(&["classify", "--model", missing.to_str().unwrap(), SCAM], b"");
+    let o = run(
+        &["classify", "--model", missing.to_str().unwrap(), SCAM],
+        b"",
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nope.onnx"), "{}", stderr(&o));
 
     let corrupt = dir.path().join("corrupt.onnx");
     fs::write(&corrupt, b"this is not a model at all \x00\x01\x02").unwrap();
-    let o = run(&["classify", "--model", corrupt.to_str().unwrap(), SCAM], b"");
+    let o = run(
+        &["classify", "--model", corrupt.to_str().unwrap(), SCAM],
+        b"",
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("corrupt.onnx") && e.contains("not an ONNX model"), "{e}");
+    assert!(
+        e.contains("corrupt.onnx") && e.contains("not an ONNX model"),
+        "{e}"
+    );
     assert!(!e.contains("panicked"), "{e}");
 
     let empty = dir.path().join("empty.onnx");
@@ -71,8 +83,15 @@ fn bad_model_files_get_clear_errors() {
 
     // A truncated real model.
     let truncated = dir.path().join("truncated.onnx");
-    fs::write(&truncated, &posguard::model::DEFAULT_MODEL[..posguard::model::DEFAULT_MODEL.len() / 2]).unwrap();
-    let o = run(&["classify", "--model", truncated.to_str().unwrap(), SCAM], b"");
+    fs::write(
+        &truncated,
+        &posguard::model::DEFAULT_MODEL[..posguard::model::DEFAULT_MODEL.len() / 2],
+    )
+    .unwrap();
+    let o = run(
+        &["classify", "--model", truncated.to_str().unwrap(), SCAM],
+        b"",
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
@@ -116,13 +135,24 @@ fn score_jsonl_one_row_per_record_with_line_numbers_for_errors() {
     bytes.extend_from_slice(format!("{{\"id\":\"f\",\"text\":\"{BANK}\"}}").as_bytes()); // no final newline
     fs::write(&input, bytes).unwrap();
     let o = run(&["score", input.to_str().unwrap()], b"");
-    assert_eq!(o.status.code(), Some(3), "some records failed: {}", stderr(&o));
-    let rows: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "some records failed: {}",
+        stderr(&o)
+    );
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 6, "one output row per record");
     assert_eq!(rows[0]["id"], "a");
     assert_eq!(rows[0]["verdict"], "scam");
     assert_eq!(rows[1]["line"], 2);
-    assert!(rows[1]["error"].as_str().unwrap().contains("malformed JSON"));
+    assert!(rows[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("malformed JSON"));
     assert_eq!(rows[2]["line"], 4);
     assert!(rows[2]["error"].as_str().unwrap().contains("invalid UTF-8"));
     assert_eq!(rows[3]["line"], 5);
@@ -134,7 +164,11 @@ fn score_jsonl_one_row_per_record_with_line_numbers_for_errors() {
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(r["record"], i as u64 + 1);
     }
-    assert!(stderr(&o).contains("6 records: 3 scored, 3 errors"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("6 records: 3 scored, 3 errors"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -145,10 +179,21 @@ fn score_csv_in_csv_out_with_malformed_row() {
     fs::write(&input, csv).unwrap();
     let out = dir.path().join("scored.csv");
     let o = run(
-        &["score", input.to_str().unwrap(), "--output-format", "csv", "-o", out.to_str().unwrap()],
+        &[
+            "score",
+            input.to_str().unwrap(),
+            "--output-format",
+            "csv",
+            "-o",
+            out.to_str().unwrap(),
+        ],
         b"",
     );
-    assert!(o.status.code() == Some(0) || o.status.code() == Some(3), "{}", stderr(&o));
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(3),
+        "{}",
+        stderr(&o)
+    );
     let written = fs::read_to_string(&out).unwrap();
     let mut rdr = csv::Reader::from_reader(written.as_bytes());
     let headers = rdr.headers().unwrap().clone();
@@ -157,7 +202,10 @@ fn score_csv_in_csv_out_with_malformed_row() {
     assert_eq!(rows.len(), 2, "{written}");
     assert_eq!(&rows[0][col("verdict")], "scam");
     assert_eq!(&rows[0][col("sender")], "10655");
-    assert!(!posguard::batch::partial_path(&out).exists(), "temporary file renamed away");
+    assert!(
+        !posguard::batch::partial_path(&out).exists(),
+        "temporary file renamed away"
+    );
 }
 
 #[test]
@@ -169,7 +217,10 @@ fn score_csv_reports_bad_rows_by_line() {
     fs::write(&input, bytes).unwrap();
     let o = run(&["score", input.to_str().unwrap()], b"");
     assert_eq!(o.status.code(), Some(3));
-    let rows: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[1]["line"], 3);
     assert!(rows[1]["error"].as_str().unwrap().contains("invalid UTF-8"));
@@ -193,7 +244,11 @@ fn score_empty_file_writes_nothing_and_succeeds() {
 fn score_missing_file_fails_before_output() {
     let o = run(&["score", "/nonexistent/inbox.jsonl"], b"");
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("/nonexistent/inbox.jsonl"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/inbox.jsonl"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -204,41 +259,97 @@ fn train_then_eval_then_info_on_project_data() {
     posguard::datasets::write_jsonl(&train_file, &records).unwrap();
     let model = dir.path().join("m.onnx");
     let o = run(
-        &["train", "--data", train_file.to_str().unwrap(), "--out", model.to_str().unwrap(), "--max-features", "1500", "--max-iter", "60"],
+        &[
+            "train",
+            "--data",
+            train_file.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--max-features",
+            "1500",
+            "--max-iter",
+            "60",
+        ],
         b"",
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("held-out"), "prints held-out metrics: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("held-out"),
+        "prints held-out metrics: {}",
+        stderr(&o)
+    );
     let metrics: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("m.onnx.metrics.json")).unwrap()).unwrap();
+        serde_json::from_str(&fs::read_to_string(dir.path().join("m.onnx.metrics.json")).unwrap())
+            .unwrap();
     assert!(metrics["heldout"]["records"].as_u64().unwrap() > 0);
 
     let o = run(
-        &["eval", "--model", model.to_str().unwrap(), "--data", repo("data/corpus/test.jsonl").to_str().unwrap(), "--json"],
+        &[
+            "eval",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            repo("data/corpus/test.jsonl").to_str().unwrap(),
+            "--json",
+        ],
         b"",
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let r = &reports[0];
     assert_eq!(r["name"], "test");
-    let confusion_total: u64 = r["confusion"].as_array().unwrap().iter().flat_map(|row| row.as_array().unwrap()).map(|x| x.as_u64().unwrap()).sum();
+    let confusion_total: u64 = r["confusion"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap())
+        .map(|x| x.as_u64().unwrap())
+        .sum();
     assert_eq!(confusion_total, r["records"].as_u64().unwrap());
     // Even a small model trained on a fifth of the corpus separates scams from the rest.
     assert!(r["scam_recall"].as_f64().unwrap() > 0.6, "{r}");
 
-    let o = run(&["info", "--model", model.to_str().unwrap(), "--engine", "tract"], b"");
+    let o = run(
+        &[
+            "info",
+            "--model",
+            model.to_str().unwrap(),
+            "--engine",
+            "tract",
+        ],
+        b"",
+    );
     assert!(o.status.success());
     let s = stdout(&o);
-    assert!(s.contains("engine:    tract") && s.contains(&format!("{} records", records.len())), "{s}");
+    assert!(
+        s.contains("engine:    tract") && s.contains(&format!("{} records", records.len())),
+        "{s}"
+    );
 }
 
 #[test]
 fn train_reports_bad_labelled_line() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("bad.jsonl");
-    fs::write(&f, "{\"text\":\"ok\",\"verdict\":\"legit\"}\n{\"text\":\"x\",\"verdict\":\"weird\"}\n").unwrap();
-    let o = run(&["train", "--data", f.to_str().unwrap(), "--out", dir.path().join("m.onnx").to_str().unwrap()], b"");
+    fs::write(
+        &f,
+        "{\"text\":\"ok\",\"verdict\":\"legit\"}\n{\"text\":\"x\",\"verdict\":\"weird\"}\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "train",
+            "--data",
+            f.to_str().unwrap(),
+            "--out",
+            dir.path().join("m.onnx").to_str().unwrap(),
+        ],
+        b"",
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("bad.jsonl:2") && e.contains("unknown verdict"), "{e}");
+    assert!(
+        e.contains("bad.jsonl:2") && e.contains("unknown verdict"),
+        "{e}"
+    );
 }

@@ -36,13 +36,21 @@ fn linfa_probabilities(texts: &[&str]) -> Vec<([f32; 3], [f32; 7])> {
         let probs = m.predict_probabilities(&x_pat);
         for r in 0..texts.len() {
             // linfa returns P(positive class); the positive class is `true` (the larger label).
-            result[r].1[p.index()] = if m.labels().pos.class { probs[r] } else { 1.0 - probs[r] };
+            result[r].1[p.index()] = if m.labels().pos.class {
+                probs[r]
+            } else {
+                1.0 - probs[r]
+            };
         }
     }
     result
 }
 
-fn engine_probabilities(model: &Path, texts: &[&str], engine_args: &[&str]) -> Vec<([f32; 3], [f32; 7])> {
+fn engine_probabilities(
+    model: &Path,
+    texts: &[&str],
+    engine_args: &[&str],
+) -> Vec<([f32; 3], [f32; 7])> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     let lines: Vec<String> = texts
@@ -82,7 +90,12 @@ fn assert_close(a: &[([f32; 3], [f32; 7])], b: &[([f32; 3], [f32; 7])], what: &s
 
 fn sample_texts() -> Vec<String> {
     let (_, records, _) = small_model();
-    let mut t: Vec<String> = records.iter().step_by(7).take(150).map(|r| r.text.clone()).collect();
+    let mut t: Vec<String> = records
+        .iter()
+        .step_by(7)
+        .take(150)
+        .map(|r| r.text.clone())
+        .collect();
     // Also messages the model never saw, including one with no known feature at all.
     t.push("【POS服务中心】您的P0S机备案到期即将停用，回复1免费更换0.38%费率新机".into());
     t.push("【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。".into());
@@ -103,7 +116,9 @@ fn tract_matches_linfa() {
 #[test]
 fn native_onnxruntime_matches_linfa() {
     let Some(lib) = native_ort() else {
-        eprintln!("SKIPPED: no ONNX Runtime library (run scripts/fetch-onnxruntime.sh); CI requires it");
+        eprintln!(
+            "SKIPPED: no ONNX Runtime library (run scripts/fetch-onnxruntime.sh); CI requires it"
+        );
         return;
     };
     let (_, _, model) = small_model();
@@ -112,8 +127,21 @@ fn native_onnxruntime_matches_linfa() {
     let expected = linfa_probabilities(&texts);
     let got = engine_probabilities(model, &texts, &["--ort-lib", lib.to_str().unwrap()]);
     assert_close(&expected, &got, "onnxruntime vs linfa");
-    let o = run(&["info", "--model", model.to_str().unwrap(), "--ort-lib", lib.to_str().unwrap()], b"");
-    assert!(stdout(&o).contains("engine:    onnxruntime"), "{}", stdout(&o));
+    let o = run(
+        &[
+            "info",
+            "--model",
+            model.to_str().unwrap(),
+            "--ort-lib",
+            lib.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        stdout(&o).contains("engine:    onnxruntime"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -122,7 +150,10 @@ fn model_file_is_the_whole_model() {
     let m = Model::load(path).unwrap();
     assert_eq!(m.meta().features, out.meta.features);
     assert_eq!(m.meta().verdicts, vec!["legit", "spam", "scam"]);
-    assert_eq!(m.meta().training.fingerprint, posguard::train::fingerprint(records));
+    assert_eq!(
+        m.meta().training.fingerprint,
+        posguard::train::fingerprint(records)
+    );
     assert_eq!(m.meta().training.records, records.len());
     // The Rust-side evaluation of the same weights (used for explanations) agrees with linfa too.
     let text = "押金299元，激活后返还，请提供卡号";
@@ -142,5 +173,8 @@ fn training_is_reproducible() {
         ..Default::default()
     };
     let again = posguard::train::train(records, &opts, &mut |_| {}).unwrap();
-    assert_eq!(again.model_bytes, out.model_bytes, "same data and options must give the same bytes");
+    assert_eq!(
+        again.model_bytes, out.model_bytes,
+        "same data and options must give the same bytes"
+    );
 }

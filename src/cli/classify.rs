@@ -1,9 +1,26 @@
 use super::ModelArgs;
 use anyhow::{bail, Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
+use posguard::advice::Advice;
 use posguard::{Classifier, Report, Verdict};
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Chinese only.
+    Zh,
+    /// Chinese with an English gloss under each line.
+    En,
+}
 
 #[derive(Args)]
 pub struct ClassifyArgs {
@@ -17,6 +34,12 @@ pub struct ClassifyArgs {
     /// Scam threshold on P(scam) (default: the model's).
     #[arg(long, value_name = "P")]
     threshold: Option<f32>,
+    /// Highlight the evidence in colour.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+    /// Language of the advice and explanations: `zh`, or `en` for Chinese plus an English gloss.
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
 }
 
 pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
@@ -24,9 +47,14 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
         Some(t) if t != "-" => t.to_string(),
         _ => {
             let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).context("reading stdin")?;
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .context("reading stdin")?;
             String::from_utf8(buf).map_err(|e| {
-                anyhow::anyhow!("stdin is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+                anyhow::anyhow!(
+                    "stdin is not valid UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )
             })?
         }
     };
@@ -41,7 +69,15 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print_report(&report);
+        let color = match a.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        print!("{}", render(&report, color, a.lang == LangArg::En));
     }
     Ok(if report.verdict.verdict == Verdict::Scam {
         ExitCode::from(1)
@@ -50,36 +86,267 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
     })
 }
 
-fn print_report(r: &Report) {
+/// ANSI styling, or none.
+struct Paint {
+    on: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "1";
+const DIM: &str = "2";
+const RED: &str = "1;31";
+const GREEN: &str = "1;32";
+const YELLOW: &str = "1;33";
+const CYAN: &str = "36";
+const MAGENTA: &str = "1;35;4";
+const UNDERLINE: &str = "4";
+
+impl Paint {
+    fn p(&self, code: &str, s: &str) -> String {
+        if self.on && !s.is_empty() {
+            format!("\x1b[{code}m{s}{RESET}")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+fn verdict_color(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Scam => RED,
+        Verdict::Spam => YELLOW,
+        Verdict::Legit => GREEN,
+    }
+}
+
+/// How a character of the message is highlighted; higher wins.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    None,
+    Signal,
+    Pattern,
+    Verdict,
+    Contact,
+}
+
+/// The message with its evidence highlighted: in colour, or between ⟦ ⟧ without.
+fn highlight(r: &Report, paint: &Paint) -> String {
+    let chars: Vec<char> = r.text.chars().collect();
+    let mut marks = vec![Mark::None; chars.len()];
+    let mut set = |s: usize, e: usize, m: Mark| {
+        for x in marks.iter_mut().take(e.min(chars.len())).skip(s) {
+            *x = (*x).max(m);
+        }
+    };
+    for s in &r.signals {
+        set(s.start, s.end, Mark::Signal);
+    }
+    for e in &r.evidence {
+        set(
+            e.start,
+            e.end,
+            if e.pattern == "verdict" {
+                Mark::Verdict
+            } else {
+                Mark::Pattern
+            },
+        );
+    }
+    if let Some(imp) = &r.impersonation {
+        for c in imp.findings() {
+            set(c.start, c.end, Mark::Contact);
+        }
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let m = marks[i];
+        let mut j = i;
+        while j < chars.len() && marks[j] == m {
+            j += 1;
+        }
+        let run: String = chars[i..j].iter().collect();
+        if paint.on {
+            let code = match m {
+                Mark::None => "",
+                Mark::Signal => UNDERLINE,
+                Mark::Pattern => CYAN,
+                Mark::Verdict => verdict_color(r.verdict.verdict),
+                Mark::Contact => MAGENTA,
+            };
+            out.push_str(&if code.is_empty() {
+                run
+            } else {
+                paint.p(code, &run)
+            });
+        } else if m >= Mark::Verdict {
+            out.push('⟦');
+            out.push_str(&run);
+            out.push('⟧');
+        } else {
+            out.push_str(&run);
+        }
+        i = j;
+    }
+    out
+}
+
+fn gloss(out: &mut String, paint: &Paint, en: bool, indent: &str, text: &str) {
+    if en && !text.is_empty() {
+        out.push_str(&format!("{indent}{}\n", paint.p(DIM, text)));
+    }
+}
+
+fn render_advice(out: &mut String, a: &Advice, paint: &Paint, en: bool) {
+    out.push_str(&format!("  ▶ {}\n", paint.p(BOLD, a.zh)));
+    gloss(out, paint, en, "    ", a.en);
+    if let Some(d) = &a.detail_zh {
+        out.push_str(&format!("    ★ {d}\n"));
+        gloss(
+            out,
+            paint,
+            en,
+            "      ",
+            a.detail_en.as_deref().unwrap_or_default(),
+        );
+    }
+    for (k, s) in a.steps_zh.iter().enumerate() {
+        out.push_str(&format!("    - {s}\n"));
+        gloss(
+            out,
+            paint,
+            en,
+            "      ",
+            a.steps_en.get(k).copied().unwrap_or_default(),
+        );
+    }
+}
+
+/// The readable report.
+fn render(r: &Report, color: bool, en: bool) -> String {
+    let paint = Paint { on: color };
     let v = &r.verdict;
-    println!(
-        "判定 Verdict: {} {}   P(scam) = {:.3} (threshold {:.2})",
-        v.verdict.zh(),
-        v.verdict.name(),
+    let mut out = String::new();
+    out.push_str(&format!(
+        "判定 Verdict: {}   P(scam) = {:.3} (threshold {:.2})\n",
+        paint.p(
+            verdict_color(v.verdict),
+            &format!("{} {}", v.verdict.zh(), v.verdict.name())
+        ),
         v.score,
         v.threshold
-    );
-    println!(
-        "  正常 legit {:.3} | 垃圾广告 spam {:.3} | 诈骗 scam {:.3}",
+    ));
+    out.push_str(&format!(
+        "  正常 legit {:.3} | 垃圾广告 spam {:.3} | 诈骗 scam {:.3}\n",
         v.probabilities.legit, v.probabilities.spam, v.probabilities.scam
-    );
-    println!("诈骗类型 Patterns:");
+    ));
+    out.push_str("诈骗类型 Patterns:\n");
     let mut ps = v.patterns.clone();
     ps.sort_by(|a, b| b.score.total_cmp(&a.score));
     for p in ps {
-        let mark = if p.flagged { "■" } else { "□" };
-        println!("  {mark} {:<14} {:<18} {:.3}", p.pattern.name(), p.pattern.zh(), p.score);
+        let line = format!(
+            "{:<14} {:<18} {:.3}",
+            p.pattern.name(),
+            p.pattern.zh(),
+            p.score
+        );
+        if p.flagged {
+            out.push_str(&format!("  ■ {}\n", paint.p(BOLD, &line)));
+        } else {
+            out.push_str(&format!("  □ {line}\n"));
+        }
+    }
+    out.push_str("原文 Message:\n");
+    for line in highlight(r, &paint).lines() {
+        out.push_str(&format!("  {line}\n"));
+    }
+    if color {
+        let verdict_colour = match v.verdict {
+            Verdict::Scam => "红色",
+            Verdict::Spam => "黄色",
+            Verdict::Legit => "绿色",
+        };
+        out.push_str(&format!(
+            "  {}\n",
+            paint.p(
+                DIM,
+                &format!("（{verdict_colour}=判定依据，青色=诈骗类型依据，紫色下划线=非官方联系方式，下划线=规则信号）")
+            )
+        ));
     }
     if !r.evidence.is_empty() {
-        println!("依据 Evidence (original text, weight):");
+        out.push_str("依据 Evidence (original text, weight):\n");
         for e in &r.evidence {
-            println!("  「{}」 [{}..{}] {} {:+.2}", e.text, e.start, e.end, e.pattern, e.weight);
+            let code = if e.pattern == "verdict" {
+                verdict_color(v.verdict)
+            } else {
+                CYAN
+            };
+            out.push_str(&format!(
+                "  {:<14} 「{}」 [{}..{}] {:+.2}\n",
+                e.pattern,
+                paint.p(code, &e.text),
+                e.start,
+                e.end,
+                e.weight
+            ));
+        }
+    }
+    if let Some(imp) = &r.impersonation {
+        out.push_str("冒充检查 Impersonation:\n");
+        for b in &imp.brands {
+            let role = if b.claimed {
+                "自称 claims to be"
+            } else {
+                "提到 mentions"
+            };
+            let official = if b.official_hotlines.is_empty() {
+                "资料中没有可靠的官方号码 no reliable official number known".to_string()
+            } else {
+                format!("官方客服 official {}", b.official_hotlines.join(" / "))
+            };
+            out.push_str(&format!(
+                "  {role} {}（「{}」）— {official}\n",
+                b.brand, b.text
+            ));
+        }
+        for c in &imp.contacts {
+            let (mark, code) = if c.suspicious {
+                ("✗", MAGENTA)
+            } else if c.status == posguard::contacts::ContactStatus::Official
+                || c.status == posguard::contacts::ContactStatus::Authority
+            {
+                ("✓", GREEN)
+            } else {
+                ("?", DIM)
+            };
+            out.push_str(&format!(
+                "  {} {} [{}] {}\n",
+                paint.p(code, mark),
+                c.text,
+                c.status.name(),
+                c.message_zh
+            ));
+            gloss(&mut out, &paint, en, "      ", &c.message_en);
         }
     }
     if !r.signals.is_empty() {
-        println!("信号 Signals:");
+        out.push_str("信号 Signals:\n");
         for s in &r.signals {
-            println!("  {} ({}) 「{}」", s.description, s.signal.name(), s.text);
+            out.push_str(&format!(
+                "  {} ({}) 「{}」\n",
+                s.description,
+                s.signal.name(),
+                s.text
+            ));
+            gloss(&mut out, &paint, en, "      ", s.description_en);
         }
     }
+    if !r.advice.is_empty() {
+        out.push_str("建议 Advice:\n");
+        for a in &r.advice {
+            render_advice(&mut out, a, &paint, en);
+        }
+    }
+    out
 }

@@ -50,7 +50,10 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
                 });
             }
         }
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         reports.push(evaluate(&name, &scored, &classifier.model().decision()));
     }
     if a.json {
@@ -88,14 +91,27 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
 }
 
 pub fn print_report(r: &EvalReport) {
-    println!("== {} ({} records, scam threshold {:.2})", r.name, r.records, r.scam_threshold);
+    println!(
+        "== {} ({} records, scam threshold {:.2})",
+        r.name, r.records, r.scam_threshold
+    );
     println!(
         "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {:.4}  scam recall {:.4}  legit FPR {:.4}  AP {:.4}",
         r.accuracy, r.macro_f1, r.macro_f1_present, r.scam_precision, r.scam_recall, r.legit_fpr, r.average_precision
     );
-    println!("{:<8} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "F1", "support");
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>8}",
+        "class", "precision", "recall", "F1", "support"
+    );
     for c in &r.per_class {
-        println!("{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8}", c.label.name(), c.precision, c.recall, c.f1, c.support);
+        println!(
+            "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>8}",
+            c.label.name(),
+            c.precision,
+            c.recall,
+            c.f1,
+            c.support
+        );
     }
     println!("confusion (rows = true, columns = predicted):");
     println!("{:<8} {:>8} {:>8} {:>8}", "", "legit", "spam", "scam");

@@ -43,9 +43,18 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("posguard {}", env!("CARGO_PKG_VERSION"));
-    println!("model:     {} ({} bytes)", model.origin(), model.bytes().len());
+    println!(
+        "model:     {} ({} bytes)",
+        model.origin(),
+        model.bytes().len()
+    );
     match &engine.library {
-        Some(lib) => println!("engine:    {} {} ({})", engine.name, engine.version, lib.display()),
+        Some(lib) => println!(
+            "engine:    {} {} ({})",
+            engine.name,
+            engine.version,
+            lib.display()
+        ),
         None => println!("engine:    {} ({})", engine.name, engine.version),
     }
     println!("verdicts:  {}", meta.verdicts.join(", "));
@@ -65,7 +74,10 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
         meta.decision.scam_threshold, meta.decision.pattern_threshold, meta.decision.temperature
     );
     let t = &meta.training;
-    println!("training:  {} records, fingerprint {}", t.records, t.fingerprint);
+    println!(
+        "training:  {} records, fingerprint {}",
+        t.records, t.fingerprint
+    );
     for (s, n) in &t.sources {
         println!("           {n:>7}  {s}");
     }

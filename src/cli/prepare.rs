@@ -7,7 +7,12 @@ use std::process::ExitCode;
 #[derive(Args)]
 pub struct PrepareArgs {
     /// The shared data directory (fbs_sms, mudou_spam, teleantifraud_dialogues, telecom_fraud_texts_5).
-    #[arg(long, default_value = "../shared/data", env = "POSGUARD_SHARED_DATA", value_name = "DIR")]
+    #[arg(
+        long,
+        default_value = "../shared/data",
+        env = "POSGUARD_SHARED_DATA",
+        value_name = "DIR"
+    )]
     shared: PathBuf,
     /// Where to write the labelled JSONL files (train/*.jsonl, eval/*.jsonl).
     #[arg(long, default_value = "build/data", value_name = "DIR")]
@@ -28,7 +33,12 @@ pub fn run(a: PrepareArgs) -> Result<ExitCode> {
         for r in &records {
             *counts.entry(r.verdict.name()).or_insert(0usize) += 1;
         }
-        eprintln!("{:>7} records  {}  {:?}", records.len(), path.display(), counts);
+        eprintln!(
+            "{:>7} records  {}  {:?}",
+            records.len(),
+            path.display(),
+            counts
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

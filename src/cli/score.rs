@@ -1,13 +1,16 @@
 use super::ModelArgs;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use posguard::batch::{self, BatchOptions, OutputFile};
+use posguard::batch::{self, BatchOptions, Checkpoint, OutputFile, Progress, ResumePoint, Summary};
 use posguard::io::writer::{CsvWriter, JsonlWriter, ResultWriter};
-use posguard::io::{self as pio, InputFormat, ReaderOptions, RecordResult};
+use posguard::io::{self as pio, inputs, InputFormat, ReaderOptions, RecordStream};
 use posguard::{Classifier, Verdict};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -22,17 +25,44 @@ pub enum OnlyArg {
     Legit,
 }
 
+const SCORE_HELP: &str = "\
+Inputs (format detected from the content, then the name; --format overrides):
+  JSONL (text field `text`, `content`, `body`… or --text-field), CSV/TSV with a header (text
+  column detected or --text-col; UTF-8 with or without BOM, GBK/GB18030, Big5, UTF-16), plain
+  text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed),
+  iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`),
+  ASR JSON (segments with speaker/text/start/end, or {\"segments\": [...]}), and `-` for stdin.
+  Directories are read recursively (.jsonl .ndjson .json .csv .tsv .txt .xml .db .sqlite);
+  glob patterns (quoted: 'exports/*.csv') are expanded by posguard.
+
+Output: one row per input record, in input order: a result, or an error record with file, line
+(sms.db: ROWID) and reason (malformed row, invalid encoding, empty text; texts longer than
+20,000 characters are cut and flagged `truncated`). Calls also get turns, peak_turn,
+peak_score, peak_window, peak_text: where the scam signal peaks, from sliding windows of 6 turns.
+
+Interrupting and resuming:
+  With -o FILE, rows go to FILE.partial, flushed after every batch, and FILE.partial is renamed
+  to FILE when the run completes. On Ctrl-C the batch being scored is finished and flushed, the
+  command says where the rows are and exits with 130 (a second Ctrl-C quits at once). To go on,
+  run the same command with --resume: the complete rows of FILE.partial are kept (a row cut in
+  the middle is dropped), that many input records are skipped — checking that the last one kept
+  is the same record — and the rest is appended. The same works after a crash.
+
+Exit code: 0 all records scored, 3 some records failed, 2 error, 130 interrupted.";
+
 #[derive(Args)]
+#[command(after_long_help = SCORE_HELP)]
 pub struct ScoreArgs {
-    /// Input files (`-` for stdin). Exit code: 0 all records scored, 3 some records failed, 2 error.
+    /// Input files, directories or glob patterns (`-` for stdin). Exit code: 0 all records scored,
+    /// 3 some records failed, 2 error, 130 interrupted.
     #[arg(required = true, value_name = "FILE")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
-    /// Input format (detected from the name and content when omitted).
+    /// Input format (detected from the content and name when omitted).
     #[arg(long, value_enum)]
     format: Option<InputFormat>,
-    /// Write results here (renamed into place when complete) instead of stdout.
+    /// Write results here (as FILE.partial, renamed into place when complete) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Output format.
@@ -62,6 +92,114 @@ pub struct ScoreArgs {
     /// Records per model call.
     #[arg(long, default_value_t = 1024)]
     batch_size: usize,
+    /// Continue an interrupted run of the same command: keep the complete rows of FILE.partial,
+    /// skip that many input records, append the rest (see below).
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// No progress bar (it is shown on stderr only when stderr is a terminal).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+fn ctrl_c_flag() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            eprintln!("\nposguard: interrupted again: quitting now");
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\nposguard: interrupted: finishing the current batch (Ctrl-C again to quit at once)"
+        );
+    });
+    if let Err(e) = installed {
+        eprintln!("posguard: warning: cannot catch Ctrl-C: {e}");
+    }
+    stop
+}
+
+fn progress_bar(total_bytes: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let pb = match total_bytes {
+        Some(t) if t > 0 => {
+            let pb = ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr_with_hz(4));
+            pb.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {elapsed_precise} [{wide_bar}] {percent:>3}% {msg} ETA {eta}",
+                )
+                .expect("template")
+                .progress_chars("=> "),
+            );
+            pb
+        }
+        _ => {
+            let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .expect("template"),
+            );
+            pb
+        }
+    };
+    pb.set_message("starting");
+    pb
+}
+
+fn print_summary(s: &Summary) -> std::io::Result<()> {
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "posguard: {} records: {} scored, {} errors{} — {}",
+        s.records,
+        s.scored,
+        s.errors,
+        if s.truncated > 0 {
+            format!(", {} truncated", s.truncated)
+        } else {
+            String::new()
+        },
+        s.by_verdict
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    if !s.by_pattern.is_empty() {
+        let mut v: Vec<_> = s.by_pattern.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = v.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(err, "posguard: scam patterns: {}", list.join(", "))?;
+    }
+    if !s.top_scam_senders.is_empty() {
+        let list: Vec<String> = s
+            .top_scam_senders
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        writeln!(err, "posguard: top scam senders: {}", list.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The command line to resume with: this one plus `--resume`.
+fn resume_command() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--resume") {
+        args.push("--resume".into());
+    }
+    args.iter()
+        .map(|a| {
+            if a.is_empty()
+                || a.contains(|c: char| c.is_whitespace() || "'\"$`\\*?[]()&;|<>".contains(c))
+            {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn run(a: ScoreArgs) -> Result<ExitCode> {
@@ -69,18 +207,74 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     if let Some(t) = a.threshold {
         classifier = classifier.with_scam_threshold(t);
     }
+    let csv_out = a.output_format == OutputFormat::Csv;
+    let mut exclude = Vec::new();
+    if let Some(p) = &a.output {
+        exclude.push(p.clone());
+        exclude.push(batch::partial_path(p));
+    }
+    let paths = inputs::expand(&a.inputs, &exclude)?;
+    if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        bail!("stdin (-) can be read only once");
+    }
+
+    // Resuming: what the interrupted run left.
+    let resume: Option<ResumePoint> = match (&a.output, a.resume) {
+        (Some(out), true) => {
+            let partial = batch::partial_path(out);
+            if partial.exists() {
+                let point = batch::inspect_partial(out, csv_out, a.only.is_some())?;
+                eprintln!(
+                    "posguard: resuming {}: {} complete rows kept, skipping {} input records",
+                    partial.display(),
+                    point.rows,
+                    point.records
+                );
+                Some(point)
+            } else if out.exists() {
+                bail!(
+                    "{} is complete already (no {} to resume)",
+                    out.display(),
+                    partial.display()
+                );
+            } else {
+                eprintln!(
+                    "posguard: no {} to resume: starting from the beginning",
+                    partial.display()
+                );
+                None
+            }
+        }
+        _ => None,
+    };
+
+    let bytes_read = Arc::new(AtomicU64::new(0));
     let ropts = ReaderOptions {
         text_field: a.text_field.clone(),
         id_field: a.id_col.clone(),
         sender_field: a.sender_col.clone(),
         date_field: a.date_col.clone(),
+        bytes_read: Some(bytes_read.clone()),
     };
-    // Open every input up front so a missing file fails before any output is written.
-    let mut streams = Vec::new();
-    for p in &a.inputs {
-        streams.push(pio::open(p, a.format, &ropts)?);
-    }
-    let input: Box<dyn Iterator<Item = RecordResult> + Send> = Box::new(streams.into_iter().flatten());
+    // The first input is opened now, so that a bad file or option given alone fails before any
+    // output; the others are opened when reached (an unreadable one is an error record).
+    let first: Option<RecordStream> = match paths.first() {
+        Some(p) => Some(pio::open(p, a.format, &ropts)?),
+        None => None,
+    };
+    let total_bytes: Option<u64> = paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                None
+            } else {
+                std::fs::metadata(p).ok().map(|m| m.len())
+            }
+        })
+        .sum();
+    let input = inputs::Chain::new(paths, first, a.format, ropts);
+
+    let stop = ctrl_c_flag();
     let opts = BatchOptions {
         batch_size: a.batch_size.max(1),
         explain: !a.no_evidence,
@@ -89,23 +283,69 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
             OnlyArg::Spam => Verdict::Spam,
             OnlyArg::Legit => Verdict::Legit,
         }),
+        stop: Some(stop.clone()),
+        skip: resume.as_ref().map_or(0, |r| r.records),
+        skip_check: resume.as_ref().and_then(|r| r.last.clone()),
     };
-    let mut no_progress = |_| {};
-    let summary = match &a.output {
+
+    let bar =
+        (!a.no_progress && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
+    let started = Instant::now();
+    let (skip_records, kept_rows) = resume.as_ref().map_or((0, 0), |r| (r.records, r.rows));
+    let checkpoint_path = a.output.clone();
+    let mut on_progress = |p: Progress| {
+        if let Some(pb) = &bar {
+            pb.set_position(bytes_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            pb.set_message(format!(
+                "{} records, {:.0}/s, {} errors",
+                p.records,
+                p.records as f64 / secs,
+                p.errors
+            ));
+        }
+        if let Some(out) = &checkpoint_path {
+            let c = Checkpoint {
+                records: skip_records + p.records,
+                rows: kept_rows + p.written,
+            };
+            batch::write_checkpoint(out, c).ok();
+        }
+    };
+
+    let (mut summary, output) = match &a.output {
         Some(path) => {
-            let mut file = OutputFile::create(path)?;
+            let mut file = match &resume {
+                Some(r) => OutputFile::resume(path, r.keep_bytes)?,
+                None => OutputFile::create(path)?,
+            };
+            let partial = file.partial_path().to_path_buf();
             let summary = {
                 let handle = file.writer();
+                let header_written = resume.as_ref().is_some_and(|r| r.keep_bytes > 0);
                 let mut w: Box<dyn ResultWriter + '_> = match a.output_format {
                     OutputFormat::Jsonl => Box::new(JsonlWriter::new(handle)),
+                    OutputFormat::Csv if header_written => {
+                        Box::new(CsvWriter::without_header(handle))
+                    }
                     OutputFormat::Csv => Box::new(CsvWriter::new(handle)),
                 };
-                let partial = file_partial(path);
-                batch::run(&classifier, input, w.as_mut(), &opts, &mut no_progress)
-                    .with_context(|| format!("completed rows are in {}", partial.display()))?
+                batch::run(&classifier, input, w.as_mut(), &opts, &mut on_progress).with_context(
+                    || {
+                        format!(
+                            "completed rows are in {}; to continue: {}",
+                            partial.display(),
+                            resume_command()
+                        )
+                    },
+                )?
             };
-            file.commit()?;
-            summary
+            if summary.interrupted {
+                file.flush()?;
+            } else {
+                file.commit()?;
+            }
+            (summary, Some((path.clone(), partial)))
         }
         None => {
             let stdout = std::io::stdout();
@@ -114,30 +354,43 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
                 OutputFormat::Jsonl => Box::new(JsonlWriter::new(out)),
                 OutputFormat::Csv => Box::new(CsvWriter::new(out)),
             };
-            batch::run(&classifier, input, w.as_mut(), &opts, &mut no_progress)?
+            (
+                batch::run(&classifier, input, w.as_mut(), &opts, &mut on_progress)?,
+                None,
+            )
         }
     };
-    let mut err = std::io::stderr().lock();
-    writeln!(
-        err,
-        "posguard: {} records: {} scored, {} errors{} — {}",
-        summary.records,
-        summary.scored,
-        summary.errors,
-        if summary.truncated > 0 { format!(", {} truncated", summary.truncated) } else { String::new() },
-        summary
-            .by_verdict
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
-    if let Some(p) = &a.summary {
-        std::fs::write(p, serde_json::to_string_pretty(&summary)?).with_context(|| format!("writing {}", p.display()))?;
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
     }
-    Ok(if summary.errors > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
-}
-
-fn file_partial(p: &std::path::Path) -> PathBuf {
-    batch::partial_path(p)
+    if let Some(r) = &resume {
+        summary.merge(&r.summary);
+        summary.resumed_records = r.records;
+        summary.finish();
+    }
+    print_summary(&summary)?;
+    if let Some(p) = &a.summary {
+        std::fs::write(p, serde_json::to_string_pretty(&summary)?)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if summary.interrupted {
+        match &output {
+            Some((_, partial)) => eprintln!(
+                "posguard: interrupted: {} rows are in {}; to continue where it stopped run:\n  {}",
+                summary.written,
+                partial.display(),
+                resume_command()
+            ),
+            None => eprintln!(
+                "posguard: interrupted after {} records (write to a file with -o FILE to be able to --resume)",
+                summary.records
+            ),
+        }
+        return Ok(ExitCode::from(130));
+    }
+    Ok(if summary.errors > 0 {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,7 +1,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use posguard::io::labelled::read_labelled;
-use posguard::train::{train, TrainOptions};
+use posguard::train::{train, Selection, TrainOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,6 +32,9 @@ pub struct TrainArgs {
     /// Percent of records held out for calibration and metrics.
     #[arg(long, default_value_t = TrainOptions::default().holdout_percent)]
     holdout: u8,
+    /// Feature selection: most frequent features, or chi-square per target.
+    #[arg(long, value_enum, default_value_t = Selection::Frequency)]
+    selection: Selection,
 }
 
 pub fn run(a: TrainArgs) -> Result<ExitCode> {
@@ -39,7 +42,12 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     let mut records = Vec::new();
     for p in &a.data {
         let r = read_labelled(p)?;
-        eprintln!("[{:>6.1}s] read {} records from {}", start.elapsed().as_secs_f64(), r.len(), p.display());
+        eprintln!(
+            "[{:>6.1}s] read {} records from {}",
+            start.elapsed().as_secs_f64(),
+            r.len(),
+            p.display()
+        );
         records.extend(r);
     }
     let opts = TrainOptions {
@@ -48,12 +56,14 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         alpha: a.alpha,
         max_iterations: a.max_iter,
         holdout_percent: a.holdout,
+        selection: a.selection,
         ..TrainOptions::default()
     };
     let out = train(&records, &opts, &mut |msg| {
         eprintln!("[{:>6.1}s] {msg}", start.elapsed().as_secs_f64());
     })?;
-    std::fs::write(&a.out, &out.model_bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    std::fs::write(&a.out, &out.model_bytes)
+        .with_context(|| format!("writing {}", a.out.display()))?;
     let metrics_path = a.metrics.unwrap_or_else(|| {
         let mut s = a.out.as_os_str().to_owned();
         s.push(".metrics.json");

@@ -32,7 +32,12 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
             reason,
         };
         let bytes = line.map_err(|e| Error::io(path, e))?;
-        let s = String::from_utf8(bytes).map_err(|e| bad(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
+        let s = String::from_utf8(bytes).map_err(|e| {
+            bad(format!(
+                "invalid UTF-8 at byte {}",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
         let s = s.trim_start_matches('\u{feff}').trim();
         if s.is_empty() {
             continue;
@@ -52,7 +57,9 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
             ),
         };
         if verdict != Verdict::Scam && patterns.as_ref().is_some_and(|p| !p.is_empty()) {
-            return Err(bad(format!("patterns given on a {verdict} message; patterns are for scams")));
+            return Err(bad(format!(
+                "patterns given on a {verdict} message; patterns are for scams"
+            )));
         }
         out.push(LabelledRecord {
             text: row.text,

@@ -1,25 +1,95 @@
 //! Records in, results out. Input formats are readers yielding [`Record`]s or per-record errors;
-//! output formats are [`ResultWriter`]s. Neither knows about the model.
+//! output formats are [`ResultWriter`](writer::ResultWriter)s. Neither knows about the model.
+//!
+//! Input formats (detected from the content, then the file name; `--format` overrides):
+//!
+//! | format | what | `line` in output rows |
+//! |---|---|---|
+//! | `jsonl` | one JSON object per line, text in `text` (or `--text-field`) | line |
+//! | `csv`, `tsv` | header row, text column detected or `--text-col`; UTF-8 (BOM or not), GBK/GB18030, Big5, UTF-16 | line where the row starts |
+//! | `text` | one message per line, same encodings | line |
+//! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed | line of the element |
+//! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
+//! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
+//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]` or `{"segments":[…]}`; an array of message objects is read as messages | 1 (messages: element number) |
+
+// A failed record carries what is known of it (id, sender, date) next to the reason, as large as
+// the record it stands for; boxing it would only add an allocation per error.
+#![allow(clippy::result_large_err)]
 
 pub mod csv_in;
+pub mod encoding;
+pub mod inputs;
 pub mod jsonl;
 pub mod labelled;
+pub mod sqlite;
+pub mod transcript;
 pub mod writer;
+pub mod xml;
 
 use crate::error::{Error, Result};
 use crate::labels::Channel;
+use encoding::TextEncoding;
 use serde::Serialize;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Longest text scored, in characters; longer texts are cut to this and flagged `truncated`.
 pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// Longest line read from a line-based file (JSONL, text), in bytes; the rest of a longer line is
+/// skipped (JSONL: error record; text: the message is cut and flagged `truncated`).
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Largest whole-document input (one transcript or ASR JSON file), in bytes.
+pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+
+/// One turn of a call transcript.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Turn {
+    /// Speaker label as written (`客服`, `A`, `SPEAKER_00`), if any.
+    pub speaker: Option<String>,
+    pub text: String,
+    /// Line in the file where the turn starts (transcripts) or segment number (ASR JSON).
+    pub line: u64,
+    /// Start time in seconds (ASR JSON).
+    pub start: Option<f64>,
+}
+
+impl Turn {
+    /// `speaker：text`, the way the corpus writes calls.
+    pub fn display(&self) -> String {
+        match &self.speaker {
+            Some(s) => format!("{s}：{}", self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// Joins turns into the text of a whole call, one turn per line.
+pub fn join_turns(turns: &[Turn]) -> String {
+    let mut s = String::new();
+    for (i, t) in turns.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        if let Some(sp) = &t.speaker {
+            s.push_str(sp);
+            s.push('：');
+        }
+        s.push_str(&t.text);
+    }
+    s
+}
 
 /// One message read from an input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     /// File name (or `-` for stdin).
     pub source: String,
-    /// Line number (JSONL, text), or line of the row (CSV): where to look in the file.
+    /// Where to look in the file: line (JSONL, text, CSV row start, XML element), `ROWID` (sms.db).
     pub line: u64,
     /// Record number within the source, from 1.
     pub index: u64,
@@ -30,15 +100,60 @@ pub struct Record {
     pub text: String,
     /// The text was longer than [`MAX_TEXT_CHARS`] and was cut.
     pub truncated: bool,
+    /// The turns of a call transcript (empty for messages); `text` is all of them joined.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub turns: Vec<Turn>,
+}
+
+impl Record {
+    /// A message record with no metadata.
+    pub fn new(source: impl Into<String>, line: u64, index: u64, text: String) -> Record {
+        Record {
+            source: source.into(),
+            line,
+            index,
+            id: None,
+            sender: None,
+            date: None,
+            channel: None,
+            text,
+            truncated: false,
+            turns: Vec::new(),
+        }
+    }
 }
 
 /// A record that could not be read; the batch goes on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RecordError {
     pub source: String,
     pub line: u64,
     pub index: u64,
     pub reason: String,
+    /// What is known of the record despite the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+impl RecordError {
+    pub fn new(
+        source: impl Into<String>,
+        line: u64,
+        index: u64,
+        reason: impl Into<String>,
+    ) -> RecordError {
+        RecordError {
+            source: source.into(),
+            line,
+            index,
+            reason: reason.into(),
+            ..RecordError::default()
+        }
+    }
 }
 
 impl std::fmt::Display for RecordError {
@@ -65,11 +180,24 @@ pub type RecordStream = Box<dyn Iterator<Item = RecordResult> + Send>;
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
+    /// JSON Lines, one message object per line.
     Jsonl,
+    /// CSV with a header row.
     Csv,
+    /// Tab-separated with a header row.
     Tsv,
     /// One message per line.
     Text,
+    /// Android "SMS Backup & Restore" XML.
+    Xml,
+    /// iOS sms.db (SQLite).
+    #[value(alias = "sms.db", alias = "sqlite3")]
+    Sqlite,
+    /// One call per file, speaker-prefixed lines.
+    Transcript,
+    /// ASR JSON segments of one call (or a JSON array of messages).
+    #[value(alias = "json")]
+    Asr,
 }
 
 /// Options that tell a reader where the fields are.
@@ -80,60 +208,180 @@ pub struct ReaderOptions {
     pub id_field: Option<String>,
     pub sender_field: Option<String>,
     pub date_field: Option<String>,
+    /// Bytes read from input files so far (for progress and ETA).
+    pub bytes_read: Option<Arc<AtomicU64>>,
 }
 
-/// Guesses the format from the file name, then from the first bytes.
+/// How many bytes are looked at to detect the format and encoding.
+const HEAD_BYTES: usize = 64 << 10;
+
+/// Guesses the format from the first bytes, then from the file name.
 pub fn detect_format(name: &str, head: &[u8]) -> InputFormat {
+    detect(name, head, head.len() < HEAD_BYTES)
+}
+
+fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
+    let ext = |e: &str| lower.ends_with(e);
+    if head.starts_with(b"SQLite format 3\0") {
+        return InputFormat::Sqlite;
+    }
+    let enc = encoding::sniff(head, complete);
+    let text: std::borrow::Cow<str> = if enc.is_utf16() {
+        let mut s = String::new();
+        encoding::Utf16Reader::new(head, enc)
+            .read_to_string(&mut s)
+            .ok();
+        s.into()
+    } else if enc == TextEncoding::Utf8 {
+        String::from_utf8_lossy(head)
+    } else {
+        encoding::decode(head, enc).unwrap_or_else(|_| String::from_utf8_lossy(head))
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('<') {
+        return InputFormat::Xml;
+    }
+    if let Some(rest) = trimmed.strip_prefix('[') {
+        // A JSON array of objects, not a line starting with a time stamp like `[00:01]`.
+        if rest.trim_start().starts_with(['{', ']']) || rest.trim_start().is_empty() {
+            return InputFormat::Asr;
+        }
+    }
+    if trimmed.starts_with('{') {
+        if ext(".jsonl") || ext(".ndjson") {
+            return InputFormat::Jsonl;
+        }
+        // One object per line is JSONL, unless it is a whole ASR document on one line; an object
+        // spread over lines is a JSON document (whisper-style `{"text":…,"segments":[…]}`).
+        let first = trimmed.lines().next().unwrap_or_default();
+        return match serde_json::from_str::<serde_json::Value>(first) {
+            Ok(v) if v.get("segments").is_some_and(|s| s.is_array()) => InputFormat::Asr,
+            Ok(_) => InputFormat::Jsonl,
+            Err(_) if !complete && !trimmed.contains('\n') => InputFormat::Jsonl, // a long first line
+            Err(_) if ext(".json") || trimmed.contains("\"segments\"") => InputFormat::Asr,
+            Err(_) => InputFormat::Jsonl,
+        };
+    }
+    if ext(".jsonl") || ext(".ndjson") {
         return InputFormat::Jsonl;
     }
-    if lower.ends_with(".csv") {
+    if ext(".xml") {
+        return InputFormat::Xml;
+    }
+    if ext(".db") || ext(".sqlite") || ext(".sqlite3") {
+        return InputFormat::Sqlite;
+    }
+    if ext(".csv") {
         return InputFormat::Csv;
     }
-    if lower.ends_with(".tsv") {
+    if ext(".tsv") {
         return InputFormat::Tsv;
     }
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
-    if first == Some(b'{') {
-        return InputFormat::Jsonl;
+    if transcript::looks_like_transcript(text) {
+        return InputFormat::Transcript;
     }
-    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    if line.contains(&b'\t') {
+    let line = text.split('\n').next().unwrap_or_default();
+    if line.contains('\t') {
         InputFormat::Tsv
-    } else if line.contains(&b',') && line.len() < 200 && line.is_ascii() {
+    } else if line.contains(',') && line.len() < 200 && line.is_ascii() {
         InputFormat::Csv
     } else {
         InputFormat::Text
     }
 }
 
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
 /// Opens `path` (`-` for stdin) as a stream of records.
-pub fn open(path: &Path, format: Option<InputFormat>, opts: &ReaderOptions) -> Result<RecordStream> {
-    use std::io::{BufRead, BufReader};
+pub fn open(
+    path: &Path,
+    format: Option<InputFormat>,
+    opts: &ReaderOptions,
+) -> Result<RecordStream> {
     let name = path.display().to_string();
-    let mut reader: Box<dyn BufRead + Send> = if name == "-" {
-        Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()))
+    let raw: Box<dyn Read + Send> = if name == "-" {
+        Box::new(std::io::stdin())
     } else {
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
             return Err(Error::Invalid(format!("{name}: is a directory")));
         }
-        Box::new(BufReader::with_capacity(1 << 16, f))
+        if format == Some(InputFormat::Sqlite) {
+            return sqlite::open(path, name, opts);
+        }
+        Box::new(Counting {
+            inner: f,
+            counter: opts.bytes_read.clone(),
+        })
     };
+    // Read the head whole (a pipe may deliver it in pieces), then put it back in front.
+    let mut raw = raw;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    raw.by_ref()
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    let complete = head.len() < HEAD_BYTES;
     let format = match format {
         Some(f) => f,
-        None => {
-            let head = reader.fill_buf().map_err(|e| Error::io(path, e))?.to_vec();
-            detect_format(&name, &head)
+        None => detect(&name, &head, complete),
+    };
+    let enc = encoding::sniff(&head, complete);
+    let chained = std::io::Cursor::new(head).chain(raw);
+    let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, chained));
+    // Text formats: UTF-16 is transcoded first; other encodings are decoded field by field.
+    let text_reader = |reader: Box<dyn BufRead + Send>| -> (Box<dyn BufRead + Send>, TextEncoding) {
+        if enc.is_utf16() {
+            let r = BufReader::with_capacity(1 << 16, encoding::Utf16Reader::new(reader, enc));
+            (Box::new(r), TextEncoding::Utf8)
+        } else {
+            (reader, enc)
         }
     };
     Ok(match format {
         InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(reader, name, opts.clone())),
-        InputFormat::Text => Box::new(jsonl::TextLineReader::new(reader, name)),
-        InputFormat::Csv => csv_in::open(reader, name, b',', opts)?,
-        InputFormat::Tsv => csv_in::open(reader, name, b'\t', opts)?,
+        InputFormat::Text => {
+            let (r, enc) = text_reader(reader);
+            Box::new(jsonl::TextLineReader::with_encoding(r, name, enc))
+        }
+        InputFormat::Csv => {
+            let (r, enc) = text_reader(reader);
+            csv_in::open_with_encoding(r, name, b',', opts, enc)?
+        }
+        InputFormat::Tsv => {
+            let (r, enc) = text_reader(reader);
+            csv_in::open_with_encoding(r, name, b'\t', opts, enc)?
+        }
+        InputFormat::Xml => Box::new(xml::SmsXmlReader::new(reader, name)),
+        InputFormat::Sqlite => {
+            if path.as_os_str() == "-" {
+                return Err(Error::Invalid(
+                    "an SQLite database (sms.db) cannot be read from stdin; pass its path".into(),
+                ));
+            }
+            sqlite::open(path, name, opts)?
+        }
+        InputFormat::Transcript => {
+            let (r, enc) = text_reader(reader);
+            transcript::read_transcript(r, name, enc)
+        }
+        InputFormat::Asr => transcript::read_json_document(reader, name, opts),
     })
 }
 
@@ -145,14 +393,99 @@ pub(crate) fn finish_record(mut r: Record) -> RecordResult {
             line: r.line,
             index: r.index,
             reason: "empty text".into(),
+            id: r.id,
+            sender: r.sender,
+            date: r.date,
         });
     }
     if r.text.contains('\0') {
         r.text = r.text.replace('\0', " ");
     }
-    if let Some((cut, _)) = r.text.char_indices().nth(MAX_TEXT_CHARS) {
-        r.text.truncate(cut);
-        r.truncated = true;
+    // Fast path: a text of at most MAX_TEXT_CHARS bytes has at most that many characters.
+    if r.text.len() > MAX_TEXT_CHARS {
+        if let Some((cut, _)) = r.text.char_indices().nth(MAX_TEXT_CHARS) {
+            r.text.truncate(cut);
+            r.truncated = true;
+        }
     }
     Ok(r)
+}
+
+/// Seconds since the Unix epoch as ISO 8601 UTC (`2024-03-01T08:30:00Z`).
+pub fn iso8601_utc(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(978_307_200), "2001-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(1_709_281_800), "2024-03-01T08:30:00Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn detects_formats_by_content() {
+        assert_eq!(
+            detect_format("x", b"SQLite format 3\0...."),
+            InputFormat::Sqlite
+        );
+        assert_eq!(
+            detect_format("x.txt", b"<?xml version='1.0'?>\n<smses count=\"1\">"),
+            InputFormat::Xml
+        );
+        assert_eq!(
+            detect_format("a.json", b"[{\"speaker\":\"A\",\"text\":\"hi\"}]"),
+            InputFormat::Asr
+        );
+        assert_eq!(
+            detect_format("a.json", b"{\"text\":\"hi\"}\n{\"text\":\"yo\"}\n"),
+            InputFormat::Jsonl
+        );
+        assert_eq!(
+            detect_format("a.json", b"{\n  \"text\": \"hi\",\n  \"segments\": []\n}"),
+            InputFormat::Asr
+        );
+        assert_eq!(
+            detect_format(
+                "call.txt",
+                "客服：您好\n商户：你好\n客服：您的POS机要升级\n".as_bytes()
+            ),
+            InputFormat::Transcript
+        );
+        assert_eq!(
+            detect_format("inbox.txt", "您好，您的POS机要升级\n明天见\n".as_bytes()),
+            InputFormat::Text
+        );
+        assert_eq!(detect_format("x", b"id,text\n1,hi\n"), InputFormat::Csv);
+        assert_eq!(detect_format("x.csv", b"id,text\n1,hi\n"), InputFormat::Csv);
+        assert_eq!(
+            detect_format(
+                "call.txt",
+                "[00:01] 客服：您好\n[00:03] 商户：你好\n[00:05] 客服：升级\n".as_bytes()
+            ),
+            InputFormat::Transcript
+        );
+    }
 }

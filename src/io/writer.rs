@@ -27,10 +27,26 @@ pub struct OutResult {
     pub flagged: Vec<String>,
     pub evidence: Vec<OutEvidence>,
     pub signals: Vec<String>,
+    /// Advice, most important first: id and headline (see `posguard::advice`).
+    pub advice: Vec<OutAdvice>,
+    /// The impersonation check, when the message names a known brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impersonation: Option<crate::contacts::Impersonation>,
+}
+
+/// Advice as written to output files.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutAdvice {
+    pub id: String,
+    /// `verdict`, a pattern name, `impersonation` or `transaction`.
+    pub applies_to: String,
+    /// Headline in Chinese and its English gloss.
+    pub text: String,
+    pub text_en: String,
 }
 
 /// One output row: where the record came from and either its result or why it failed.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct OutputRow {
     pub source: String,
     pub record: u64,
@@ -43,6 +59,28 @@ pub struct OutputRow {
     pub date: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub result: Option<OutResult>,
+    /// Calls: number of turns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turns: Option<u32>,
+    /// Calls: the turn (from 1) where the scam signal peaks: the strongest turn of the window of
+    /// turns with the highest P(scam).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_turn: Option<u32>,
+    /// Calls: P(scam) of that window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_score: Option<f32>,
+    /// Calls: first and last turn of that window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_window: Option<[u32; 2]>,
+    /// Calls: line of the peak turn in a text transcript.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_line: Option<u64>,
+    /// Calls: start time (seconds) of the peak turn in ASR JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_start: Option<f64>,
+    /// Calls: the peak turn, `speaker：text`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_text: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,6 +117,41 @@ impl<W: Write + Send> ResultWriter for JsonlWriter<W> {
 pub struct CsvWriter<W: Write> {
     out: csv::Writer<W>,
     header_done: bool,
+    scratch: String,
+}
+
+/// CSV output columns, in order.
+pub fn csv_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "source", "record", "line", "id", "sender", "date", "verdict", "score", "p_legit",
+        "p_spam", "p_scam",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(Pattern::ALL.iter().map(|p| p.name().to_string()));
+    h.extend(
+        [
+            "flagged",
+            "evidence",
+            "signals",
+            "advice",
+            "advice_text",
+            "impersonation",
+            "turns",
+            "peak_turn",
+            "peak_score",
+            "peak_window",
+            "peak_line",
+            "peak_start",
+            "peak_text",
+            "truncated",
+            "error",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    h
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -86,6 +159,15 @@ impl<W: Write> CsvWriter<W> {
         CsvWriter {
             out: csv::WriterBuilder::new().from_writer(out),
             header_done: false,
+            scratch: String::new(),
+        }
+    }
+
+    /// Appends to a file that already has the header (`--resume`).
+    pub fn without_header(out: W) -> Self {
+        CsvWriter {
+            header_done: true,
+            ..CsvWriter::new(out)
         }
     }
 }
@@ -94,52 +176,163 @@ fn csv_err(e: csv::Error) -> std::io::Error {
     std::io::Error::other(e)
 }
 
+/// Every CSV record on one physical line (so `--resume` can count them and spreadsheets behave):
+/// newlines inside fields become spaces.
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\n', '\r']) {
+        s.replace("\r\n", " ").replace(['\n', '\r'], " ").into()
+    } else {
+        s.into()
+    }
+}
+
+impl<W: Write + Send> CsvWriter<W> {
+    fn field(&mut self, s: &str) -> std::io::Result<()> {
+        self.out
+            .write_field(one_line(s).as_bytes())
+            .map_err(csv_err)
+    }
+
+    fn num(&mut self, v: impl std::fmt::Display) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        self.scratch.clear();
+        write!(self.scratch, "{v}").ok();
+        self.out
+            .write_field(self.scratch.as_bytes())
+            .map_err(csv_err)
+    }
+
+    fn prob(&mut self, v: f64) -> std::io::Result<()> {
+        use std::fmt::Write as _;
+        self.scratch.clear();
+        write!(self.scratch, "{v:.4}").ok();
+        self.out
+            .write_field(self.scratch.as_bytes())
+            .map_err(csv_err)
+    }
+
+    fn opt(&mut self, s: &Option<String>) -> std::io::Result<()> {
+        self.field(s.as_deref().unwrap_or(""))
+    }
+}
+
 impl<W: Write + Send> ResultWriter for CsvWriter<W> {
     fn write(&mut self, row: &OutputRow) -> std::io::Result<()> {
         if !self.header_done {
-            let mut h: Vec<String> = ["source", "record", "line", "id", "sender", "date", "verdict", "score", "p_legit", "p_spam", "p_scam"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-            h.extend(Pattern::ALL.iter().map(|p| p.name().to_string()));
-            h.extend(["flagged", "evidence", "signals", "truncated", "error"].iter().map(|s| s.to_string()));
-            self.out.write_record(&h).map_err(csv_err)?;
+            self.out.write_record(csv_header()).map_err(csv_err)?;
             self.header_done = true;
         }
-        let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-        let mut rec = vec![
-            row.source.clone(),
-            row.record.to_string(),
-            row.line.to_string(),
-            opt(&row.id),
-            opt(&row.sender),
-            opt(&row.date),
-        ];
+        self.field(&row.source)?;
+        self.num(row.record)?;
+        self.num(row.line)?;
+        self.opt(&row.id)?;
+        self.opt(&row.sender)?;
+        self.opt(&row.date)?;
         match &row.result {
             Some(r) => {
-                rec.push(r.verdict.clone());
-                rec.extend([r.score, r.p_legit, r.p_spam, r.p_scam].iter().map(|v| format!("{v:.4}")));
-                for p in Pattern::ALL {
-                    let v = r.patterns.get(p.name()).and_then(|v| v.as_f64()).unwrap_or(0.0);
-                    rec.push(format!("{v:.4}"));
+                self.field(&r.verdict)?;
+                for v in [r.score, r.p_legit, r.p_spam, r.p_scam] {
+                    self.prob(v as f64)?;
                 }
-                rec.push(r.flagged.join(";"));
-                rec.push(
-                    r.evidence
-                        .iter()
-                        .map(|e| format!("{}({})", e.text, e.pattern))
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                );
-                rec.push(r.signals.join(";"));
+                for p in Pattern::ALL {
+                    let v = r
+                        .patterns
+                        .get(p.name())
+                        .and_then(|v| v.as_f64())
+                        .unwrap_or(0.0);
+                    self.prob(v)?;
+                }
+                self.field(&r.flagged.join(";"))?;
+                let evidence = r
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{}({})", e.text, e.pattern))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                self.field(&evidence)?;
+                self.field(&r.signals.join(";"))?;
+                let ids: Vec<&str> = r.advice.iter().map(|a| a.id.as_str()).collect();
+                self.field(&ids.join(";"))?;
+                self.field(r.advice.first().map_or("", |a| a.text.as_str()))?;
+                let findings: Vec<&str> = r
+                    .impersonation
+                    .iter()
+                    .flat_map(|i| i.findings())
+                    .map(|c| c.message_zh.as_str())
+                    .collect();
+                self.field(&findings.join(" | "))?;
             }
-            None => rec.extend(std::iter::repeat_n(String::new(), 5 + Pattern::ALL.len() + 3)),
+            None => {
+                for _ in 0..5 + Pattern::ALL.len() + 6 {
+                    self.field("")?;
+                }
+            }
         }
-        rec.push(if row.truncated { "true".into() } else { String::new() });
-        rec.push(opt(&row.error));
-        self.out.write_record(&rec).map_err(csv_err)
+        match row.turns {
+            Some(t) => self.num(t)?,
+            None => self.field("")?,
+        }
+        match row.peak_turn {
+            Some(t) => self.num(t)?,
+            None => self.field("")?,
+        }
+        match row.peak_score {
+            Some(s) => self.prob(s as f64)?,
+            None => self.field("")?,
+        }
+        match row.peak_window {
+            Some([a, b]) => self.field(&format!("{a}-{b}"))?,
+            None => self.field("")?,
+        }
+        match row.peak_line {
+            Some(l) => self.num(l)?,
+            None => self.field("")?,
+        }
+        match row.peak_start {
+            Some(s) => self.num(s)?,
+            None => self.field("")?,
+        }
+        self.opt(&row.peak_text)?;
+        self.field(if row.truncated { "true" } else { "" })?;
+        self.opt(&row.error)?;
+        self.out.write_record(None::<&[u8]>).map_err(csv_err)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_have_every_column_on_one_line() {
+        let mut buf = Vec::new();
+        {
+            let mut w = CsvWriter::new(&mut buf);
+            let row = OutputRow {
+                source: "a.csv".into(),
+                record: 1,
+                line: 2,
+                peak_text: Some("客服：两行\n文字".into()),
+                peak_window: Some([1, 6]),
+                error: Some("bad\r\nrow".into()),
+                ..OutputRow::default()
+            };
+            w.write(&row).unwrap();
+            w.flush().unwrap();
+        }
+        let s = String::from_utf8(buf).unwrap();
+        assert_eq!(s.lines().count(), 2, "{s}");
+        let mut rdr = csv::Reader::from_reader(s.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let r = rdr.records().next().unwrap().unwrap();
+        assert_eq!(r.len(), h.len());
+        assert_eq!(r.len(), csv_header().len());
+        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+        assert_eq!(&r[col("peak_window")], "1-6");
+        assert_eq!(&r[col("peak_text")], "客服：两行 文字");
+        assert_eq!(&r[col("error")], "bad row");
     }
 }

@@ -100,9 +100,9 @@ fn resolve(choice: &EngineChoice) -> Resolved {
     match choice {
         EngineChoice::Tract => Resolved::Tract,
         EngineChoice::OnnxRuntime(Some(p)) => Resolved::Native(p.clone()),
-        EngineChoice::OnnxRuntime(None) => Resolved::Native(
-            from_env().unwrap_or_else(|| PathBuf::from("libonnxruntime.so")),
-        ),
+        EngineChoice::OnnxRuntime(None) => {
+            Resolved::Native(from_env().unwrap_or_else(|| PathBuf::from("libonnxruntime.so")))
+        }
         EngineChoice::Auto => match from_env() {
             Some(p) => Resolved::Native(p),
             None => Resolved::Tract,
@@ -121,9 +121,9 @@ fn load_native(path: &Path) -> Result<EngineInfo> {
     // ONNX Runtime. The library is never unloaded (ort keeps pointers into it).
     unsafe {
         let lib = libloading::Library::new(path).map_err(|e| fail(e.to_string()))?;
-        let get_base: libloading::Symbol<unsafe extern "C" fn() -> *const ort::sys::OrtApiBase> = lib
-            .get(b"OrtGetApiBase")
-            .map_err(|_| fail("the library does not export OrtGetApiBase".into()))?;
+        let get_base: libloading::Symbol<unsafe extern "C" fn() -> *const ort::sys::OrtApiBase> =
+            lib.get(b"OrtGetApiBase")
+                .map_err(|_| fail("the library does not export OrtGetApiBase".into()))?;
         let base = get_base();
         if base.is_null() {
             return Err(fail("OrtGetApiBase returned null".into()));
@@ -162,7 +162,9 @@ pub(crate) fn session(bytes: &[u8]) -> Result<Session> {
     let mut b = Session::builder(&active.env)?;
     if active.info.name == "onnxruntime" {
         // One thread per session: posguard parallelises across messages itself.
-        b = b.with_intra_threads(1).map_err(|e| Error::Engine(e.to_string()))?;
+        b = b
+            .with_intra_threads(1)
+            .map_err(|e| Error::Engine(e.to_string()))?;
     }
     Ok(b.commit_from_memory(bytes)?)
 }

@@ -84,7 +84,10 @@ impl ModelMeta {
         let j = |v: &dyn erased::Ser| v.json();
         vec![
             (keys::FORMAT.into(), MODEL_FORMAT.into()),
-            (keys::FORMAT_VERSION.into(), MODEL_FORMAT_VERSION.to_string()),
+            (
+                keys::FORMAT_VERSION.into(),
+                MODEL_FORMAT_VERSION.to_string(),
+            ),
             (keys::VERDICTS.into(), j(&self.verdicts)),
             (keys::PATTERNS.into(), j(&self.patterns)),
             (keys::FEATURES.into(), j(&self.features)),
@@ -103,7 +106,10 @@ impl ModelMeta {
         };
         let format = get(keys::FORMAT)?;
         if format != MODEL_FORMAT {
-            return Err(format!("metadata {} is {format:?}, not {MODEL_FORMAT:?}", keys::FORMAT));
+            return Err(format!(
+                "metadata {} is {format:?}, not {MODEL_FORMAT:?}",
+                keys::FORMAT
+            ));
         }
         let version = get(keys::FORMAT_VERSION)?;
         if version != MODEL_FORMAT_VERSION.to_string() {
@@ -111,7 +117,10 @@ impl ModelMeta {
                 "model format version {version}, this posguard reads version {MODEL_FORMAT_VERSION}"
             ));
         }
-        fn parse<T: serde::de::DeserializeOwned>(k: &str, v: &str) -> std::result::Result<T, String> {
+        fn parse<T: serde::de::DeserializeOwned>(
+            k: &str,
+            v: &str,
+        ) -> std::result::Result<T, String> {
             serde_json::from_str(v).map_err(|e| format!("metadata {k} is malformed: {e}"))
         }
         let meta = ModelMeta {
@@ -137,7 +146,11 @@ impl ModelMeta {
         }
         let d = meta.decision;
         let ok = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
-        if !ok(d.scam_threshold) || !ok(d.pattern_threshold) || !d.temperature.is_finite() || d.temperature <= 0.0 {
+        if !ok(d.scam_threshold)
+            || !ok(d.pattern_threshold)
+            || !d.temperature.is_finite()
+            || d.temperature <= 0.0
+        {
             return Err("decision thresholds out of range".into());
         }
         Ok(meta)
@@ -283,7 +296,12 @@ impl Model {
                 vals[r * k + c] = x;
             }
         }
-        let mut session = match self.sessions.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+        let mut session = match self
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+        {
             Some(s) => s,
             None => engine::session(&self.bytes)?,
         };
@@ -295,7 +313,9 @@ impl Model {
             let (_, vp) = outputs[onnx::OUTPUT_VERDICT].try_extract_tensor::<f32>()?;
             let (_, pp) = outputs[onnx::OUTPUT_PATTERNS].try_extract_tensor::<f32>()?;
             if vp.len() != n * 3 || pp.len() != n * 7 {
-                return Err(Error::Engine("model returned outputs of the wrong size".into()));
+                return Err(Error::Engine(
+                    "model returned outputs of the wrong size".into(),
+                ));
             }
             Ok((0..n)
                 .map(|r| {

@@ -17,8 +17,8 @@
 
 use onnx_protobuf::{
     tensor_proto::DataType, tensor_shape_proto, type_proto, AttributeProto, GraphProto, ModelProto,
-    NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, TensorShapeProto, TypeProto,
-    ValueInfoProto,
+    NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, TensorShapeProto,
+    TypeProto, ValueInfoProto,
 };
 use protobuf::Message;
 
@@ -118,31 +118,63 @@ pub fn write_model(params: &LinearParams, metadata: &[(String, String)]) -> Vec<
     let nv = params.n_verdicts as i64;
     let mut g = GraphProto::new();
     g.name = "posguard_linear".into();
-    g.initializer.push(tensor_f32(WEIGHTS, &[params.dim as i64, c], &params.weights));
+    g.initializer.push(tensor_f32(
+        WEIGHTS,
+        &[params.dim as i64, c],
+        &params.weights,
+    ));
     g.initializer.push(tensor_f32(BIAS, &[c], &params.bias));
     g.initializer.push(tensor_i64("axis_2", &[2]));
     g.initializer.push(tensor_i64("axis_1", &[1]));
     g.initializer.push(tensor_i64("verdict_start", &[0]));
     g.initializer.push(tensor_i64("verdict_end", &[nv]));
     g.initializer.push(tensor_i64("pattern_end", &[c]));
-    g.input.push(value_info(INPUT_IDS, DataType::INT64, &[Err("batch"), Err("nnz")]));
-    g.input.push(value_info(INPUT_VALUES, DataType::FLOAT, &[Err("batch"), Err("nnz")]));
-    g.output.push(value_info(OUTPUT_VERDICT, DataType::FLOAT, &[Err("batch"), Ok(nv)]));
+    g.input.push(value_info(
+        INPUT_IDS,
+        DataType::INT64,
+        &[Err("batch"), Err("nnz")],
+    ));
+    g.input.push(value_info(
+        INPUT_VALUES,
+        DataType::FLOAT,
+        &[Err("batch"), Err("nnz")],
+    ));
+    g.output.push(value_info(
+        OUTPUT_VERDICT,
+        DataType::FLOAT,
+        &[Err("batch"), Ok(nv)],
+    ));
     g.output.push(value_info(
         OUTPUT_PATTERNS,
         DataType::FLOAT,
         &[Err("batch"), Ok(params.n_patterns as i64)],
     ));
-    g.node.push(node("Gather", &[WEIGHTS, INPUT_IDS], &["gathered"], vec![attr_int("axis", 0)]));
-    g.node.push(node("Unsqueeze", &[INPUT_VALUES, "axis_2"], &["values_3d"], vec![]));
-    g.node.push(node("Mul", &["gathered", "values_3d"], &["weighted"], vec![]));
+    g.node.push(node(
+        "Gather",
+        &[WEIGHTS, INPUT_IDS],
+        &["gathered"],
+        vec![attr_int("axis", 0)],
+    ));
+    g.node.push(node(
+        "Unsqueeze",
+        &[INPUT_VALUES, "axis_2"],
+        &["values_3d"],
+        vec![],
+    ));
+    g.node.push(node(
+        "Mul",
+        &["gathered", "values_3d"],
+        &["weighted"],
+        vec![],
+    ));
     g.node.push(node(
         "ReduceSum",
         &["weighted", "axis_1"],
         &["summed"],
         vec![attr_int("keepdims", 0)],
     ));
-    g.node.push(node("Add", &["summed", BIAS], &["logits"], vec![]));
+    g.node
+        .push(node("Add", &["summed", BIAS], &["logits"], vec![]));
     g.node.push(node(
         "Slice",
         &["logits", "verdict_start", "verdict_end", "axis_1"],
@@ -155,8 +187,18 @@ pub fn write_model(params: &LinearParams, metadata: &[(String, String)]) -> Vec<
         &["pattern_logits"],
         vec![],
     ));
-    g.node.push(node("Softmax", &["verdict_logits"], &[OUTPUT_VERDICT], vec![attr_int("axis", -1)]));
-    g.node.push(node("Sigmoid", &["pattern_logits"], &[OUTPUT_PATTERNS], vec![]));
+    g.node.push(node(
+        "Softmax",
+        &["verdict_logits"],
+        &[OUTPUT_VERDICT],
+        vec![attr_int("axis", -1)],
+    ));
+    g.node.push(node(
+        "Sigmoid",
+        &["pattern_logits"],
+        &[OUTPUT_PATTERNS],
+        vec![],
+    ));
 
     let mut m = ModelProto::new();
     m.ir_version = 8;
@@ -192,7 +234,7 @@ fn read_f32(t: &TensorProto) -> Result<Vec<f32>, String> {
     if !t.float_data.is_empty() {
         return Ok(t.float_data.clone());
     }
-    if t.raw_data.len() % 4 != 0 {
+    if !t.raw_data.len().is_multiple_of(4) {
         return Err(format!("tensor {} has a truncated buffer", t.name));
     }
     Ok(t.raw_data
@@ -202,7 +244,11 @@ fn read_f32(t: &TensorProto) -> Result<Vec<f32>, String> {
 }
 
 /// Parses a posguard ONNX model and checks the graph's shape: inputs, outputs, tensor sizes.
-pub fn read_model(bytes: &[u8], n_verdicts: usize, n_patterns: usize) -> Result<ParsedModel, String> {
+pub fn read_model(
+    bytes: &[u8],
+    n_verdicts: usize,
+    n_patterns: usize,
+) -> Result<ParsedModel, String> {
     if bytes.is_empty() {
         return Err("file is empty".into());
     }
@@ -231,10 +277,16 @@ pub fn read_model(bytes: &[u8], n_verdicts: usize, n_patterns: usize) -> Result<
     let b = find(BIAS)?;
     let c = (n_verdicts + n_patterns) as i64;
     if w.dims.len() != 2 || w.dims[1] != c || w.dims[0] <= 0 {
-        return Err(format!("weights tensor has shape {:?}, expected [dim, {c}]", w.dims));
+        return Err(format!(
+            "weights tensor has shape {:?}, expected [dim, {c}]",
+            w.dims
+        ));
     }
     if b.dims != [c] {
-        return Err(format!("bias tensor has shape {:?}, expected [{c}]", b.dims));
+        return Err(format!(
+            "bias tensor has shape {:?}, expected [{c}]",
+            b.dims
+        ));
     }
     let weights = read_f32(w)?;
     let bias = read_f32(b)?;

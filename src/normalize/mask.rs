@@ -115,39 +115,39 @@ fn rules() -> &'static [Rule] {
             ),
             (
                 MaskKind::Url,
-                r"(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
+                r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?::[0-9]{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
                 true,
             ),
             (
                 MaskKind::Url,
-                r"[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:cn|com|net|org|cc|top|xyz|vip|me|io|info|ink|club|site|shop|wang|ltd|co|app|link|online|tv|la|gd|ly|im|pw|biz|mobi|asia|hk|tw|icu|fun|live|work)(?:\.cn)?(?::\d{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
+                r"[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:cn|com|net|org|cc|top|xyz|vip|me|io|info|ink|club|site|shop|wang|ltd|co|app|link|online|tv|la|gd|ly|im|pw|biz|mobi|asia|hk|tw|icu|fun|live|work)(?:\.cn)?(?::[0-9]{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
                 false,
             ),
             (
                 MaskKind::Code,
-                r"(?:验证码|校验码|动态码|动态密码|激活码|确认码|授权码)[^\d\n]{0,6}?(?P<m>\d{4,8})",
+                r"(?:验证码|校验码|动态码|动态密码|激活码|确认码|授权码)[^0-9\n]{0,6}?(?P<m>[0-9]{4,8})",
                 true,
             ),
             (
                 MaskKind::Code,
-                r"(?P<m>\d{4,8})(?:是|为)?(?:您的|你的)?(?:本次)?(?:验证码|校验码|动态码|动态密码)",
+                r"(?P<m>[0-9]{4,8})(?:是|为)?(?:您的|你的)?(?:本次)?(?:验证码|校验码|动态码|动态密码)",
                 true,
             ),
             (
                 MaskKind::CardTail,
-                r"(?:尾号|尾数|末四位|末4位|后四位|后4位|末位)(?:为|是|:)?\s?(?P<m>\d{3,4})",
+                r"(?:尾号|尾数|末四位|末4位|后四位|后4位|末位)(?:为|是|:)? ?(?P<m>[0-9]{3,4})",
                 true,
             ),
-            (MaskKind::CardTail, r"\d{0,6}\*{3,}\d{3,4}", true),
+            (MaskKind::CardTail, r"[0-9]{0,6}\*{3,}[0-9]{3,4}", true),
             (
                 MaskKind::DateTime,
-                r"\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月(?:\d{1,2}(?:日|号))?)",
+                r"[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}|年[0-9]{1,2}月(?:[0-9]{1,2}(?:日|号))?)",
                 true,
             ),
-            (MaskKind::DateTime, r"\d{1,2}月\d{1,2}(?:日|号)", true),
-            (MaskKind::DateTime, r"\d{1,2}:\d{2}(?::\d{2})?", true),
-            (MaskKind::DateTime, r"\d{1,2}(?:点|时)(?:\d{1,2}分)?", true),
-            (MaskKind::Rate, r"\d+(?:\.\d+)?\s?%", true),
+            (MaskKind::DateTime, r"[0-9]{1,2}月[0-9]{1,2}(?:日|号)", true),
+            (MaskKind::DateTime, r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?", true),
+            (MaskKind::DateTime, r"[0-9]{1,2}(?:点|时)(?:[0-9]{1,2}分)?", true),
+            (MaskKind::Rate, r"[0-9]+(?:\.[0-9]+)? ?%", true),
             (
                 MaskKind::Rate,
                 r"(?:万分之|千分之|百分之)[0-9零一二两三四五六七八九十点.]+",
@@ -155,35 +155,35 @@ fn rules() -> &'static [Rule] {
             ),
             (
                 MaskKind::Rate,
-                r"(?:费率|扣率|手续费率)(?:为|是|:|低至|仅|只要|只有|调至|降至|上调至|下调至)?(?P<m>\d\.\d{1,3})",
+                r"(?:费率|扣率|手续费率)(?:为|是|:|低至|仅|只要|只有|调至|降至|上调至|下调至)?(?P<m>[0-9]\.[0-9]{1,3})",
                 true,
             ),
             (
                 MaskKind::Rate,
-                r"(?P<m>\d\.\d{1,3})(?:\+\d)?(?:的)?(?:费率|新机|秒到|扣率)",
+                r"(?P<m>[0-9]\.[0-9]{1,3})(?:\+[0-9])?(?:的)?(?:费率|新机|秒到|扣率)",
                 true,
             ),
             (
                 MaskKind::Money,
-                r"(?:¥|rmb)\s?(?P<m>\d[\d,]*(?:\.\d+)?)",
+                r"(?:¥|rmb) ?(?P<m>[0-9][0-9,]*(?:\.[0-9]+)?)",
                 true,
             ),
             (
                 MaskKind::Money,
-                r"(?P<m>\d[\d,]*(?:\.\d+)?)\s?(?:万元|千元|元|块钱|块|万|rmb)",
+                r"(?P<m>[0-9][0-9,]*(?:\.[0-9]+)?) ?(?:万元|千元|元|块钱|块|万|rmb)",
                 true,
             ),
             (
                 MaskKind::Mobile,
-                r"(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}",
+                r"(?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}",
                 true,
             ),
-            (MaskKind::Hotline, r"[48]00(?:[\s-]?\d){7}", true),
-            (MaskKind::Landline, r"\(?0\d{2,3}\)?[\s-]?\d{7,8}", true),
-            (MaskKind::ServiceNumber, r"106\d{5,17}", true),
-            (MaskKind::ServiceNumber, r"(?:95|96)\d{3,6}", true),
-            (MaskKind::ServiceNumber, r"1\d{4}", true),
-            (MaskKind::Number, r"\d{5,}", true),
+            (MaskKind::Hotline, r"[48]00(?:[ -]?[0-9]){7}", true),
+            (MaskKind::Landline, r"\(?0[0-9]{2,3}\)?[ -]?[0-9]{7,8}", true),
+            (MaskKind::ServiceNumber, r"106[0-9]{5,17}", true),
+            (MaskKind::ServiceNumber, r"(?:95|96)[0-9]{3,6}", true),
+            (MaskKind::ServiceNumber, r"1[0-9]{4}", true),
+            (MaskKind::Number, r"[0-9]{5,}", true),
         ];
         spec.iter()
             .map(|&(kind, pat, digit_bounded)| Rule {
@@ -213,7 +213,9 @@ pub(crate) fn find_masks(text: &str) -> Vec<MaskHit> {
     let bytes = text.as_bytes();
     for rule in rules() {
         for caps in rule.re.captures_iter(text) {
-            let m = caps.name("m").unwrap_or_else(|| caps.get(0).expect("group 0"));
+            let m = caps
+                .name("m")
+                .unwrap_or_else(|| caps.get(0).expect("group 0"));
             let (start, end) = (m.start(), m.end());
             if start == end {
                 continue;
@@ -256,11 +258,26 @@ mod tests {
 
     #[test]
     fn phone_numbers_of_each_kind() {
-        assert_eq!(kinds("请致电13812345678"), vec![(MaskKind::Mobile, "13812345678")]);
-        assert_eq!(kinds("客服4008-123-456。"), vec![(MaskKind::Hotline, "4008-123-456")]);
-        assert_eq!(kinds("客服400-123-4567"), vec![(MaskKind::Hotline, "400-123-4567")]);
-        assert_eq!(kinds("拨打95516咨询"), vec![(MaskKind::ServiceNumber, "95516")]);
-        assert_eq!(kinds("电话021-12345678"), vec![(MaskKind::Landline, "021-12345678")]);
+        assert_eq!(
+            kinds("请致电13812345678"),
+            vec![(MaskKind::Mobile, "13812345678")]
+        );
+        assert_eq!(
+            kinds("客服4008-123-456。"),
+            vec![(MaskKind::Hotline, "4008-123-456")]
+        );
+        assert_eq!(
+            kinds("客服400-123-4567"),
+            vec![(MaskKind::Hotline, "400-123-4567")]
+        );
+        assert_eq!(
+            kinds("拨打95516咨询"),
+            vec![(MaskKind::ServiceNumber, "95516")]
+        );
+        assert_eq!(
+            kinds("电话021-12345678"),
+            vec![(MaskKind::Landline, "021-12345678")]
+        );
     }
 
     #[test]
@@ -270,14 +287,29 @@ mod tests {
         assert_eq!(kinds("万分之六"), vec![(MaskKind::Rate, "万分之六")]);
         assert_eq!(kinds("换0.38新机"), vec![(MaskKind::Rate, "0.38")]);
         assert_eq!(kinds("尾号1234卡"), vec![(MaskKind::CardTail, "1234")]);
-        assert_eq!(kinds("验证码:482913,5分钟"), vec![(MaskKind::Code, "482913")]);
-        assert_eq!(kinds("11月26日14:05"), vec![(MaskKind::DateTime, "11月26日"), (MaskKind::DateTime, "14:05")]);
+        assert_eq!(
+            kinds("验证码:482913,5分钟"),
+            vec![(MaskKind::Code, "482913")]
+        );
+        assert_eq!(
+            kinds("11月26日14:05"),
+            vec![
+                (MaskKind::DateTime, "11月26日"),
+                (MaskKind::DateTime, "14:05")
+            ]
+        );
     }
 
     #[test]
     fn links_and_short_links() {
-        assert_eq!(kinds("点击t.cn/a8xk2领取"), vec![(MaskKind::Url, "t.cn/a8xk2")]);
-        assert_eq!(kinds("http://103.20.1.9/pos"), vec![(MaskKind::Url, "http://103.20.1.9/pos")]);
+        assert_eq!(
+            kinds("点击t.cn/a8xk2领取"),
+            vec![(MaskKind::Url, "t.cn/a8xk2")]
+        );
+        assert_eq!(
+            kinds("http://103.20.1.9/pos"),
+            vec![(MaskKind::Url, "http://103.20.1.9/pos")]
+        );
     }
 
     #[test]

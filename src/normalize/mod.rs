@@ -214,7 +214,12 @@ fn fold_chars(original: &str) -> Vec<Unit> {
             } else {
                 ch.to_ascii_lowercase()
             };
-            out.push(Unit { c, s, e, obf: false });
+            out.push(Unit {
+                c,
+                s,
+                e,
+                obf: false,
+            });
             continue;
         }
         if (0x4E00..=0x9FFF).contains(&(ch as u32)) {
@@ -296,8 +301,28 @@ fn to_simplified(units: Vec<Unit>) -> Vec<Unit> {
 fn is_separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '.' | '·' | '•' | '*' | '_' | '-' | '|' | '/' | '\\' | '~' | '`' | '^' | '丶' | '#' | '+'
-            | '。' | '‧' | '∙' | '⋅' | '°' | '\'' | '"'
+        ' ' | '.'
+            | '·'
+            | '•'
+            | '*'
+            | '_'
+            | '-'
+            | '|'
+            | '/'
+            | '\\'
+            | '~'
+            | '`'
+            | '^'
+            | '丶'
+            | '#'
+            | '+'
+            | '。'
+            | '‧'
+            | '∙'
+            | '⋅'
+            | '°'
+            | '\''
+            | '"'
     ) || is_emoji_like(c)
 }
 
@@ -324,7 +349,9 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
         let (l, r) = (units[start - 1].c, units[i].c);
         let only_spaces = units[start..i].iter().all(|u| u.c == ' ');
         let joinable = (is_cjk(l) && is_cjk(r))
-            || (only_spaces && ((l.is_ascii_alphanumeric() && is_cjk(r)) || (is_cjk(l) && r.is_ascii_alphabetic())))
+            || (only_spaces
+                && ((l.is_ascii_alphanumeric() && is_cjk(r))
+                    || (is_cjk(l) && r.is_ascii_alphabetic())))
             || (is_single_letter(&units, start - 1) && is_single_letter(&units, i));
         // A full stop between two sentences is punctuation, not an obfuscation.
         let sentence_end = units[start..i].iter().any(|u| u.c == '。');
@@ -512,7 +539,7 @@ mod tests {
         assert_eq!(norm("Рos机"), "pos机"); // Cyrillic Р
         assert_eq!(norm("免\u{200b}费"), "免费");
         let n = Normalizer.normalize("加薇信办理");
-        assert_eq!(n.obfuscated(), &[1..3]);
+        assert_eq!(n.obfuscated().to_vec(), vec![1..3]);
         assert!(Normalizer.normalize("您的POS机").obfuscated().is_empty());
     }
 
@@ -543,7 +570,11 @@ mod tests {
 
     #[test]
     fn idempotent_on_examples() {
-        for s in ["ＰＯＳ機 費率0.38% 回复1 t.cn/abc", "尾号1234卡 11月26日 支出128.00元", "P O S 薇 信"] {
+        for s in [
+            "ＰＯＳ機 費率0.38% 回复1 t.cn/abc",
+            "尾号1234卡 11月26日 支出128.00元",
+            "P O S 薇 信",
+        ] {
             let once = Normalizer.normalize(s);
             let twice = Normalizer.normalize(once.text());
             assert_eq!(once.text(), twice.text(), "input {s}");

@@ -69,13 +69,19 @@ pub fn small_model() -> &'static (TrainOutput, Vec<LabelledRecord>, PathBuf) {
 /// scripts/fetch-onnxruntime.sh). With POSGUARD_REQUIRE_ORT=1 (set in CI) its absence fails.
 pub fn native_ort() -> Option<PathBuf> {
     let from_env = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from);
-    let local = std::fs::read_dir(repo(".ort/onnxruntime/capi")).ok().and_then(|d| {
-        d.filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("libonnxruntime.so.")))
-    });
+    let local = std::fs::read_dir(repo(".ort/onnxruntime/capi"))
+        .ok()
+        .and_then(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("libonnxruntime.so."))
+            })
+        });
     let found = from_env.filter(|p| p.exists()).or(local);
     if found.is_none() && std::env::var("POSGUARD_REQUIRE_ORT").is_ok_and(|v| v == "1") {
-        panic!("POSGUARD_REQUIRE_ORT=1 but no ONNX Runtime library: run scripts/fetch-onnxruntime.sh");
+        panic!(
+            "POSGUARD_REQUIRE_ORT=1 but no ONNX Runtime library: run scripts/fetch-onnxruntime.sh"
+        );
     }
     found
 }

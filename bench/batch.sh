@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end batch scoring speed: `posguard score --no-evidence` on a generated JSONL inbox of N
+# messages (default 1,000,000; texts from data/corpus/*.jsonl with varied ids and senders), with 1
+# and 2 rayon threads; reports messages/s and peak RSS (/usr/bin/time -v). Not a test: numbers
+# depend on the machine and on what else runs on it.
+#
+#   bench/batch.sh [N] [EXTRA SCORE ARGS…]      e.g. bench/batch.sh 200000 --batch-size 4096
+#
+# Environment: THREADS="1 2" (thread counts to try), POSGUARD=path/to/binary (default: release
+# build), BENCH_DIR (default target/bench-batch), KEEP=1 keeps the generated input.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-1000000}"
+shift || true
+THREADS="${THREADS:-1 2}"
+DIR="${BENCH_DIR:-target/bench-batch}"
+mkdir -p "$DIR"
+INPUT="$DIR/inbox-$N.jsonl"
+
+if [[ -z "${POSGUARD:-}" ]]; then
+  cargo build --release --quiet
+  POSGUARD=target/release/posguard
+fi
+
+if [[ ! -s "$INPUT" ]]; then
+  echo "generating $INPUT ($N messages)…" >&2
+  python3 - "$N" "$INPUT" <<'EOF'
+import json, sys, glob
+n, out = int(sys.argv[1]), sys.argv[2]
+texts = []
+for f in sorted(glob.glob("data/corpus/*.jsonl")):
+    with open(f, encoding="utf-8") as fh:
+        texts += [json.loads(l)["text"] for l in fh if l.strip()]
+senders = ["10655%04d" % i for i in range(500)] + ["95588", "95533", "10086", "106900"]
+with open(out, "w", encoding="utf-8") as fh:
+    for i in range(n):
+        fh.write(json.dumps({"id": "msg-%08d" % i, "sender": senders[(i * 7919) % len(senders)],
+                             "date": "2024-03-%02dT%02d:%02d:00" % (1 + i % 28, i % 24, i % 60),
+                             "text": texts[(i * 104729) % len(texts)]}, ensure_ascii=False) + "\n")
+EOF
+fi
+
+bytes=$(stat -c %s "$INPUT")
+echo "input: $INPUT, $N messages, $((bytes / 1048576)) MiB; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %10s %12s %12s %10s\n' threads seconds 'msgs/s' 'CPU s' 'max RSS MB'
+for t in $THREADS; do
+  log="$DIR/time-$t.log"
+  RAYON_NUM_THREADS=$t /usr/bin/time -v "$POSGUARD" score --no-evidence --no-progress "$INPUT" \
+    -o "$DIR/out-$t.jsonl" "$@" 2>"$log" >/dev/null || { rc=$?; [[ $rc == 3 ]] || { cat "$log"; exit $rc; }; }
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
+  cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$log")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print int($2/1024)}' "$log")
+  rows=$(wc -l <"$DIR/out-$t.jsonl")
+  [[ "$rows" == "$N" ]] || { echo "expected $N output rows, got $rows" >&2; exit 1; }
+  printf '%-8s %10.2f %12.0f %12.2f %10s\n' "$t" "$wall" "$(echo "$N / $wall" | bc -l)" "$cpu" "$rss"
+done
+[[ -n "${KEEP:-}" ]] || rm -f "$DIR"/out-*.jsonl

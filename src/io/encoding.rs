@@ -1,0 +1,240 @@
+//! Text encodings of exported files. Excel in mainland China writes CSV in GBK (GB18030), in Taiwan
+//! and Hong Kong in Big5, "Unicode text" as UTF-16 with a BOM; everything else is UTF-8, with or
+//! without a BOM. The encoding is sniffed from the first bytes of a file, then every field is
+//! decoded strictly: bytes that fit the encoding nowhere become an error record for that row.
+
+use encoding_rs::{Encoding, BIG5, GB18030, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
+use std::io::Read;
+
+/// The encoding of a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    /// GB18030, a superset of GBK and GB2312.
+    Gb18030,
+    Big5,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl TextEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Gb18030 => "GBK/GB18030",
+            TextEncoding::Big5 => "Big5",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+        }
+    }
+
+    fn encoding(self) -> &'static Encoding {
+        match self {
+            TextEncoding::Utf8 => encoding_rs::UTF_8,
+            TextEncoding::Gb18030 => GB18030,
+            TextEncoding::Big5 => BIG5,
+            TextEncoding::Utf16Le => UTF_16LE,
+            TextEncoding::Utf16Be => UTF_16BE,
+        }
+    }
+
+    /// UTF-16 must be transcoded before line or CSV parsing (its bytes include `\n` and `,`).
+    pub fn is_utf16(self) -> bool {
+        matches!(self, TextEncoding::Utf16Le | TextEncoding::Utf16Be)
+    }
+}
+
+/// `head` is valid UTF-8, except perhaps for a sequence cut at the end when the file goes on.
+fn is_utf8_prefix(head: &[u8], complete: bool) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => !complete && e.error_len().is_none() && head.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// Guesses the encoding from the first bytes of a file (`complete`: `head` is the whole file).
+///
+/// A BOM decides. Otherwise valid UTF-8 is UTF-8; else each line holding non-ASCII bytes votes for
+/// the encodings that decode it without error, and GB18030 or Big5 wins only with more clean lines
+/// than UTF-8 (so a UTF-8 file with a few broken rows stays UTF-8 and those rows become errors).
+pub fn sniff(head: &[u8], complete: bool) -> TextEncoding {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return TextEncoding::Utf8;
+    }
+    if head.starts_with(b"\xFF\xFE") {
+        return TextEncoding::Utf16Le;
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return TextEncoding::Utf16Be;
+    }
+    if is_utf8_prefix(head, complete) {
+        return TextEncoding::Utf8;
+    }
+    let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+    if !complete && lines.len() > 1 {
+        lines.pop(); // possibly cut
+    }
+    let (mut utf8, mut gb, mut big5) = (0usize, 0usize, 0usize);
+    for line in lines.iter().filter(|l| !l.is_ascii()) {
+        utf8 += std::str::from_utf8(line).is_ok() as usize;
+        gb += GB18030
+            .decode_without_bom_handling_and_without_replacement(line)
+            .is_some() as usize;
+        big5 += BIG5
+            .decode_without_bom_handling_and_without_replacement(line)
+            .is_some() as usize;
+    }
+    if gb <= utf8 && big5 <= utf8 {
+        return TextEncoding::Utf8;
+    }
+    // Both double-byte encodings accept much of each other's text; let chardetng tell them apart.
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(head, complete);
+    let guess = det.guess(None, chardetng::Utf8Detection::Allow);
+    if guess == BIG5 && big5 >= gb {
+        TextEncoding::Big5
+    } else if gb > utf8 {
+        TextEncoding::Gb18030
+    } else {
+        TextEncoding::Big5
+    }
+}
+
+/// Decodes one field or line strictly; the error names the encoding and the byte offset.
+pub fn decode(bytes: &[u8], enc: TextEncoding) -> Result<Cow<'_, str>, String> {
+    match enc {
+        TextEncoding::Utf8 | TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+            // UTF-16 input has already been transcoded to UTF-8.
+            std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
+                format!(
+                    "invalid UTF-8 at byte {} (the file is read as UTF-8; convert it or fix the row)",
+                    e.valid_up_to()
+                )
+            })
+        }
+        other => other
+            .encoding()
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .ok_or_else(|| {
+                format!(
+                    "invalid {} bytes (the file is read as {})",
+                    other.name(),
+                    other.name()
+                )
+            }),
+    }
+}
+
+/// Like [`decode`] into an owned string.
+pub fn decode_owned(bytes: Vec<u8>, enc: TextEncoding) -> Result<String, String> {
+    if matches!(
+        enc,
+        TextEncoding::Utf8 | TextEncoding::Utf16Le | TextEncoding::Utf16Be
+    ) {
+        return String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "invalid UTF-8 at byte {} (the file is read as UTF-8; convert it or fix the row)",
+                e.utf8_error().valid_up_to()
+            )
+        });
+    }
+    decode(&bytes, enc).map(Cow::into_owned)
+}
+
+/// Streams UTF-16 (after its BOM) as UTF-8. Unpaired surrogates become U+FFFD.
+pub struct Utf16Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    inbuf: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    pub fn new(inner: R, enc: TextEncoding) -> Self {
+        Utf16Reader {
+            inner,
+            // With BOM handling: the BOM is removed.
+            decoder: enc.encoding().new_decoder_with_bom_removal(),
+            inbuf: vec![0; 1 << 15],
+            out: Vec::with_capacity(1 << 16),
+            pos: 0,
+            eof: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.out.len() {
+            if self.eof {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.inbuf)?;
+            let last = n == 0;
+            self.eof = last;
+            self.out.clear();
+            self.pos = 0;
+            let needed = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+            self.out.resize(needed, 0);
+            let (_, _, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.inbuf[..n], &mut self.out, last);
+            self.out.truncate(written);
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_boms_utf8_gbk_and_keeps_broken_utf8_as_utf8() {
+        assert_eq!(sniff(b"\xEF\xBB\xBFid,text\n", false), TextEncoding::Utf8);
+        assert_eq!(sniff(b"\xFF\xFEi\0d\0", false), TextEncoding::Utf16Le);
+        assert_eq!(
+            sniff("id,text\n1,你好\n".as_bytes(), true),
+            TextEncoding::Utf8
+        );
+        let (gbk, _, _) = GB18030.encode("id,内容\n1,您的POS机即将停用\n2,老板您好\n");
+        assert_eq!(sniff(&gbk, true), TextEncoding::Gb18030);
+        let mut mixed = "id,text\n1,你好\n2,再见\n".as_bytes().to_vec();
+        mixed.extend_from_slice(b"3,\xff\xfe broken\n");
+        assert_eq!(sniff(&mixed, true), TextEncoding::Utf8);
+        // A UTF-8 sequence cut by the sniff window is not an error.
+        let s = "你好".as_bytes();
+        assert_eq!(sniff(&s[..4], false), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn decodes_strictly() {
+        let (gbk, _, _) = GB18030.encode("停用");
+        assert_eq!(decode(&gbk, TextEncoding::Gb18030).unwrap(), "停用");
+        assert!(decode(b"\xff\xff", TextEncoding::Gb18030)
+            .unwrap_err()
+            .contains("GBK"));
+        assert!(decode(b"\xff", TextEncoding::Utf8)
+            .unwrap_err()
+            .contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn transcodes_utf16() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "id\t内容\n1\t停用😀\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut s = String::new();
+        Utf16Reader::new(&bytes[..], TextEncoding::Utf16Le)
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "id\t内容\n1\t停用😀\n");
+    }
+}

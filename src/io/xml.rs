@@ -1,0 +1,396 @@
+//! Android "SMS Backup & Restore" XML, streamed with quick-xml: memory is bounded by the largest
+//! element, not the file (backups of several GB are common).
+//!
+//! ```xml
+//! <smses count="2">
+//!   <sms protocol="0" address="+8613800000000" date="1700000000000" type="1" body="…" contact_name="…"/>
+//!   <mms date="1700000000000" msg_box="1" address="+8613800000000">
+//!     <parts><part ct="application/smil" text="…"/><part ct="text/plain" text="…"/></parts>
+//!     <addrs><addr address="+8613800000000" type="137"/></addrs>
+//!   </mms>
+//! </smses>
+//! ```
+//!
+//! Each `<sms>` and each `<mms>` is one record: sender from `address` (for MMS, the `addr` of type
+//! 137, the "from" address, when present), date from `date` (milliseconds since 1970) as ISO 8601
+//! UTC, text from `body` (MMS: the `text/plain` parts, joined by newlines). Attribute values are
+//! unescaped here: the five XML entities and numeric references, including the UTF-16 surrogate
+//! pairs (`&#55357;&#56832;`) that the app writes for emoji. A DOCTYPE is skipped and entities it
+//! declares are never expanded (no "billion laughs"); an unknown `&name;` stays as written. A file
+//! cut in the middle of an element gives an error record for the broken tail; the records before it
+//! are read as usual.
+
+use super::{finish_record, iso8601_utc, Record, RecordError, RecordResult};
+use quick_xml::events::{BytesStart, Event};
+use std::io::BufRead;
+
+pub struct SmsXmlReader<R: BufRead> {
+    reader: quick_xml::Reader<R>,
+    source: String,
+    buf: Vec<u8>,
+    /// Line where the next event starts (1-based).
+    line: u64,
+    index: u64,
+    /// The `<mms>` being read: its record and where it started.
+    mms: Option<MmsBuilder>,
+    done: bool,
+}
+
+struct MmsBuilder {
+    line: u64,
+    address: Option<String>,
+    from: Option<String>,
+    date: Option<String>,
+    texts: Vec<String>,
+    /// First attribute problem met inside the element.
+    error: Option<String>,
+}
+
+impl<R: BufRead> SmsXmlReader<R> {
+    pub fn new(inner: R, source: String) -> Self {
+        let mut reader = quick_xml::Reader::from_reader(inner);
+        let cfg = reader.config_mut();
+        cfg.expand_empty_elements = false;
+        cfg.check_end_names = false; // a stray end tag is not worth losing the rest of a backup
+        cfg.trim_text(false);
+        SmsXmlReader {
+            reader,
+            source,
+            buf: Vec::with_capacity(4096),
+            line: 1,
+            index: 0,
+            mms: None,
+            done: false,
+        }
+    }
+}
+
+/// Unescapes an attribute value: `&lt; &gt; &amp; &quot; &apos;`, `&#NNN;`, `&#xHHHH;` (UTF-16
+/// surrogate pairs written as two references are joined). Anything else is kept as written.
+pub fn unescape_attr(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    let mut pending_high: Option<u32> = None;
+    while let Some(amp) = rest.find('&') {
+        let before = &rest[..amp];
+        if !before.is_empty() {
+            if pending_high.take().is_some() {
+                out.push('\u{FFFD}');
+            }
+            out.push_str(before);
+        }
+        rest = &rest[amp..];
+        let Some(semi) = rest[1..].find(';').map(|i| i + 1).filter(|&i| i <= 12) else {
+            if pending_high.take().is_some() {
+                out.push('\u{FFFD}');
+            }
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..semi];
+        let code = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+            u32::from_str_radix(hex, 16).ok()
+        } else if let Some(dec) = name.strip_prefix('#') {
+            dec.parse::<u32>().ok()
+        } else {
+            None
+        };
+        match code {
+            Some(c) if (0xD800..0xDC00).contains(&c) => {
+                if pending_high.replace(c).is_some() {
+                    out.push('\u{FFFD}');
+                }
+            }
+            Some(c) if (0xDC00..0xE000).contains(&c) => match pending_high.take() {
+                Some(h) => {
+                    let cp = 0x10000 + ((h - 0xD800) << 10) + (c - 0xDC00);
+                    out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                }
+                None => out.push('\u{FFFD}'),
+            },
+            Some(c) => {
+                if pending_high.take().is_some() {
+                    out.push('\u{FFFD}');
+                }
+                out.push(
+                    char::from_u32(c)
+                        .filter(|&ch| ch != '\0')
+                        .unwrap_or('\u{FFFD}'),
+                );
+            }
+            None => {
+                if pending_high.take().is_some() {
+                    out.push('\u{FFFD}');
+                }
+                match name {
+                    "lt" => out.push('<'),
+                    "gt" => out.push('>'),
+                    "amp" => out.push('&'),
+                    "quot" => out.push('"'),
+                    "apos" => out.push('\''),
+                    // Not expanded, whatever a DOCTYPE may have declared.
+                    _ => out.push_str(&rest[..=semi]),
+                }
+            }
+        }
+        rest = &rest[semi + 1..];
+    }
+    if pending_high.is_some() {
+        out.push('\u{FFFD}');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads the attributes of an element into (name, unescaped value) pairs we care about.
+fn attrs(e: &BytesStart<'_>, wanted: &[&str]) -> Result<Vec<(usize, String)>, String> {
+    let mut out = Vec::new();
+    for a in e.attributes().with_checks(false) {
+        let a = a.map_err(|e| format!("malformed attribute: {e}"))?;
+        if let Some(i) = wanted.iter().position(|w| *w == a.key.as_ref()) {
+            out.push((i, unescape_attr(&a.value)));
+        }
+    }
+    Ok(out)
+}
+
+fn rec_err(source: &str, line: u64, index: u64, reason: String) -> RecordError {
+    RecordError::new(source, line, index, reason)
+}
+
+/// `date` in milliseconds (seconds in some old backups) since 1970 → ISO 8601 UTC.
+fn xml_date(v: &str) -> Option<String> {
+    let n: i64 = v.trim().parse().ok()?;
+    if n <= 0 {
+        return None;
+    }
+    Some(iso8601_utc(if n > 100_000_000_000 { n / 1000 } else { n }))
+}
+
+fn not_null(v: String) -> Option<String> {
+    let t = v.trim();
+    (!t.is_empty() && t != "null").then(|| t.to_string())
+}
+
+fn count_newlines(b: &[u8]) -> u64 {
+    // SMS bodies carry newlines as `&#10;`; only the markup between records has real ones.
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+impl<R: BufRead> Iterator for SmsXmlReader<R> {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        if self.done {
+            return None;
+        }
+        loop {
+            self.buf.clear();
+            let start_line = self.line;
+            let event = match self.reader.read_event_into(&mut self.buf) {
+                Ok(ev) => ev,
+                Err(quick_xml::Error::Encoding(e)) => {
+                    // Bytes that are not UTF-8 inside one element: the element is lost, the file
+                    // goes on after it.
+                    self.line += count_newlines(&self.buf);
+                    let reason = format!("invalid UTF-8 in the element: {e}");
+                    if let Some(m) = self.mms.as_mut() {
+                        m.error.get_or_insert(reason);
+                        continue;
+                    }
+                    if self.buf.starts_with(b"sms") || self.buf.starts_with(b"mms") {
+                        self.index += 1;
+                        return Some(Err(rec_err(&self.source, start_line, self.index, reason)));
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    // Syntax error or a file cut mid-element: one error record for the broken tail
+                    // (the unfinished <mms> if one was open), then the file ends.
+                    self.done = true;
+                    let line = self.mms.take().map(|m| m.line).unwrap_or(start_line);
+                    self.index += 1;
+                    let reason = match e {
+                        quick_xml::Error::Syntax(s) => {
+                            format!("malformed XML (file truncated?): {s}")
+                        }
+                        other => format!("malformed XML: {other}"),
+                    };
+                    return Some(Err(rec_err(&self.source, line, self.index, reason)));
+                }
+            };
+            self.line += count_newlines(event.as_bytes());
+            match event {
+                Event::Eof => {
+                    self.done = true;
+                    if let Some(m) = self.mms.take() {
+                        self.index += 1;
+                        return Some(Err(rec_err(
+                            &self.source,
+                            m.line,
+                            self.index,
+                            "file ends inside an <mms> element (truncated?)".into(),
+                        )));
+                    }
+                    return None;
+                }
+                Event::Empty(e) | Event::Start(e) if e.name().as_ref() == "sms" => {
+                    self.index += 1;
+                    let line = start_line;
+                    let a = match attrs(&e, &["body", "address", "date"]) {
+                        Ok(a) => a,
+                        Err(reason) => {
+                            return Some(Err(rec_err(&self.source, line, self.index, reason)))
+                        }
+                    };
+                    let mut rec =
+                        Record::new(self.source.as_str(), line, self.index, String::new());
+                    let mut has_body = false;
+                    for (i, v) in a {
+                        match i {
+                            0 => {
+                                has_body = true;
+                                rec.text = v;
+                            }
+                            1 => rec.sender = not_null(v),
+                            _ => rec.date = xml_date(&v),
+                        }
+                    }
+                    if !has_body || rec.text == "null" {
+                        rec.text.clear();
+                    }
+                    return Some(finish_record(rec));
+                }
+                Event::Start(e) if e.name().as_ref() == "mms" => {
+                    let mut m = MmsBuilder {
+                        line: start_line,
+                        address: None,
+                        from: None,
+                        date: None,
+                        texts: Vec::new(),
+                        error: None,
+                    };
+                    match attrs(&e, &["address", "date"]) {
+                        Ok(a) => {
+                            for (i, v) in a {
+                                match i {
+                                    0 => m.address = not_null(v),
+                                    _ => m.date = xml_date(&v),
+                                }
+                            }
+                        }
+                        Err(reason) => m.error = Some(reason),
+                    }
+                    self.mms = Some(m);
+                }
+                Event::Empty(e) if e.name().as_ref() == "mms" => {
+                    // <mms …/> with no parts: a record with no text.
+                    self.index += 1;
+                    let line = start_line;
+                    let mut rec =
+                        Record::new(self.source.as_str(), line, self.index, String::new());
+                    if let Ok(a) = attrs(&e, &["address", "date"]) {
+                        for (i, v) in a {
+                            match i {
+                                0 => rec.sender = not_null(v),
+                                _ => rec.date = xml_date(&v),
+                            }
+                        }
+                    }
+                    return Some(finish_record(rec));
+                }
+                Event::Empty(e) | Event::Start(e)
+                    if self.mms.is_some() && e.name().as_ref() == "part" =>
+                {
+                    let m = self.mms.as_mut().expect("inside mms");
+                    match attrs(&e, &["ct", "text"]) {
+                        Ok(a) => {
+                            let ct = a.iter().find(|(i, _)| *i == 0).map(|(_, v)| v.as_str());
+                            if ct.is_some_and(|c| c.eq_ignore_ascii_case("text/plain")) {
+                                if let Some((_, t)) = a.iter().find(|(i, _)| *i == 1) {
+                                    if t != "null" && !t.trim().is_empty() {
+                                        m.texts.push(t.clone());
+                                    }
+                                }
+                            }
+                        }
+                        Err(reason) => {
+                            m.error.get_or_insert(reason);
+                        }
+                    }
+                }
+                Event::Empty(e) | Event::Start(e)
+                    if self.mms.is_some() && e.name().as_ref() == "addr" =>
+                {
+                    let m = self.mms.as_mut().expect("inside mms");
+                    if let Ok(a) = attrs(&e, &["address", "type"]) {
+                        let ty = a.iter().find(|(i, _)| *i == 1).map(|(_, v)| v.trim());
+                        if ty == Some("137") {
+                            if let Some((_, v)) = a.iter().find(|(i, _)| *i == 0) {
+                                m.from = not_null(v.clone());
+                            }
+                        }
+                    }
+                }
+                Event::End(e) if e.name().as_ref() == "mms" => {
+                    let Some(m) = self.mms.take() else { continue };
+                    self.index += 1;
+                    let mut rec =
+                        Record::new(self.source.as_str(), m.line, self.index, m.texts.join("\n"));
+                    rec.sender = m.from.or(m.address);
+                    rec.date = m.date;
+                    if let Some(reason) = m.error {
+                        return Some(Err(RecordError {
+                            sender: rec.sender,
+                            date: rec.date,
+                            ..rec_err(&self.source, m.line, self.index, reason)
+                        }));
+                    }
+                    return Some(finish_record(rec));
+                }
+                // Declarations, DOCTYPE (never interpreted), comments, text, other elements.
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescapes_entities_and_surrogate_pairs() {
+        assert_eq!(
+            unescape_attr("a &amp; b &lt;c&gt; &quot;d&quot; &apos;"),
+            "a & b <c> \"d\" '"
+        );
+        assert_eq!(unescape_attr("&#x4E2D;&#25991;"), "中文");
+        assert_eq!(unescape_attr("&#55357;&#56832;!"), "😀!");
+        assert_eq!(unescape_attr("&#x1F600;"), "😀");
+        assert_eq!(unescape_attr("&lol9; & x"), "&lol9; & x");
+        assert_eq!(unescape_attr("&#55357;x"), "\u{FFFD}x");
+    }
+
+    #[test]
+    fn reads_sms_and_mms_with_lines() {
+        let xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"3\">\n  <sms address=\"10086\" date=\"1700000000000\" type=\"1\" body=\"hi &amp; bye\" />\n  <mms date=\"1700000001000\" address=\"95588\" msg_box=\"1\">\n    <parts>\n      <part ct=\"application/smil\" text=\"&lt;smil/&gt;\" />\n      <part ct=\"text/plain\" text=\"part one\" />\n    </parts>\n    <addrs><addr address=\"95588\" type=\"137\" /></addrs>\n  </mms>\n  <sms address=\"1\" date=\"1\" body=\"cut";
+        let recs: Vec<_> = SmsXmlReader::new(xml.as_bytes(), "b.xml".into()).collect();
+        assert_eq!(recs.len(), 3, "{recs:?}");
+        let a = recs[0].as_ref().unwrap();
+        assert_eq!(
+            (a.line, a.text.as_str(), a.sender.as_deref()),
+            (3, "hi & bye", Some("10086"))
+        );
+        assert_eq!(a.date.as_deref(), Some("2023-11-14T22:13:20Z"));
+        let b = recs[1].as_ref().unwrap();
+        assert_eq!((b.line, b.index, b.text.as_str()), (4, 2, "part one"));
+        let c = recs[2].as_ref().unwrap_err();
+        assert_eq!((c.line, c.index), (11, 3));
+        assert!(c.reason.contains("malformed XML"), "{}", c.reason);
+    }
+}

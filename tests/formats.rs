@@ -1,0 +1,866 @@
+//! `posguard score` on every input format people have, checked record by record: the real binary
+//! on real-shaped files (tests/fixtures/), plus resume, Ctrl-C and order.
+
+mod common;
+
+use common::*;
+use posguard::io::{self as pio, ReaderOptions, Record};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+
+const SCAM: &str = "【POS服务中心】尊敬的商户，您的POS机备案到期即将停用，回复1免费更换0.38%费率新机，押金299元刷满返还";
+const BANK: &str = "【工商银行】您尾号1234卡11月26日14:05POS支出(消费)128.00元，余额5,430.21元。";
+
+fn fixture(name: &str) -> PathBuf {
+    repo("tests/fixtures").join(name)
+}
+
+/// Runs `posguard score ARGS` in `dir` and parses the JSONL rows.
+fn score_in(dir: &Path, args: &[&str]) -> (Vec<Value>, Output) {
+    let o = bin()
+        .arg("score")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ORT_DYLIB_PATH")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run posguard");
+    let rows = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad row {l}: {e}")))
+        .collect();
+    (rows, o)
+}
+
+fn score(args: &[&str]) -> (Vec<Value>, Output) {
+    score_in(&repo("tests/fixtures"), args)
+}
+
+/// The records the library reads from a file (for exact text checks).
+fn records(path: &Path) -> Vec<Result<Record, pio::RecordError>> {
+    pio::open(path, None, &ReaderOptions::default())
+        .unwrap()
+        .collect()
+}
+
+fn col<'a>(rows: &'a [Value], key: &str) -> Vec<&'a Value> {
+    rows.iter().map(|r| &r[key]).collect()
+}
+
+#[test]
+fn gbk_csv_from_excel_with_chinese_header_quotes_newline_and_bad_bytes() {
+    let (rows, o) = score(&["export_gbk.csv"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 6, "{}", stdout(&o));
+    assert_eq!(col(&rows, "record"), [1, 2, 3, 4, 5, 6]);
+    // Header on line 1; row g3 spans lines 4–5 (quoted newline), so g4 starts on line 6.
+    assert_eq!(col(&rows, "line"), [2, 3, 4, 6, 7, 8]);
+    assert_eq!(col(&rows, "id"), ["g1", "g2", "g3", "g4", "g5", "g6"]);
+    assert_eq!(col(&rows, "sender")[..3], ["10655", "95588", "10086"]);
+    assert_eq!(rows[0]["date"], "2024-03-01 08:30");
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(rows[1]["verdict"], "legit");
+    assert!(rows[2]["verdict"].is_string());
+    assert_eq!(rows[3]["error"], "empty text");
+    assert_eq!(
+        rows[3]["sender"], "13800138000",
+        "what is known of a failed record is kept"
+    );
+    let bad = rows[4]["error"].as_str().unwrap();
+    assert!(bad.contains("invalid GBK/GB18030 bytes"), "{bad}");
+    assert!(
+        rows[5]["verdict"].is_string(),
+        "a GB18030 four-byte character decodes"
+    );
+    // The texts themselves, decoded from GBK.
+    let recs = records(&fixture("export_gbk.csv"));
+    assert_eq!(recs[0].as_ref().unwrap().text, SCAM);
+    assert_eq!(
+        recs[2].as_ref().unwrap().text,
+        "您的快递已到，取件码\"8531\"，\n地址：菜鸟驿站"
+    );
+    assert_eq!(
+        recs[5].as_ref().unwrap().text,
+        "生僻字𠮷测试短信，您的积分即将到期"
+    );
+}
+
+#[test]
+fn utf8_bom_csv_and_utf16_tsv() {
+    let (rows, o) = score(&["export_bom.csv", "export_utf16.txt"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        col(&rows, "source"),
+        [
+            "export_bom.csv",
+            "export_bom.csv",
+            "export_bom.csv",
+            "export_utf16.txt",
+            "export_utf16.txt"
+        ]
+    );
+    assert_eq!(
+        col(&rows, "id"),
+        ["b1", "b2", "b3", "u1", "u2"],
+        "the BOM is not part of the first column's name"
+    );
+    assert_eq!(col(&rows, "line"), [2, 3, 4, 2, 3]);
+    assert_eq!(rows[0]["date"], "2024-03-01T08:30:00");
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(rows[1]["verdict"], "legit");
+    assert_eq!(rows[2]["error"], "empty text");
+    assert_eq!(rows[3]["verdict"], "scam");
+    assert_eq!(rows[4]["sender"], "95588");
+    let recs = records(&fixture("export_bom.csv"));
+    assert_eq!(recs[0].as_ref().unwrap().text, format!("{SCAM}😀"));
+    assert_eq!(recs[1].as_ref().unwrap().text, format!("{BANK}👍"));
+    let recs = records(&fixture("export_utf16.txt"));
+    assert_eq!(recs[1].as_ref().unwrap().text, BANK);
+}
+
+#[test]
+fn sms_backup_xml_with_entities_emoji_and_mms() {
+    let (rows, o) = score(&["backup.xml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 6, "{}", stdout(&o));
+    assert_eq!(col(&rows, "record"), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(col(&rows, "line"), [9, 10, 11, 22, 23, 28]);
+    assert_eq!(
+        col(&rows, "sender"),
+        [
+            "10655",
+            "95588",
+            "+8613800138000",
+            "10086",
+            "13900139000",
+            "1069000"
+        ]
+    );
+    assert_eq!(rows[0]["date"], "2024-03-01T08:30:00Z");
+    assert_eq!(rows[2]["date"], "2024-03-01T08:36:40Z");
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(rows[1]["verdict"], "legit");
+    assert_eq!(
+        rows[2]["verdict"], "scam",
+        "the MMS's text parts are scored"
+    );
+    assert_eq!(rows[3]["error"], "empty text");
+    assert_eq!(
+        rows[4]["error"], "empty text",
+        "an image-only MMS is an error record, not dropped"
+    );
+    assert!(rows[5]["verdict"].is_string());
+    let recs = records(&fixture("backup.xml"));
+    assert_eq!(
+        recs[0].as_ref().unwrap().text,
+        format!("{SCAM} 回复\"1\"办理 & 咨询")
+    );
+    assert_eq!(
+        recs[1].as_ref().unwrap().text,
+        format!("{BANK}\n笑脸😀和👍和😀 中文")
+    );
+    assert_eq!(
+        recs[2].as_ref().unwrap().text,
+        "老板您好，您的POS机费率已上调至0.6%，\n添加客服微信降回0.38%，过期作废"
+    );
+    // The DOCTYPE's entities are never expanded.
+    assert_eq!(recs[5].as_ref().unwrap().text, "&lol2; 注意查收");
+}
+
+#[test]
+fn truncated_xml_gives_an_error_record_for_the_broken_tail() {
+    let (rows, o) = score(&["truncated.xml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(rows[1]["verdict"], "legit");
+    assert_eq!(rows[2]["record"], 3);
+    assert_eq!(rows[2]["line"], 11);
+    assert!(
+        rows[2]["error"].as_str().unwrap().contains("malformed XML"),
+        "{}",
+        rows[2]
+    );
+}
+
+#[test]
+fn truncated_jsonl_gives_an_error_record_for_the_cut_line() {
+    let (rows, o) = score(&["truncated.jsonl"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(col(&rows, "id")[..2], ["j1", "j2"]);
+    assert_eq!(rows[0]["date"], "2024-03-01");
+    assert_eq!(rows[2]["line"], 3);
+    assert!(rows[2]["error"]
+        .as_str()
+        .unwrap()
+        .contains("malformed JSON"));
+}
+
+/// An iOS sms.db as the Messages app lays it out (the columns used, with their real names).
+fn make_sms_db(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, country TEXT, service TEXT NOT NULL, uncanonicalized_id TEXT, person_centric_id TEXT);
+         CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT, replace INTEGER DEFAULT 0,
+            service_center TEXT, handle_id INTEGER DEFAULT 0, subject TEXT, country TEXT, attributedBody BLOB, version INTEGER DEFAULT 0,
+            type INTEGER DEFAULT 0, service TEXT, account TEXT, date INTEGER, date_read INTEGER, is_from_me INTEGER DEFAULT 0);
+         INSERT INTO handle (ROWID, id, country, service) VALUES (1, '+8610655', 'cn', 'SMS'), (2, '95588', 'cn', 'SMS');",
+    )
+    .unwrap();
+    let mut blob = b"\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\x12NSAttributedString\x00\x84\x84\x08NSObject\x00\x85\x92\x84\x84\x84\x08NSString\x01\x94\x84\x01+".to_vec();
+    let hidden = "老板您好，您的POS机需要升级，点击链接下载APP输入卡号和验证码";
+    blob.push(hidden.len() as u8);
+    blob.extend_from_slice(hidden.as_bytes());
+    blob.extend_from_slice(b"\x86\x84\x02iI\x01");
+    let ins = "INSERT INTO message (ROWID, guid, text, handle_id, date, attributedBody, service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'SMS')";
+    // (ROWID, guid, text, handle_id, date, attributedBody)
+    type Row<'a> = (i64, &'a str, Option<&'a str>, i64, i64, Option<Vec<u8>>);
+    let rows: Vec<Row> = vec![
+        // Nanoseconds since 2001 (iOS 11+): 2024-03-01T08:30:00Z.
+        (3, "A1B2-SCAM", Some(SCAM), 1, 730_974_600_000_000_000, None),
+        (5, "A1B2-NULL", None, 1, 730_974_660_000_000_000, None),
+        (8, "A1B2-ATTR", None, 2, 730_974_720_000_000_000, Some(blob)),
+        // Seconds since 2001 (older databases).
+        (9, "A1B2-OLD", Some(BANK), 2, 730_974_780, None),
+        (12, "A1B2-NOHANDLE", Some("晚上一起吃饭吗？"), 0, 0, None),
+    ];
+    for (rowid, guid, text, handle, date, body) in rows {
+        conn.execute(
+            ins,
+            rusqlite::params![rowid, guid, text, handle, date, body],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn ios_sms_db_with_null_text_and_attributed_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sms.db");
+    make_sms_db(&db);
+    // Detected by content, whatever the name.
+    let copy = dir.path().join("backup-3d0d7e5f");
+    fs::copy(&db, &copy).unwrap();
+    for name in ["sms.db", "backup-3d0d7e5f"] {
+        let (rows, o) = score_in(dir.path(), &[name]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        assert_eq!(rows.len(), 5, "{}", stdout(&o));
+        assert_eq!(col(&rows, "record"), [1, 2, 3, 4, 5]);
+        assert_eq!(col(&rows, "line"), [3, 5, 8, 9, 12], "line = message.ROWID");
+        assert_eq!(
+            col(&rows, "id"),
+            [
+                "A1B2-SCAM",
+                "A1B2-NULL",
+                "A1B2-ATTR",
+                "A1B2-OLD",
+                "A1B2-NOHANDLE"
+            ]
+        );
+        assert_eq!(
+            col(&rows, "sender")[..4],
+            ["+8610655", "+8610655", "95588", "95588"]
+        );
+        assert!(rows[4].get("sender").is_none());
+        assert!(rows[4].get("date").is_none(), "date 0 is no date");
+        assert_eq!(rows[0]["date"], "2024-03-01T08:30:00Z");
+        assert_eq!(rows[2]["date"], "2024-03-01T08:32:00Z");
+        assert_eq!(rows[3]["date"], "2024-03-01T08:33:00Z");
+        assert_eq!(rows[0]["verdict"], "scam");
+        assert_eq!(
+            rows[1]["error"], "empty text",
+            "NULL text and no attributedBody"
+        );
+        assert!(
+            rows[2]["verdict"].is_string(),
+            "text taken from attributedBody"
+        );
+        assert_eq!(rows[3]["verdict"], "legit");
+    }
+    let recs = records(&db);
+    assert_eq!(
+        recs[2].as_ref().unwrap().text,
+        "老板您好，您的POS机需要升级，点击链接下载APP输入卡号和验证码"
+    );
+}
+
+#[test]
+fn call_transcripts_directory_and_asr_json_name_the_peak_turn() {
+    let (rows, o) = score(&["calls"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        col(&rows, "source"),
+        [
+            "calls/asr_segments.json",
+            "calls/legit_call.txt",
+            "calls/scam_call.txt",
+            "calls/whisper.json"
+        ],
+        "a directory is read recursively in name order"
+    );
+    assert_eq!(
+        col(&rows, "id"),
+        ["asr_segments", "legit_call", "scam_call", "whisper"]
+    );
+    assert_eq!(col(&rows, "turns"), [4, 5, 14, 3]);
+    // ASR segments: consecutive segments of SPEAKER_00 are one turn.
+    let asr = &rows[0];
+    assert_eq!(asr["verdict"], "scam");
+    assert_eq!(asr["peak_turn"], 3);
+    assert_eq!(asr["peak_start"], 3.5);
+    assert!(asr["peak_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("SPEAKER_00：您的POS机费率被上调了"));
+    // A GBK transcript with time stamps.
+    let legit = &rows[1];
+    assert_eq!(legit["verdict"], "legit");
+    assert!(
+        legit["peak_text"]
+            .as_str()
+            .unwrap()
+            .starts_with("客户经理：")
+            || legit["peak_text"].as_str().unwrap().starts_with("老板：")
+    );
+    // A long call, mostly small talk: the scam turn is found.
+    let scam = &rows[2];
+    assert_eq!(scam["verdict"], "scam");
+    assert_eq!(scam["peak_turn"], 9);
+    assert_eq!(scam["peak_line"], 9);
+    let w = scam["peak_window"].as_array().unwrap();
+    let (a, b) = (w[0].as_u64().unwrap(), w[1].as_u64().unwrap());
+    assert!(a <= 9 && 9 <= b && b - a == 5, "{w:?}");
+    assert!(scam["peak_score"].as_f64().unwrap() > 0.5);
+    assert!(scam["peak_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("客服：系统显示您的POS机备案到期"));
+    // whisper-style object without speakers: one turn per segment.
+    assert_eq!(rows[3]["verdict"], "legit");
+    assert!(rows[3]["peak_start"].is_number());
+    // The whole call is the record text, one `speaker：text` line per turn.
+    let recs = records(&fixture("calls/legit_call.txt"));
+    let rec = recs[0].as_ref().unwrap();
+    assert_eq!(rec.turns.len(), 5);
+    assert!(rec
+        .text
+        .starts_with("客户经理：老板您好，我是您的客户经理小李"));
+    assert_eq!(rec.channel, Some(posguard::Channel::Call));
+    // Messages (no turns) have none of the call fields.
+    let (rows, _) = score(&["truncated.jsonl"]);
+    assert!(rows[0].get("peak_turn").is_none() && rows[0].get("turns").is_none());
+}
+
+#[test]
+fn call_fields_are_csv_columns_too() {
+    let o = run_in(
+        &fixture("."),
+        &[
+            "calls/scam_call.txt",
+            "--output-format",
+            "csv",
+            "--no-evidence",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 2, "one physical line per row: {out}");
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let r = rdr.records().next().unwrap().unwrap();
+    let c = |n: &str| {
+        r[h.iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("no column {n}"))]
+        .to_string()
+    };
+    assert_eq!(c("turns"), "14");
+    assert_eq!(c("peak_turn"), "9");
+    assert_eq!(c("peak_line"), "9");
+    assert!(c("peak_text").starts_with("客服：系统显示"));
+    assert!(c("peak_window").contains('-'));
+}
+
+#[test]
+fn globs_and_several_inputs_in_one_run() {
+    let (rows, o) = score(&["export_*.csv", "truncated.jsonl"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let sources: Vec<&str> = rows.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    let mut expect = vec!["export_bom.csv"; 3];
+    expect.extend(["export_gbk.csv"; 6]);
+    expect.extend(["truncated.jsonl"; 3]);
+    assert_eq!(sources, expect);
+    let (_, o) = score(&["nothing_*.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no file matches"), "{}", stderr(&o));
+}
+
+#[test]
+fn oversized_texts_are_cut_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "老板您好，POS机费率调整通知。".repeat(2000); // 30,000 characters
+    fs::write(
+        dir.path().join("long.jsonl"),
+        format!("{{\"id\":\"L\",\"text\":\"{long}\"}}\n{{\"id\":\"S\",\"text\":\"{BANK}\"}}\n"),
+    )
+    .unwrap();
+    fs::write(dir.path().join("long.txt"), format!("{long}\n{BANK}\n")).unwrap();
+    let (rows, o) = score_in(dir.path(), &["long.jsonl", "long.txt", "--no-evidence"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["truncated"], true);
+    assert!(rows[1].get("truncated").is_none());
+    assert_eq!(rows[2]["truncated"], true);
+    assert!(stderr(&o).contains("2 truncated"), "{}", stderr(&o));
+    let recs = records(&dir.path().join("long.txt"));
+    assert_eq!(
+        recs[0].as_ref().unwrap().text.chars().count(),
+        pio::MAX_TEXT_CHARS
+    );
+}
+
+/// Many records, small batches, errors sprinkled in: output order is input order.
+#[test]
+fn output_order_is_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus: Vec<String> = fs::read_to_string(repo("data/corpus/test.jsonl"))
+        .unwrap()
+        .lines()
+        .take(200)
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut expect = Vec::new();
+    for (f, n) in [("a.jsonl", 1800usize), ("b.jsonl", 700)] {
+        let mut s = String::new();
+        for i in 0..n {
+            let id = format!("{f}-{i}");
+            if i % 97 == 13 {
+                s.push_str(&format!("{{\"id\":\"{id}\",\"text\":\n")); // malformed
+            } else {
+                s.push_str(
+                    &serde_json::json!({"id": id, "text": corpus[(i * 7) % corpus.len()]})
+                        .to_string(),
+                );
+                s.push('\n');
+            }
+            expect.push((f.to_string(), i as u64 + 1));
+        }
+        fs::write(dir.path().join(f), s).unwrap();
+    }
+    let o = bin()
+        .args([
+            "score",
+            "a.jsonl",
+            "b.jsonl",
+            "--batch-size",
+            "50",
+            "--no-evidence",
+        ])
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap().to_string(),
+                r["record"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expect);
+    for r in rows.iter().filter(|r| r.get("error").is_none()) {
+        assert_eq!(
+            r["id"],
+            format!(
+                "{}-{}",
+                r["source"].as_str().unwrap(),
+                r["record"].as_u64().unwrap() - 1
+            )
+        );
+    }
+}
+
+/// The identity and verdict of each row (scores may differ in the last float digits with the
+/// batch a record fell in).
+fn row_keys(out: &str, csv: bool) -> Vec<String> {
+    if csv {
+        let mut rdr = csv::Reader::from_reader(out.as_bytes());
+        let h = rdr.headers().unwrap().clone();
+        let i = |n: &str| h.iter().position(|x| x == n).unwrap();
+        rdr.records()
+            .map(|r| {
+                let r = r.unwrap();
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    &r[i("source")],
+                    &r[i("record")],
+                    &r[i("id")],
+                    &r[i("verdict")],
+                    &r[i("error")]
+                )
+            })
+            .collect()
+    } else {
+        out.lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    v["source"], v["record"], v["id"], v["verdict"], v["error"]
+                )
+            })
+            .collect()
+    }
+}
+
+fn assert_same_rows(got: &str, want: &str, csv: bool) {
+    assert!(got.ends_with('\n'));
+    let (g, w) = (row_keys(got, csv), row_keys(want, csv));
+    assert_eq!(g.len(), w.len(), "row count");
+    for (i, (a, b)) in g.iter().zip(&w).enumerate() {
+        assert_eq!(a, b, "row {i}");
+    }
+}
+
+fn write_inbox(dir: &Path, n: usize) -> PathBuf {
+    let texts = [
+        SCAM,
+        BANK,
+        "今晚一起吃饭吗？",
+        "【顺丰】您的快递已到驿站，取件码5531",
+    ];
+    let mut s = String::new();
+    for i in 0..n {
+        if i == 17 {
+            s.push_str("{\"id\":\"broken\"\n");
+            continue;
+        }
+        let sender = if i % 4 == 0 { "10655" } else { "95588" };
+        s.push_str(
+            &serde_json::json!({"id": format!("m{i}"), "sender": sender, "text": texts[i % 4]})
+                .to_string(),
+        );
+        s.push('\n');
+    }
+    let p = dir.join("inbox.jsonl");
+    fs::write(&p, s).unwrap();
+    p
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("score")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn resume_appends_after_the_complete_rows_without_duplicates() {
+    for format in ["jsonl", "csv"] {
+        let dir = tempfile::tempdir().unwrap();
+        write_inbox(dir.path(), 60);
+        let o = run_in(
+            dir.path(),
+            &[
+                "inbox.jsonl",
+                "--output-format",
+                format,
+                "-o",
+                "full.out",
+                "--batch-size",
+                "8",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let full = fs::read_to_string(dir.path().join("full.out")).unwrap();
+        let lines: Vec<&str> = full.split_inclusive('\n').collect();
+        let header = usize::from(format == "csv");
+        assert_eq!(lines.len(), 60 + header);
+        // An interrupted run: 23 complete rows and half of the 24th.
+        let keep = header + 23;
+        let mut partial: String = lines[..keep].concat();
+        partial.push_str(&lines[keep][..lines[keep].len() / 2]);
+        fs::write(dir.path().join("out.partial"), &partial).unwrap();
+        let o = run_in(
+            dir.path(),
+            &[
+                "inbox.jsonl",
+                "--output-format",
+                format,
+                "-o",
+                "out",
+                "--resume",
+                "--summary",
+                "summary.json",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(3), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("23 complete rows kept, skipping 23 input records"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            !dir.path().join("out.partial").exists(),
+            "renamed into place"
+        );
+        let resumed = fs::read_to_string(dir.path().join("out")).unwrap();
+        assert_same_rows(&resumed, &full, format == "csv");
+        // The summary covers the whole output, the kept rows included.
+        let s: Value =
+            serde_json::from_str(&fs::read_to_string(dir.path().join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(s["records"], 60);
+        assert_eq!(s["errors"], 1);
+        assert_eq!(s["resumed_records"], 23);
+        assert_eq!(s["by_verdict"]["scam"], 15);
+        assert_eq!(s["top_scam_senders"][0][0], "10655");
+        assert_eq!(s["top_scam_senders"][0][1], 15);
+    }
+}
+
+#[test]
+fn resume_refuses_a_partial_file_from_other_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    write_inbox(dir.path(), 30);
+    fs::write(
+        dir.path().join("out.partial"),
+        "{\"source\":\"other.jsonl\",\"record\":1,\"line\":1,\"verdict\":\"legit\"}\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["inbox.jsonl", "-o", "out", "--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot resume"), "{}", stderr(&o));
+    // Nothing was appended.
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out.partial"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn resume_with_only_uses_the_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    write_inbox(dir.path(), 40);
+    let o = run_in(
+        dir.path(),
+        &[
+            "inbox.jsonl",
+            "--only",
+            "scam",
+            "-o",
+            "full",
+            "--batch-size",
+            "8",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let full = fs::read_to_string(dir.path().join("full")).unwrap();
+    // As if interrupted after 16 input records: the rows written for records 1..=16.
+    let kept: String = full
+        .lines()
+        .filter(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["record"]
+                .as_u64()
+                .unwrap()
+                <= 16
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let rows = kept.lines().count() as u64;
+    fs::write(dir.path().join("out.partial"), &kept).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["inbox.jsonl", "--only", "scam", "-o", "out", "--resume"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "without a checkpoint: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("--only"), "{}", stderr(&o));
+    fs::write(
+        dir.path().join("out.partial.progress"),
+        format!("{{\"records\":16,\"rows\":{rows}}}"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["inbox.jsonl", "--only", "scam", "-o", "out", "--resume"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_same_rows(
+        &fs::read_to_string(dir.path().join("out")).unwrap(),
+        &full,
+        false,
+    );
+    assert!(!dir.path().join("out.partial.progress").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let input = fs::read(write_inbox(dir.path(), 3000)).unwrap();
+    let start = |args: &[&str]| {
+        bin()
+            .arg("score")
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // The reference: one uninterrupted run on the same stdin.
+    let mut child = start(&[
+        "-",
+        "-o",
+        "ref.jsonl",
+        "--batch-size",
+        "40",
+        "--no-evidence",
+    ]);
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(3));
+    let reference = fs::read_to_string(dir.path().join("ref.jsonl")).unwrap();
+
+    let mut child = start(&[
+        "-",
+        "-o",
+        "out.jsonl",
+        "--batch-size",
+        "40",
+        "--no-evidence",
+    ]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&input[..input.len() / 2]).unwrap(); // stdin stays open: the run cannot end by itself
+    let partial = dir.path().join("out.jsonl.partial");
+    let t0 = std::time::Instant::now();
+    while fs::read_to_string(&partial)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+        < 40
+    {
+        assert!(t0.elapsed().as_secs() < 120, "no rows written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let o = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("out.jsonl.partial") && err.contains("--resume"),
+        "{err}"
+    );
+    let got = fs::read_to_string(&partial).unwrap();
+    assert!(
+        got.ends_with('\n'),
+        "the batch in progress was finished and flushed"
+    );
+    let n = got.lines().count();
+    assert!((40..3000).contains(&n), "{n}");
+    assert!(
+        got.lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "complete rows only"
+    );
+    let first_n: String = reference.split_inclusive('\n').take(n).collect();
+    assert_same_rows(&got, &first_n, false);
+
+    let mut child = start(&[
+        "-",
+        "-o",
+        "out.jsonl",
+        "--batch-size",
+        "40",
+        "--no-evidence",
+        "--resume",
+    ]);
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_same_rows(
+        &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        &reference,
+        false,
+    );
+}
+
+#[test]
+fn help_documents_resume_and_no_progress_bar_without_a_terminal() {
+    let o = run_in(&repo("."), &["--help"]);
+    let help = stdout(&o);
+    assert!(
+        help.contains("--resume") && help.contains("FILE.partial") && help.contains("130"),
+        "{help}"
+    );
+    assert!(
+        help.contains("SMS Backup & Restore") && help.contains("sms.db"),
+        "{help}"
+    );
+    let (_, o) = score(&["backup.xml", "--no-evidence"]);
+    let err = stderr(&o);
+    assert!(
+        !err.contains('\r') && !err.contains("ETA"),
+        "no progress bar when stderr is not a terminal: {err}"
+    );
+}
+
+#[test]
+fn summary_file_has_counts_by_verdict_pattern_sender_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("s.json");
+    let (_, o) = score(&[
+        "backup.xml",
+        "export_gbk.csv",
+        "--summary",
+        summary.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let s: Value = serde_json::from_str(&fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(s["records"], 12);
+    assert_eq!(s["errors"], 4);
+    assert_eq!(s["scored"], 8);
+    assert!(s["by_verdict"]["scam"].as_u64().unwrap() >= 3);
+    assert!(s["by_pattern"]
+        .as_object()
+        .unwrap()
+        .contains_key("fake_upgrade"));
+    let senders: Vec<&str> = s["top_scam_senders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
+    assert!(senders.contains(&"10655"), "{senders:?}");
+    assert!(stderr(&o).contains("top scam senders"), "{}", stderr(&o));
+}
