@@ -75,10 +75,10 @@ pub enum Selection {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            max_features: 12_000,
+            max_features: 14_000,
             min_df: 2,
             alpha: 1.0,
-            max_iterations: 300,
+            max_iterations: 200,
             holdout_percent: 10,
             target_legit_fpr: 0.003,
             calibrate: true,

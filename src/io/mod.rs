@@ -330,14 +330,28 @@ pub fn open(
             counter: opts.bytes_read.clone(),
         })
     };
-    // Read the head whole (a pipe may deliver it in pieces), then put it back in front.
+    // Read the head (a pipe may deliver it in pieces), then put it back in front. From a file: up
+    // to HEAD_BYTES; from stdin, which may be a live stream, only until a first whole line.
     let mut raw = raw;
     let mut head = Vec::with_capacity(HEAD_BYTES);
-    raw.by_ref()
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, e))?;
-    let complete = head.len() < HEAD_BYTES;
+    let mut complete = false;
+    let mut chunk = vec![0u8; 8192];
+    while head.len() < HEAD_BYTES {
+        let want = chunk.len().min(HEAD_BYTES - head.len());
+        let n = match raw.read(&mut chunk[..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if n == 0 {
+            complete = true;
+            break;
+        }
+        head.extend_from_slice(&chunk[..n]);
+        if name == "-" && head.contains(&b'\n') {
+            break;
+        }
+    }
     let format = match format {
         Some(f) => f,
         None => detect(&name, &head, complete),
