@@ -296,28 +296,43 @@ pub fn run(
 }
 
 /// Classifies `texts` in chunks spread over rayon's threads, so that the serial parts of
-/// [`Classifier::classify_batch`] (inference, explanations) run in parallel too.
+/// [`Classifier::classify_batch`] (inference, explanations) run in parallel too. Texts are grouped
+/// by length first: the model's input is padded to the longest message of a chunk, so a chunk of
+/// like-sized messages wastes less. Reports come back in the order of `texts`.
 fn classify_parallel(
     classifier: &Classifier,
     texts: &[&str],
     explain: bool,
 ) -> Result<Vec<Report>> {
     use rayon::prelude::*;
-    const MIN_CHUNK: usize = 64;
-    let threads = rayon::current_num_threads();
-    if texts.is_empty() {
-        return Ok(Vec::new());
-    }
-    if threads <= 1 || texts.len() < 2 * MIN_CHUNK {
+    if texts.len() <= 1 {
         return classifier.classify_batch(texts, explain);
     }
-    let chunk = texts.len().div_ceil(threads * 2).max(MIN_CHUNK);
-    let parts: Vec<Vec<Report>> = texts
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = texts
+        .len()
+        .div_ceil(threads * 2)
+        .clamp(MIN_CHUNK, MAX_CHUNK);
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| texts[i].len());
+    let sorted: Vec<&str> = order.iter().map(|&i| texts[i]).collect();
+    let parts: Vec<Vec<Report>> = sorted
         .par_chunks(chunk)
         .map(|c| classifier.classify_batch(c, explain))
         .collect::<Result<_>>()?;
-    Ok(parts.into_iter().flatten().collect())
+    let mut out: Vec<Option<Report>> = (0..texts.len()).map(|_| None).collect();
+    for (report, &i) in parts.into_iter().flatten().zip(&order) {
+        out[i] = Some(report);
+    }
+    Ok(out
+        .into_iter()
+        .map(|r| r.expect("one report per text"))
+        .collect())
 }
+
+/// Smallest and largest chunk handed to one [`Classifier::classify_batch`] call.
+const MIN_CHUNK: usize = 64;
+const MAX_CHUNK: usize = 256;
 
 /// Window `[start, end)` ranges over `n` turns: every `stride` turns, the last one flush with the end.
 pub fn windows(n: usize, size: usize, stride: usize) -> Vec<(usize, usize)> {
@@ -408,7 +423,7 @@ fn fill_peak(row: &mut OutputRow, turns: &[Turn], plan: &CallPlan, whole: f32, e
     row.peak_turn = Some(peak as u32 + 1);
     row.peak_score = Some(score);
     row.peak_window = Some([a as u32 + 1, b as u32]);
-    row.peak_line = turn.start.is_none().then_some(turn.line);
+    row.peak_line = (turn.start.is_none() && turn.line > 0).then_some(turn.line);
     row.peak_start = turn.start;
     row.peak_text = Some(turn.display());
 }

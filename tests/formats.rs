@@ -356,6 +356,27 @@ fn call_transcripts_directory_and_asr_json_name_the_peak_turn() {
 }
 
 #[test]
+fn a_call_in_jsonl_is_scored_per_window_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = fs::read_to_string(fixture("calls/scam_call.txt")).unwrap();
+    let lines = [
+        serde_json::json!({"id": "c1", "channel": "call", "text": call.trim_end()}),
+        serde_json::json!({"id": "s1", "text": SCAM}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    fs::write(dir.path().join("mixed.jsonl"), body).unwrap();
+    let (rows, o) = score_in(dir.path(), &["mixed.jsonl", "--no-evidence"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows[0]["turns"], 14);
+    assert_eq!(rows[0]["peak_turn"], 9);
+    assert!(
+        rows[0].get("peak_line").is_none(),
+        "no file line for a turn inside a JSON string"
+    );
+    assert!(rows[1].get("turns").is_none());
+}
+
+#[test]
 fn call_fields_are_csv_columns_too() {
     let o = run_in(
         &fixture("."),

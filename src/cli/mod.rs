@@ -25,7 +25,7 @@ struct Cli {
 enum Command {
     /// Classify one message (argument or stdin). Exit code: 0 not a scam, 1 scam, 2 error.
     Classify(classify::ClassifyArgs),
-    /// Score every record of one or more files (JSONL, CSV/TSV, text); one output row per record.
+    /// Score every record of inbox exports (JSONL, CSV/TSV, text, SMS backup XML, iOS sms.db, call transcripts); one output row per record.
     Score(score::ScoreArgs),
     /// Train a model on labelled JSONL and export it to ONNX.
     Train(train::TrainArgs),

@@ -68,13 +68,16 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     output_format: OutputFormat,
-    /// JSON field / CSV column holding the text.
+    /// JSON field / CSV column holding the text (alias --text-col; detected when omitted).
     #[arg(long, alias = "text-col", value_name = "NAME")]
     text_field: Option<String>,
+    /// JSON field / CSV column holding the message id (alias --id-field; `id`, `msg_id`, `编号`… by default).
     #[arg(long, alias = "id-field", value_name = "NAME")]
     id_col: Option<String>,
+    /// JSON field / CSV column holding the sender (alias --sender-field; `sender`, `from`, `号码`… by default).
     #[arg(long, alias = "sender-field", value_name = "NAME")]
     sender_col: Option<String>,
+    /// JSON field / CSV column holding the date (alias --date-field; `date`, `time`, `日期`… by default).
     #[arg(long, alias = "date-field", value_name = "NAME")]
     date_col: Option<String>,
     /// Write only results with this verdict (errors are always written).

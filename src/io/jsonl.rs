@@ -184,11 +184,25 @@ pub(crate) fn record_from_object(
             })
         }
     };
+    // A call given as one text (`"channel": "call"`, one `speaker：…` line per turn) gets its turns,
+    // so it is scored per window too.
+    let turns = if channel == Some(crate::labels::Channel::Call) && text.contains('\n') {
+        let mut t = super::transcript::parse_turns(&text);
+        if t.len() > 1 && t.iter().all(|t| t.speaker.is_some()) {
+            t.iter_mut().for_each(|t| t.line = 0); // lines of the text, not of the file
+            t
+        } else {
+            Vec::new()
+        }
+    } else {
+        Vec::new()
+    };
     finish_record(Record {
         id,
         sender,
         date,
         channel,
+        turns,
         ..Record::new(source, line, index, text)
     })
 }

@@ -52,7 +52,8 @@ pub struct Turn {
     /// Speaker label as written (`客服`, `A`, `SPEAKER_00`), if any.
     pub speaker: Option<String>,
     pub text: String,
-    /// Line in the file where the turn starts (transcripts) or segment number (ASR JSON).
+    /// Line in the file where the turn starts (transcripts), segment number (ASR JSON), or 0 (a
+    /// call given as one JSONL text).
     pub line: u64,
     /// Start time in seconds (ASR JSON).
     pub start: Option<f64>,
