@@ -409,19 +409,9 @@ pub mod measure {
     use rustc_hash::FxHashMap;
     use serde::Serialize;
 
-    /// Signals of the first model (the rest were added with the impersonation check).
-    pub const ORIGINAL_SIGNALS: [SignalKind; 10] = [
-        SignalKind::ReplyAction,
-        SignalKind::OptOut,
-        SignalKind::Link,
-        SignalKind::ShortLink,
-        SignalKind::CredentialRequest,
-        SignalKind::FeeDemand,
-        SignalKind::Urgency,
-        SignalKind::Obfuscation,
-        SignalKind::BrandSenderTag,
-        SignalKind::OffChannelContact,
-    ];
+    /// Signals of the first model: the first ten of [`SignalKind::ALL`] (the rest were added with
+    /// the impersonation check).
+    pub const ORIGINAL_SIGNALS: &[SignalKind] = SignalKind::ALL.split_at(10).0;
 
     /// The features of one arm.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
