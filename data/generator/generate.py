@@ -10,6 +10,7 @@ seed regardless of PYTHONHASHSEED, and adding a family does not perturb the othe
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -21,19 +22,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import engine  # noqa: E402
 import legit_call  # noqa: E402
+import legit_call2  # noqa: E402
 import legit_sms  # noqa: E402
+import legit_sms2  # noqa: E402
 import noise  # noqa: E402
 import scam_call  # noqa: E402
+import scam_call2  # noqa: E402
 import scam_sms  # noqa: E402
+import scam_sms2  # noqa: E402
 import slots  # noqa: E402
 import spam  # noqa: E402
+import spam2  # noqa: E402
 import spam_call  # noqa: E402
+import spam_call2  # noqa: E402
 
 DEFAULT_SEED = 20240611
 PATTERNS = ["fake_upgrade", "fee_swap", "deposit_trap", "impersonation", "free_repair", "card_theft", "agent_recruit"]
 TEST_SHARE = 0.25
 
-# (module, verdict, channel, rows per family)
+# (module, verdict, channel, rows per family).  Wave-2 modules (module.WAVE == 2, issue 3)
+# come last so the ids and rows of the wave-1 families do not change.
 SOURCES = [
     (scam_sms, "scam", "sms", 50),
     (scam_call, "scam", "call", 21),
@@ -41,6 +49,12 @@ SOURCES = [
     (legit_call, "legit", "call", 25),
     (spam, "spam", "sms", 64),
     (spam_call, "spam", "call", 30),
+    (scam_sms2, "scam", "sms", 50),
+    (scam_call2, "scam", "call", 21),
+    (legit_sms2, "legit", "sms", 62),
+    (legit_call2, "legit", "call", 25),
+    (spam2, "spam", "sms", 64),
+    (spam_call2, "spam", "call", 30),
 ]
 
 # speaker label pairs (caller-side role C/A, other side M/B) by family group
@@ -159,11 +173,13 @@ def generate(seed: int):
     families = []
     for module, verdict, channel, per_family in SOURCES:
         resolvers = make_resolvers(module)
+        wave = getattr(module, "WAVE", 1)
         for key in sorted(module.F):
             fam = dict(module.F[key])
             fam["_key"] = key
             assert key.split(".")[1] == channel, key
-            families.append((key, verdict, channel))
+            assert all(key != f[0] for f in families), "family defined twice: " + key
+            families.append((key, verdict, channel, wave))
             n = fam["n"] or per_family
             rng = random.Random("%d:%s" % (seed, key))
             skel_count = {}
@@ -207,11 +223,23 @@ def stratum(key: str, verdict: str, channel: str) -> str:
     return "%s|%s|%s" % (verdict, channel, g)
 
 
+def hash_to_test(key: str, seed: int) -> bool:
+    """Wave-2 rule: a family is in test iff sha256("<seed>:split:<family>") mod 4 == 0
+    (expected share 25%); independent of every other family, so adding families later
+    never moves an existing one."""
+    h = hashlib.sha256(("%d:split:%s" % (seed, key)).encode("utf-8")).hexdigest()
+    return int(h[:8], 16) % 4 == 0
+
+
 def split_families(families, seed: int):
     strata = {}
-    for key, verdict, channel in families:
-        strata.setdefault(stratum(key, verdict, channel), []).append(key)
     test = set()
+    for key, verdict, channel, wave in families:
+        if wave == 1:
+            # wave-1 rule, unchanged: shuffle within the stratum of wave-1 families only
+            strata.setdefault(stratum(key, verdict, channel), []).append(key)
+        elif hash_to_test(key, seed):
+            test.add(key)
     for name in sorted(strata):
         keys = sorted(strata[name])
         random.Random("%d:split:%s" % (seed, name)).shuffle(keys)
@@ -240,7 +268,7 @@ def main(argv=None):
         for p in PATTERNS:
             if not any(p in r["patterns"] for r in part):
                 raise SystemExit("pattern %s missing from %s" % (p, name))
-    for g in sorted({group_of(k) for k, v, c in families if v == "legit"}):
+    for g in sorted({group_of(k) for k, v, c, w in families if v == "legit"}):
         for name, part in (("train", train), ("test", test)):
             if not any(group_of(r["family"]) == g for r in part):
                 raise SystemExit("legit sub-type %s missing from %s" % (g, name))
