@@ -95,6 +95,16 @@ pub struct Summary {
     sender_counts: BTreeMap<String, u64>,
 }
 
+/// Adds one to `key`'s count (allocating the key only the first time).
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(c) => *c += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -123,13 +133,13 @@ impl Summary {
         self.records += 1;
         self.scored += 1;
         self.truncated += truncated as u64;
-        *self.by_verdict.entry(verdict.to_string()).or_default() += 1;
+        bump(&mut self.by_verdict, verdict);
         if verdict == Verdict::Scam.name() {
             for p in flagged {
-                *self.by_pattern.entry(p.to_string()).or_default() += 1;
+                bump(&mut self.by_pattern, p);
             }
             if let Some(s) = sender {
-                *self.sender_counts.entry(s.to_string()).or_default() += 1;
+                bump(&mut self.sender_counts, s);
             }
         }
     }
@@ -857,6 +867,10 @@ pub struct OutputHandle<'a>(&'a mut std::io::BufWriter<std::fs::File>);
 impl std::io::Write for OutputHandle<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.write(buf)
+    }
+    // The serialiser writes many small pieces: hand each to the buffer whole.
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.write_all(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush()

@@ -47,6 +47,9 @@ pub struct Fact {
     /// For values taken from notes: `hotline`, `sms_sender` or `domain`.
     #[serde(default)]
     pub field: Option<String>,
+    /// [`phone_digits`] of `value`, computed once when the knowledge base is loaded.
+    #[serde(skip)]
+    digits: String,
 }
 
 impl Fact {
@@ -170,6 +173,8 @@ struct Kb {
 
 struct Index {
     brands: Vec<Brand>,
+    /// Per brand: its 955xx-style short numbers (see [`short_numbers`]).
+    short: Vec<Vec<String>>,
     ac: AhoCorasick,
     /// Per pattern: (brand index, tag only).
     pats: Vec<(usize, bool)>,
@@ -181,8 +186,22 @@ struct Index {
 fn index() -> &'static Index {
     static I: OnceLock<Index> = OnceLock::new();
     I.get_or_init(|| {
-        let kb: Kb =
+        let mut kb: Kb =
             serde_json::from_str(CONTACTS_JSON).expect("embedded official_contacts.json parses");
+        for b in &mut kb.brands {
+            for f in b
+                .hotlines
+                .iter_mut()
+                .chain(&mut b.sms_senders)
+                .chain(&mut b.domains)
+                .chain(&mut b.also_listed)
+                .chain(&mut b.known_fakes)
+                .chain(&mut b.disputed)
+            {
+                f.digits = phone_digits(&f.value);
+            }
+        }
+        let short = kb.brands.iter().map(short_numbers).collect();
         let mut texts = Vec::new();
         let mut pats = Vec::new();
         for (bi, b) in kb.brands.iter().enumerate() {
@@ -201,6 +220,7 @@ fn index() -> &'static Index {
             .expect("alias automaton builds");
         Index {
             brands: kb.brands,
+            short,
             ac,
             pats,
             sender_tag: Regex::new(r"[【\[]([^】\]]{1,16})[】\]]").expect("regex"),
@@ -617,7 +637,7 @@ fn find_fact<'a>(
 /// 955xx-style short numbers of a brand (digits only, 5–6 long).
 fn short_numbers(b: &Brand) -> Vec<String> {
     b.phone_facts()
-        .map(|f| phone_digits(&f.value))
+        .map(|f| f.digits.clone())
         .filter(|d| (5..=6).contains(&d.len()) && (d.starts_with("95") || d.starts_with("96")))
         .collect()
 }
@@ -633,7 +653,7 @@ fn judge_phone(c: &Candidate, mentioned: &[usize], claimed: &[usize]) -> Option<
     if d.is_empty() {
         return None;
     }
-    let eq = |f: &Fact| phone_digits(&f.value) == *d;
+    let eq = |f: &Fact| f.digits == *d;
     // Known fakes first: a reported impostor number is the strongest evidence.
     for (bi, b) in brands.iter().enumerate() {
         if let Some(f) = find_fact(
@@ -667,7 +687,7 @@ fn judge_phone(c: &Candidate, mentioned: &[usize], claimed: &[usize]) -> Option<
         if let Some(area) = &c.area_code {
             if b.has_policy("area_code_prefix_ok") {
                 let rest = d.strip_prefix(area.as_str()).unwrap_or(d);
-                if let Some(f) = find_fact(b.phone_facts(), |f| phone_digits(&f.value) == rest) {
+                if let Some(f) = find_fact(b.phone_facts(), |f| f.digits == rest) {
                     return Some(Judgement::new(ContactStatus::Authority).with(bi, f));
                 }
             }
@@ -676,11 +696,11 @@ fn judge_phone(c: &Candidate, mentioned: &[usize], claimed: &[usize]) -> Option<
     if c.mask == MaskKind::Number {
         // A long digit run is a contact only when it imitates an official short number.
         for &bi in claimed {
-            for s in short_numbers(&brands[bi]) {
-                if d.len() > s.len() && d.ends_with(&s) {
+            for s in &ix.short[bi] {
+                if d.len() > s.len() && d.ends_with(s.as_str()) {
                     let mut j = Judgement::new(ContactStatus::LookAlike);
                     j.matched = Some(bi);
-                    j.imitates = Some(s);
+                    j.imitates = Some(s.clone());
                     return Some(j);
                 }
             }
@@ -702,8 +722,8 @@ fn judge_phone(c: &Candidate, mentioned: &[usize], claimed: &[usize]) -> Option<
     }
     if let Some(area) = &c.area_code {
         let rest = d.strip_prefix(area.as_str()).unwrap_or(d);
-        for (bi, b) in brands.iter().enumerate() {
-            if short_numbers(b).iter().any(|s| s == rest) {
+        for (bi, short) in ix.short.iter().enumerate() {
+            if short.iter().any(|s| s == rest) {
                 let mut j = Judgement::new(ContactStatus::AreaCodePrefix);
                 j.matched = Some(bi);
                 j.imitates = Some(rest.to_string());
@@ -719,7 +739,8 @@ fn judge_phone(c: &Candidate, mentioned: &[usize], claimed: &[usize]) -> Option<
         return Some(Judgement::new(ContactStatus::OtherBrandOfficial).with(bi, f));
     }
     for &bi in claimed {
-        for s in short_numbers(&brands[bi]) {
+        for s in &ix.short[bi] {
+            let s = s.clone();
             if c.intl_prefix && *d == s {
                 let mut j = Judgement::new(ContactStatus::LookAlike);
                 j.matched = Some(bi);

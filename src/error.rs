@@ -26,6 +26,14 @@ pub enum Error {
     #[error("model {origin}: {reason}")]
     Model { origin: String, reason: String },
 
+    /// A model file failed one of the checks made before it is used (an untrusted file is
+    /// checked for format, metadata version, feature configuration, tensor shapes and values).
+    #[error("model {origin}: {check}")]
+    ModelCheck {
+        origin: String,
+        check: crate::model::ModelCheck,
+    },
+
     /// The inference engine could not be set up or failed to run.
     #[error("inference engine: {0}")]
     Engine(String),

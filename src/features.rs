@@ -7,16 +7,17 @@
 //! vocabulary, IDF, the dictionary and normaliser versions — is stored in the model file, so
 //! scoring always rebuilds exactly the features the model was trained on.
 
+use crate::contacts::Impersonation;
 use crate::error::{Error, Result};
 use crate::normalize::{NormalizedText, Normalizer, NORMALIZER_VERSION};
-use crate::signals::{self, Signal};
+use crate::signals::{self, Signal, SignalKind};
 use crate::tokenize::{Token, TokenKind, Tokenizer};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// Bumped whenever feature keys or weighting change; a model of another version is refused.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 /// Everything needed to turn text into the model's input, serialised into the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,17 +115,21 @@ pub struct Analysis {
     pub normalized: NormalizedText,
     pub tokens: Vec<Token>,
     pub signals: Vec<Signal>,
+    /// The impersonation check ([`crate::contacts::check`]); its findings are also a signal.
+    pub impersonation: Option<Impersonation>,
 }
 
 impl Analysis {
     pub fn new(original: &str) -> Self {
         let normalized = Normalizer.normalize(original);
         let tokens = Tokenizer::shared().tokenize(&normalized);
-        let signals = signals::detect(&normalized, original);
+        let impersonation = crate::contacts::check(&normalized, original);
+        let signals = signals::detect_with(&normalized, original, impersonation.as_ref());
         Analysis {
             normalized,
             tokens,
             signals,
+            impersonation,
         }
     }
 }
@@ -185,7 +190,7 @@ pub fn visit_features(cfg: &FeatureConfig, a: &Analysis, mut f: impl FnMut(&str,
         }
     }
     if cfg.rule_signals {
-        for s in &a.signals {
+        for s in a.signals.iter().filter(|s| s.kind.is_feature()) {
             key.clear();
             key.push_str("r|");
             key.push_str(s.kind.name());
@@ -217,6 +222,24 @@ impl SparseVector {
 pub struct Vectorizer {
     config: FeatureConfig,
     index: FxHashMap<u64, u32>,
+    /// The same vocabulary by kind, looked up without building keys: words (`w|`), bigrams (`b|`,
+    /// keyed `first|second`), character n-grams (`c|`, packed with [`pack_chars`]) and rule
+    /// signals (`r|`, indexed by `SignalKind as usize`).
+    words: FxHashMap<Box<str>, u32>,
+    bigrams: FxHashMap<Box<str>, u32>,
+    char_ngrams: FxHashMap<u128, u32>,
+    signal_ids: [Option<u32>; SignalKind::ALL.len()],
+}
+
+/// Up to five characters in one integer, with their number: the key of a character n-gram.
+fn pack_chars(chars: impl Iterator<Item = char>) -> u128 {
+    let mut k: u128 = 0;
+    let mut n: u128 = 0;
+    for c in chars {
+        k = (k << 21) | c as u128;
+        n += 1;
+    }
+    k | (n << 120)
 }
 
 impl Vectorizer {
@@ -226,6 +249,10 @@ impl Vectorizer {
             .map_err(|reason| Error::model("feature configuration", reason))?;
         let mut index = FxHashMap::default();
         index.reserve(config.vocabulary.len());
+        let mut words = FxHashMap::default();
+        let mut bigrams = FxHashMap::default();
+        let mut char_ngrams = FxHashMap::default();
+        let mut signal_ids = [None; SignalKind::ALL.len()];
         for (i, k) in config.vocabulary.iter().enumerate() {
             if index.insert(key_hash(k), i as u32).is_some() {
                 return Err(Error::model(
@@ -233,8 +260,90 @@ impl Vectorizer {
                     format!("duplicate vocabulary key {k:?}"),
                 ));
             }
+            let id = i as u32;
+            if let Some(w) = k.strip_prefix("w|") {
+                words.insert(w.into(), id);
+            } else if let Some(b) = k.strip_prefix("b|") {
+                bigrams.insert(b.into(), id);
+            } else if let Some(c) = k.strip_prefix("c|") {
+                if c.chars().count() <= 5 {
+                    char_ngrams.insert(pack_chars(c.chars()), id);
+                }
+            } else if let Some(r) = k.strip_prefix("r|") {
+                if let Some(kind) = SignalKind::ALL.iter().find(|s| s.name() == r) {
+                    signal_ids[*kind as usize] = Some(id);
+                }
+            }
         }
-        Ok(Vectorizer { config, index })
+        Ok(Vectorizer {
+            config,
+            index,
+            words,
+            bigrams,
+            char_ngrams,
+            signal_ids,
+        })
+    }
+
+    /// Calls `f(id, chars)` for every feature occurrence of the message that is in the
+    /// vocabulary: the ids of [`visit_features`]'s keys, found without building the keys.
+    fn visit_ids(&self, a: &Analysis, mut f: impl FnMut(u32, Range<usize>)) {
+        let cfg = &self.config;
+        let text = a.normalized.text();
+        let word_str = |t: &Token| -> &str {
+            match t.kind {
+                TokenKind::Mask(k) => k.token(),
+                _ => &text[t.bytes.clone()],
+            }
+        };
+        let mut key = String::with_capacity(64);
+        let words: Vec<&Token> = a
+            .tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .collect();
+        for (i, t) in words.iter().enumerate() {
+            if let Some(&id) = self.words.get(word_str(t)) {
+                f(id, t.chars.clone());
+            }
+            if cfg.word_ngram_max >= 2 {
+                if let Some(next) = words.get(i + 1) {
+                    // Bigrams only across adjacent words: punctuation in between breaks them.
+                    if next.chars.start == t.chars.end {
+                        key.clear();
+                        key.push_str(word_str(t));
+                        key.push('|');
+                        key.push_str(word_str(next));
+                        if let Some(&id) = self.bigrams.get(key.as_str()) {
+                            f(id, t.chars.start..next.chars.end);
+                        }
+                    }
+                }
+            }
+        }
+        // Character n-grams over the text without spaces.
+        let chars: Vec<(usize, char)> = text
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| *c != ' ')
+            .collect();
+        for len in cfg.char_ngram_min..=cfg.char_ngram_max {
+            if chars.len() < len {
+                break;
+            }
+            for w in chars.windows(len) {
+                if let Some(&id) = self.char_ngrams.get(&pack_chars(w.iter().map(|(_, c)| *c))) {
+                    f(id, w[0].0..w[len - 1].0 + 1);
+                }
+            }
+        }
+        if cfg.rule_signals {
+            for s in a.signals.iter().filter(|s| s.kind.is_feature()) {
+                if let Some(id) = self.signal_ids[s.kind as usize] {
+                    f(id, s.chars.clone());
+                }
+            }
+        }
     }
 
     pub fn config(&self) -> &FeatureConfig {
@@ -252,6 +361,14 @@ impl Vectorizer {
 
     pub fn vectorize(&self, a: &Analysis) -> SparseVector {
         let mut ids: Vec<u32> = Vec::with_capacity(256);
+        self.visit_ids(a, |id, _| ids.push(id));
+        self.weigh(ids)
+    }
+
+    /// [`vectorize`](Self::vectorize) the way it was first written: every key built and hashed
+    /// (the reference for the tests).
+    pub fn vectorize_by_keys(&self, a: &Analysis) -> SparseVector {
+        let mut ids: Vec<u32> = Vec::with_capacity(256);
         visit_features(&self.config, a, |key, _| {
             if let Some(&id) = self.index.get(&key_hash(key)) {
                 ids.push(id);
@@ -264,11 +381,7 @@ impl Vectorizer {
     /// character ranges that produced it.
     pub fn vectorize_with_spans(&self, a: &Analysis) -> (SparseVector, Vec<Vec<Range<usize>>>) {
         let mut hits: Vec<(u32, Range<usize>)> = Vec::with_capacity(256);
-        visit_features(&self.config, a, |key, chars| {
-            if let Some(&id) = self.index.get(&key_hash(key)) {
-                hits.push((id, chars));
-            }
-        });
+        self.visit_ids(a, |id, chars| hits.push((id, chars)));
         hits.sort_by_key(|(id, r)| (*id, r.start));
         let v = self.weigh(hits.iter().map(|(id, _)| *id).collect());
         let mut spans: Vec<Vec<Range<usize>>> = vec![Vec::new(); v.ids.len()];
@@ -362,6 +475,26 @@ mod tests {
         assert_eq!(sv, x);
         let w = sv.ids.iter().position(|&i| i == 0).unwrap();
         assert_eq!(spans[w], vec![0..2, 5..7]);
+    }
+
+    #[test]
+    fn keyless_lookup_matches_key_hashing_on_the_corpus() {
+        let model = crate::Model::default_model().unwrap();
+        let v = model.vectorizer();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus");
+        let mut n = 0;
+        for part in ["train.jsonl", "test.jsonl"] {
+            let body = std::fs::read_to_string(root.join(part)).unwrap();
+            for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                let j: serde_json::Value = serde_json::from_str(line).unwrap();
+                let a = Analysis::new(j["text"].as_str().unwrap());
+                let want = v.vectorize_by_keys(&a);
+                assert_eq!(v.vectorize(&a), want, "{line}");
+                assert_eq!(v.vectorize_with_spans(&a).0, want, "{line}");
+                n += 1;
+            }
+        }
+        assert!(n > 5000);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod io;
 pub mod labels;
 pub mod model;
 pub mod normalize;
+pub mod perturb;
 pub mod report;
 pub mod signals;
 pub mod tokenize;
@@ -95,29 +96,31 @@ impl Classifier {
     pub fn classify_batch(&self, texts: &[&str], explain: bool) -> Result<Vec<Report>> {
         use rayon::prelude::*;
         let v = self.model.vectorizer();
-        let prepared: Vec<_> = texts
-            .par_iter()
-            .map(|t| {
-                let a = Analysis::new(t);
-                if explain {
-                    let (x, spans) = v.vectorize_with_spans(&a);
-                    (a, x, spans)
-                } else {
-                    let x = v.vectorize(&a);
-                    (a, x, Vec::new())
-                }
-            })
-            .collect();
-        let vectors: Vec<_> = prepared.iter().map(|(_, x, _)| x.clone()).collect();
-        let preds = self.model.predict(&vectors)?;
+        let prepare = |t: &&str| {
+            let a = Analysis::new(t);
+            if explain {
+                let (x, spans) = v.vectorize_with_spans(&a);
+                (a, x, spans)
+            } else {
+                let x = v.vectorize(&a);
+                (a, x, Vec::new())
+            }
+        };
+        // One message (a cold `classify`) is not worth waking a thread pool for.
+        let prepared: Vec<_> = if texts.len() < 2 {
+            texts.iter().map(prepare).collect()
+        } else {
+            texts.par_iter().map(prepare).collect()
+        };
+        let preds = self.predict_bucketed(prepared.iter().map(|(_, x, _)| x).collect())?;
         let decision = self.model.decision();
         Ok(prepared
             .into_iter()
             .zip(preds)
             .zip(texts)
-            .map(|(((a, x, spans), p), text)| {
+            .map(|(((mut a, x, spans), p), text)| {
                 let verdict = verdict::decide(&p, &decision);
-                let impersonation = contacts::check(&a.normalized, text);
+                let impersonation = a.impersonation.take();
                 let kinds: Vec<signals::SignalKind> = a.signals.iter().map(|s| s.kind).collect();
                 let advice = advice::advise(&verdict, &kinds, impersonation.as_ref());
                 let (evidence, signals) = if explain {
@@ -145,6 +148,61 @@ impl Classifier {
                     advice,
                 }
             })
+            .collect())
+    }
+
+    /// Runs the model over `vectors`, in input order. The model takes a padded
+    /// `[batch, max nnz]` input, so a batch mixing short and long messages pays for the longest
+    /// on every row: the vectors are sorted by length and cut into runs of similar length, each
+    /// its own model call, in parallel. Padding only adds zeros to a row's sum; the verdict
+    /// probabilities may still differ in the last float bit with the shape of the call (tract's
+    /// softmax), as they always did between batch sizes.
+    fn predict_bucketed(
+        &self,
+        vectors: Vec<&features::SparseVector>,
+    ) -> Result<Vec<model::Prediction>> {
+        use rayon::prelude::*;
+        /// A run grows while its longest vector is at most this much longer than its shortest …
+        const SLACK: f64 = 1.25;
+        /// … or while it is smaller than this (a model call has a fixed cost).
+        const MIN_RUN: usize = 64;
+        let n = vectors.len();
+        if n <= MIN_RUN {
+            let owned: Vec<features::SparseVector> = vectors.into_iter().cloned().collect();
+            return self.model.predict(&owned);
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| vectors[i].nnz());
+        let mut runs: Vec<&[usize]> = Vec::new();
+        let mut start = 0;
+        for end in 1..=n {
+            let close = end == n || {
+                let first = vectors[order[start]].nnz().max(1) as f64;
+                let next = vectors[order[end]].nnz() as f64;
+                end - start >= MIN_RUN && next > first * SLACK
+            };
+            if close {
+                runs.push(&order[start..end]);
+                start = end;
+            }
+        }
+        let scored: Vec<Vec<model::Prediction>> = runs
+            .par_iter()
+            .map(|run| {
+                let batch: Vec<features::SparseVector> =
+                    run.iter().map(|&i| vectors[i].clone()).collect();
+                self.model.predict(&batch)
+            })
+            .collect::<Result<_>>()?;
+        let mut out: Vec<Option<model::Prediction>> = vec![None; n];
+        for (run, preds) in runs.iter().zip(scored) {
+            for (&i, p) in run.iter().zip(preds) {
+                out[i] = Some(p);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|p| p.expect("every vector scored"))
             .collect())
     }
 }

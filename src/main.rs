@@ -4,6 +4,11 @@ mod cli;
 
 use std::process::ExitCode;
 
+/// mimalloc: scoring allocates many small short-lived strings and vectors per message, which it
+/// serves with fewer instructions than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Behave like other Unix tools when the reader goes away (`posguard score … | head`).
     #[cfg(unix)]

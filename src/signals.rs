@@ -65,6 +65,15 @@ impl SignalKind {
         SignalKind::FailedTransaction,
     ];
 
+    /// Whether the signal is a model feature (`r|<name>`). `Obfuscation` is shown as evidence but
+    /// is not a feature: the normaliser already folds the disguised spelling back, so the features
+    /// of `P0S机` and `pos机` are the same, and a feature that flags the disguise itself would make
+    /// the model's verdict change with the spelling — the opposite of what the evasion suite
+    /// (`posguard robustness`) demands of it.
+    pub fn is_feature(self) -> bool {
+        self != SignalKind::Obfuscation
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             SignalKind::ReplyAction => "reply_action",
@@ -164,52 +173,218 @@ const SHORTENERS: &[&str] = &[
     "wurl.cn",
 ];
 
-struct Rules {
-    reply_action: Regex,
-    opt_out: Regex,
-    credential: Regex,
-    fee: Regex,
-    urgency: Regex,
-    sender_tag: Regex,
-    off_channel: Regex,
+/// A regex compiled on first use, so a process compiles only the rules its messages need.
+struct LazyRegex {
+    pattern: &'static str,
+    re: OnceLock<Regex>,
 }
 
-fn rules() -> &'static Rules {
-    static R: OnceLock<Rules> = OnceLock::new();
-    R.get_or_init(|| {
-        let re = |p: &str| Regex::new(p).expect("signal regex compiles");
-        Rules {
-            reply_action: re(r"(?:回复|回|发送|编辑短信|短信回复|按)\s?(?:数字)?[\s“”\x22']?(?:[0-9]|y|是|好|同意|办理)(?:[\s“”\x22']|$|[^0-9a-z])"),
-            opt_out: re(r"(?:回复?|发送?)\s?(?:t|td|r|n|0|退订|拒收)\s?(?:退订|拒收|退)|拒收请回复?\s?[a-z0-9]|退订回?\s?[a-z]"),
-            credential: re(r"(?:提供|发送|告知|告诉|报一?下|输入|填写|核对|确认|登记|上传|回复|说一?下|念一?下|拍照)[^。!?\n]{0,12}?(?:卡号|密码|验证码|动态码|校验码|有效期|cvv|cvn|安全码|卡背|身份证|银行卡|信用卡号|短信码)"),
-            fee: re(r"(?:押金|激活费|服务费|年费|流量费|保证金|会员费|开通费|工本费|管理费|认证费|升级费|手续费|物料费|机具费)[^。!?\n]{0,8}?\u{E005}|\u{E005}[^。!?\n]{0,6}?(?:押金|激活费|服务费|年费|流量费|保证金|会员费|开通费|工本费|管理费|认证费|升级费)|(?:刷满|交易满|达标)[^。!?\n]{0,8}?(?:返还|退还|返)|(?:押金|激活费|服务费)[^。!?\n]{0,6}?(?:返还|退还|全退|可退)"),
-            urgency: re(r"停用|冻结|销户|注销|作废|失效|封停|关停|后果自负|影响征信|列入黑名单|逾期|限期|立即|马上|尽快|务必|今日内|今天内|当天|小时内|截止|最后期限|过期|到期|强制"),
-            sender_tag: re(r"[【\[]([^】\]]{1,16})[】\]]"),
-            off_channel: re(r"(?:加|添加|联系|咨询|私信)[^。!?\n]{0,4}?(?:微信|qq|v|wx|\u{E001}|客服经理|业务员)|(?:微信|qq)(?:号)?[:\s]?\u{E00A}?"),
+impl LazyRegex {
+    const fn new(pattern: &'static str) -> Self {
+        LazyRegex {
+            pattern,
+            re: OnceLock::new(),
         }
+    }
+
+    fn get(&self) -> &Regex {
+        self.re
+            .get_or_init(|| Regex::new(self.pattern).expect("signal regex compiles"))
+    }
+}
+
+// The rules of the first model: byte-for-byte what the shipped model was trained with.
+static REPLY_ACTION: LazyRegex = LazyRegex::new(
+    r"(?:回复|回|发送|编辑短信|短信回复|按)\s?(?:数字)?[\s“”\x22']?(?:[0-9]|y|是|好|同意|办理)(?:[\s“”\x22']|$|[^0-9a-z])",
+);
+static OPT_OUT: LazyRegex = LazyRegex::new(
+    r"(?:回复?|发送?)\s?(?:t|td|r|n|0|退订|拒收)\s?(?:退订|拒收|退)|拒收请回复?\s?[a-z0-9]|退订回?\s?[a-z]",
+);
+static CREDENTIAL: LazyRegex = LazyRegex::new(
+    r"(?:提供|发送|告知|告诉|报一?下|输入|填写|核对|确认|登记|上传|回复|说一?下|念一?下|拍照)[^。!?\n]{0,12}?(?:卡号|密码|验证码|动态码|校验码|有效期|cvv|cvn|安全码|卡背|身份证|银行卡|信用卡号|短信码)",
+);
+static FEE: LazyRegex = LazyRegex::new(
+    r"(?:押金|激活费|服务费|年费|流量费|保证金|会员费|开通费|工本费|管理费|认证费|升级费|手续费|物料费|机具费)[^。!?\n]{0,8}?\u{E005}|\u{E005}[^。!?\n]{0,6}?(?:押金|激活费|服务费|年费|流量费|保证金|会员费|开通费|工本费|管理费|认证费|升级费)|(?:刷满|交易满|达标)[^。!?\n]{0,8}?(?:返还|退还|返)|(?:押金|激活费|服务费)[^。!?\n]{0,6}?(?:返还|退还|全退|可退)",
+);
+static URGENCY: LazyRegex = LazyRegex::new(
+    r"停用|冻结|销户|注销|作废|失效|封停|关停|后果自负|影响征信|列入黑名单|逾期|限期|立即|马上|尽快|务必|今日内|今天内|当天|小时内|截止|最后期限|过期|到期|强制",
+);
+static SENDER_TAG: LazyRegex = LazyRegex::new(r"[【\[]([^】\]]{1,16})[】\]]");
+static OFF_CHANNEL: LazyRegex = LazyRegex::new(
+    r"(?:加|添加|联系|咨询|私信)[^。!?\n]{0,4}?(?:微信|qq|v|wx|\u{E001}|客服经理|业务员)|(?:微信|qq)(?:号)?[:\s]?\u{E00A}?",
+);
+// The rules of the signals added after the first model.
+static REPLY_LETTER: LazyRegex = LazyRegex::new(
+    r"(?:回复|回|发送|短信回复|编辑短信)\s?[“”\x22']?([a-z]{1,3})[“”\x22']?\s?(?:即可)?(?:确认|办理|更换|换机|领取|激活|升级|申请|预约|参与|开通|免费|保留|继续|同意)",
+);
+static DEBIT: LazyRegex = LazyRegex::new(
+    r"(?:\u{E008}|账户|帐户|信用卡|储蓄卡|借记卡)[^。!?\n]{0,40}?(?:消费|支出|扣款|扣费|取现|转出|支付|刷卡|刷扣|付款)[^。!?\n]{0,16}?\u{E005}",
+);
+static REVERSAL: LazyRegex = LazyRegex::new(
+    r"(?:冲正|撤销|退货|退款|退回|原路退回)[^。!?\n]{0,20}?\u{E005}|\u{E005}[^。!?\n]{0,24}?(?:冲正|撤销|已退回|退回原卡|将退回|原路退回|已退款)|自动冲正|冲正成功|已冲正",
+);
+static FAILED: LazyRegex = LazyRegex::new(
+    r"(?:没|未|没有)(?:打印|打|出|吐)(?:出来?)?(?:小票|单子|签购单|凭条|票)|(?:小票|签购单|单子|凭条)[^。!?\n]{0,4}?(?:没|未|没有)(?:打印|打|出)|(?:交易|刷卡|支付|付款)(?:失败|不成功|没成功|未成功|中断|超时)|(?:显示|提示)[^。!?\n]{0,4}?(?:失败|不成功|超时)",
+);
+
+/// A literal prefilter for the rules: one pass of one automaton over the text tells which groups
+/// of literals occur, and a rule runs only when every literal group it cannot match without is
+/// present. Each group lists literals at least one of which every match of the rule contains, so
+/// skipping a rule never loses a match (`tests::prefilter_keeps_every_signal` checks this on the
+/// whole corpus against the unfiltered rules).
+mod gate {
+    pub const HUI: u32 = 1 << 0;
+    pub const FA: u32 = 1 << 1;
+    pub const BIANJI: u32 = 1 << 2;
+    pub const AN: u32 = 1 << 3;
+    pub const TUIDING: u32 = 1 << 4;
+    pub const CRED_VERB: u32 = 1 << 5;
+    pub const CRED_NOUN: u32 = 1 << 6;
+    pub const FEE: u32 = 1 << 7;
+    pub const URGENCY: u32 = 1 << 8;
+    pub const TAG: u32 = 1 << 9;
+    pub const OFF: u32 = 1 << 10;
+    pub const DEBIT: u32 = 1 << 11;
+    pub const MONEY: u32 = 1 << 12;
+    pub const REVERSAL: u32 = 1 << 13;
+    pub const FAILED: u32 = 1 << 14;
+
+    pub const GROUPS: &[(u32, &[&str])] = &[
+        (HUI, &["回"]),
+        (FA, &["发"]),
+        (BIANJI, &["编辑短信"]),
+        (AN, &["按"]),
+        (TUIDING, &["退订"]),
+        (
+            CRED_VERB,
+            &[
+                "提供", "发送", "告知", "告诉", "报", "输入", "填写", "核对", "确认", "登记",
+                "上传", "回复", "说", "念", "拍照",
+            ],
+        ),
+        (
+            CRED_NOUN,
+            &[
+                "卡号",
+                "密码",
+                "验证码",
+                "动态码",
+                "校验码",
+                "有效期",
+                "cvv",
+                "cvn",
+                "安全码",
+                "卡背",
+                "身份证",
+                "银行卡",
+                "信用卡号",
+                "短信码",
+            ],
+        ),
+        (
+            FEE,
+            &[
+                "押金",
+                "激活费",
+                "服务费",
+                "年费",
+                "流量费",
+                "保证金",
+                "会员费",
+                "开通费",
+                "工本费",
+                "管理费",
+                "认证费",
+                "升级费",
+                "手续费",
+                "物料费",
+                "机具费",
+                "刷满",
+                "交易满",
+                "达标",
+            ],
+        ),
+        (
+            URGENCY,
+            &[
+                "停用",
+                "冻结",
+                "销户",
+                "注销",
+                "作废",
+                "失效",
+                "封停",
+                "关停",
+                "后果自负",
+                "影响征信",
+                "列入黑名单",
+                "逾期",
+                "限期",
+                "立即",
+                "马上",
+                "尽快",
+                "务必",
+                "今日内",
+                "今天内",
+                "当天",
+                "小时内",
+                "截止",
+                "最后期限",
+                "过期",
+                "到期",
+                "强制",
+            ],
+        ),
+        (TAG, &["【", "["]),
+        (OFF, &["加", "联系", "咨询", "私信", "微信", "qq"]),
+        (
+            DEBIT,
+            &["\u{E008}", "账户", "帐户", "信用卡", "储蓄卡", "借记卡"],
+        ),
+        (MONEY, &["\u{E005}"]),
+        (REVERSAL, &["冲正", "撤销", "退货", "退款", "退回"]),
+        (FAILED, &["没", "未", "失败", "不成功", "中断", "超时"]),
+    ];
+}
+
+struct Gate {
+    ac: aho_corasick::AhoCorasick,
+    /// Groups of each automaton pattern.
+    masks: Vec<u32>,
+}
+
+fn gate() -> &'static Gate {
+    static G: OnceLock<Gate> = OnceLock::new();
+    G.get_or_init(|| {
+        let mut lits: Vec<&str> = Vec::new();
+        let mut masks: Vec<u32> = Vec::new();
+        for (bit, words) in gate::GROUPS {
+            for w in *words {
+                match lits.iter().position(|l| l == w) {
+                    Some(i) => masks[i] |= bit,
+                    None => {
+                        lits.push(w);
+                        masks.push(*bit);
+                    }
+                }
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&lits)
+            .expect("signal prefilter builds");
+        Gate { ac, masks }
     })
 }
 
-/// Rules of the signals added after the first model (kept apart so the original regexes stay
-/// byte-for-byte what the shipped model was trained with).
-struct ExtraRules {
-    reply_letter: Regex,
-    debit: Regex,
-    reversal: Regex,
-    failed: Regex,
-}
-
-fn extra_rules() -> &'static ExtraRules {
-    static R: OnceLock<ExtraRules> = OnceLock::new();
-    R.get_or_init(|| {
-        let re = |p: &str| Regex::new(p).expect("signal regex compiles");
-        ExtraRules {
-            reply_letter: re(r"(?:回复|回|发送|短信回复|编辑短信)\s?[“”\x22']?([a-z]{1,3})[“”\x22']?\s?(?:即可)?(?:确认|办理|更换|换机|领取|激活|升级|申请|预约|参与|开通|免费|保留|继续|同意)"),
-            debit: re(r"(?:\u{E008}|账户|帐户|信用卡|储蓄卡|借记卡)[^。!?\n]{0,40}?(?:消费|支出|扣款|扣费|取现|转出|支付|刷卡|刷扣|付款)[^。!?\n]{0,16}?\u{E005}"),
-            reversal: re(r"(?:冲正|撤销|退货|退款|退回|原路退回)[^。!?\n]{0,20}?\u{E005}|\u{E005}[^。!?\n]{0,24}?(?:冲正|撤销|已退回|退回原卡|将退回|原路退回|已退款)|自动冲正|冲正成功|已冲正"),
-            failed: re(r"(?:没|未|没有)(?:打印|打|出|吐)(?:出来?)?(?:小票|单子|签购单|凭条|票)|(?:小票|签购单|单子|凭条)[^。!?\n]{0,4}?(?:没|未|没有)(?:打印|打|出)|(?:交易|刷卡|支付|付款)(?:失败|不成功|没成功|未成功|中断|超时)|(?:显示|提示)[^。!?\n]{0,4}?(?:失败|不成功|超时)"),
-        }
-    })
+/// The literal groups present in `text`.
+fn present_groups(text: &str) -> u32 {
+    let g = gate();
+    let mut m = 0;
+    for hit in g.ac.find_overlapping_iter(text) {
+        m |= g.masks[hit.pattern().as_usize()];
+    }
+    m
 }
 
 const BRAND_WORDS: &[&str] = &[
@@ -247,34 +422,62 @@ const BRAND_WORDS: &[&str] = &[
 
 /// Finds the rule signals in a normalised message. `original` is the message as received.
 pub fn detect(n: &NormalizedText, original: &str) -> Vec<Signal> {
-    let r = rules();
+    let imp = crate::contacts::check(n, original);
+    detect_with(n, original, imp.as_ref())
+}
+
+/// Like [`detect`], with the message's impersonation check already done
+/// (`crate::contacts::check(n, original)`), so it is not done twice.
+pub fn detect_with(
+    n: &NormalizedText,
+    original: &str,
+    impersonation: Option<&crate::contacts::Impersonation>,
+) -> Vec<Signal> {
     let text = n.text();
+    let groups = present_groups(text);
+    let has = |g: u32| groups & g == g;
+    let any = |g: u32| groups & g != 0;
     let mut out = Vec::new();
-    let to_chars = |b: Range<usize>| -> Range<usize> {
-        let start = text[..b.start].chars().count();
-        start..start + text[b.clone()].chars().count()
-    };
-    let push_all = |kind: SignalKind, re: &Regex, out: &mut Vec<Signal>| {
-        for m in re.find_iter(text) {
+    let mut chars = CharCursor::new(text);
+    let mut push_all = |kind: SignalKind, re: &LazyRegex, out: &mut Vec<Signal>| {
+        for m in re.get().find_iter(text) {
             out.push(Signal {
                 kind,
-                chars: to_chars(m.range()),
+                chars: chars.range(m.range()),
             });
         }
     };
-    push_all(SignalKind::ReplyAction, &r.reply_action, &mut out);
-    push_all(SignalKind::OptOut, &r.opt_out, &mut out);
-    push_all(SignalKind::CredentialRequest, &r.credential, &mut out);
-    push_all(SignalKind::FeeDemand, &r.fee, &mut out);
-    push_all(SignalKind::Urgency, &r.urgency, &mut out);
-    push_all(SignalKind::OffChannelContact, &r.off_channel, &mut out);
-    for caps in r.sender_tag.captures_iter(text) {
-        let inner = caps.get(1).expect("group").as_str();
-        if BRAND_WORDS.iter().any(|w| inner.contains(w)) {
-            out.push(Signal {
-                kind: SignalKind::BrandSenderTag,
-                chars: to_chars(caps.get(0).expect("group 0").range()),
-            });
+    if any(gate::HUI | gate::FA | gate::BIANJI | gate::AN) {
+        push_all(SignalKind::ReplyAction, &REPLY_ACTION, &mut out);
+    }
+    if any(gate::HUI | gate::FA | gate::TUIDING) {
+        push_all(SignalKind::OptOut, &OPT_OUT, &mut out);
+    }
+    if has(gate::CRED_VERB | gate::CRED_NOUN) {
+        push_all(SignalKind::CredentialRequest, &CREDENTIAL, &mut out);
+    }
+    if any(gate::FEE) {
+        push_all(SignalKind::FeeDemand, &FEE, &mut out);
+    }
+    if any(gate::URGENCY) {
+        push_all(SignalKind::Urgency, &URGENCY, &mut out);
+    }
+    if any(gate::OFF) {
+        push_all(SignalKind::OffChannelContact, &OFF_CHANNEL, &mut out);
+    }
+    if any(gate::TAG) {
+        // The whole match is an opening bracket, the tag's inside, and a closing bracket.
+        for m in SENDER_TAG.get().find_iter(text) {
+            let s = m.as_str();
+            let open = s.chars().next().map_or(0, char::len_utf8);
+            let close = s.chars().next_back().map_or(0, char::len_utf8);
+            let inner = &s[open..s.len() - close];
+            if BRAND_WORDS.iter().any(|w| inner.contains(w)) {
+                out.push(Signal {
+                    kind: SignalKind::BrandSenderTag,
+                    chars: chars.range(m.range()),
+                });
+            }
         }
     }
     for m in n.masks() {
@@ -303,21 +506,24 @@ pub fn detect(n: &NormalizedText, original: &str) -> Vec<Signal> {
             chars: r.clone(),
         });
     }
-    detect_extra(n, original, &mut out);
+    detect_extra(n, groups, impersonation, &mut out);
     out.sort_by_key(|s| (s.chars.start, s.kind as u8));
     out
 }
 
 /// The signals added after the first model: unofficial contacts, letter replies, and the
 /// transaction notices (debit, reversal/refund, failed transaction) that legit messages carry.
-fn detect_extra(n: &NormalizedText, original: &str, out: &mut Vec<Signal>) {
-    let r = extra_rules();
+fn detect_extra(
+    n: &NormalizedText,
+    groups: u32,
+    impersonation: Option<&crate::contacts::Impersonation>,
+    out: &mut Vec<Signal>,
+) {
     let text = n.text();
-    let to_chars = |b: Range<usize>| -> Range<usize> {
-        let start = text[..b.start].chars().count();
-        start..start + text[b].chars().count()
-    };
-    if let Some(imp) = crate::contacts::check(n, original) {
+    let has = |g: u32| groups & g == g;
+    let any = |g: u32| groups & g != 0;
+    let mut chars = CharCursor::new(text);
+    if let Some(imp) = impersonation {
         for c in imp.findings() {
             out.push(Signal {
                 kind: SignalKind::UnofficialContact,
@@ -325,43 +531,81 @@ fn detect_extra(n: &NormalizedText, original: &str, out: &mut Vec<Signal>) {
             });
         }
     }
-    for caps in r.reply_letter.captures_iter(text) {
-        if caps.get(1).is_some_and(|l| l.as_str() == "y") {
-            continue; // covered by reply_action
+    if any(gate::HUI | gate::FA | gate::BIANJI) {
+        for caps in REPLY_LETTER.get().captures_iter(text) {
+            if caps.get(1).is_some_and(|l| l.as_str() == "y") {
+                continue; // covered by reply_action
+            }
+            out.push(Signal {
+                kind: SignalKind::ReplyLetterAction,
+                chars: chars.range(caps.get(0).expect("group 0").range()),
+            });
         }
-        out.push(Signal {
-            kind: SignalKind::ReplyLetterAction,
-            chars: to_chars(caps.get(0).expect("group 0").range()),
-        });
     }
-    let reversals: Vec<Range<usize>> = r.reversal.find_iter(text).map(|m| m.range()).collect();
-    for m in r.debit.find_iter(text) {
-        // "消费冲正 78.00元" is a reversal, not a debit.
-        let clause_end = text[m.end()..]
-            .find(['。', '!', '?', ',', ';'])
-            .map_or(text.len(), |i| m.end() + i);
-        if reversals
-            .iter()
-            .any(|x| x.start < clause_end && m.start() < x.end)
-        {
-            continue;
+    let reversals: Vec<Range<usize>> = if any(gate::REVERSAL) {
+        REVERSAL.get().find_iter(text).map(|m| m.range()).collect()
+    } else {
+        Vec::new()
+    };
+    if has(gate::DEBIT | gate::MONEY) {
+        for m in DEBIT.get().find_iter(text) {
+            // "消费冲正 78.00元" is a reversal, not a debit.
+            let clause_end = text[m.end()..]
+                .find(['。', '!', '?', ',', ';'])
+                .map_or(text.len(), |i| m.end() + i);
+            if reversals
+                .iter()
+                .any(|x| x.start < clause_end && m.start() < x.end)
+            {
+                continue;
+            }
+            out.push(Signal {
+                kind: SignalKind::DebitNotice,
+                chars: chars.range(m.range()),
+            });
         }
-        out.push(Signal {
-            kind: SignalKind::DebitNotice,
-            chars: to_chars(m.range()),
-        });
     }
     for x in reversals {
         out.push(Signal {
             kind: SignalKind::ReversalNotice,
-            chars: to_chars(x),
+            chars: chars.range(x),
         });
     }
-    for m in r.failed.find_iter(text) {
-        out.push(Signal {
-            kind: SignalKind::FailedTransaction,
-            chars: to_chars(m.range()),
-        });
+    if any(gate::FAILED) {
+        for m in FAILED.get().find_iter(text) {
+            out.push(Signal {
+                kind: SignalKind::FailedTransaction,
+                chars: chars.range(m.range()),
+            });
+        }
+    }
+}
+
+/// Turns byte ranges of a text into character ranges, counting on from the previous range when
+/// ranges come in order (as one rule's matches do) instead of from the start of the text.
+struct CharCursor<'a> {
+    text: &'a str,
+    byte: usize,
+    char: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCursor {
+            text,
+            byte: 0,
+            char: 0,
+        }
+    }
+
+    fn range(&mut self, b: Range<usize>) -> Range<usize> {
+        if b.start < self.byte {
+            self.byte = 0;
+            self.char = 0;
+        }
+        self.char += self.text[self.byte..b.start].chars().count();
+        self.byte = b.start;
+        self.char..self.char + self.text[b].chars().count()
     }
 }
 
@@ -440,6 +684,166 @@ mod tests {
             .contains(&SignalKind::FailedTransaction));
         assert!(kinds("pos机刷卡时显示交易失败").contains(&SignalKind::FailedTransaction));
         assert!(!kinds("新机需交押金299元，刷满3万返还").contains(&SignalKind::ReversalNotice));
+    }
+
+    /// The detection as it was before the literal prefilter and the shared impersonation check:
+    /// every rule run on every message. The oracle for `prefilter_keeps_every_signal`.
+    fn detect_unfiltered(n: &NormalizedText, original: &str) -> Vec<Signal> {
+        let text = n.text();
+        let mut out = Vec::new();
+        let to_chars = |b: Range<usize>| -> Range<usize> {
+            let start = text[..b.start].chars().count();
+            start..start + text[b.clone()].chars().count()
+        };
+        let all = [
+            (SignalKind::ReplyAction, &REPLY_ACTION),
+            (SignalKind::OptOut, &OPT_OUT),
+            (SignalKind::CredentialRequest, &CREDENTIAL),
+            (SignalKind::FeeDemand, &FEE),
+            (SignalKind::Urgency, &URGENCY),
+            (SignalKind::OffChannelContact, &OFF_CHANNEL),
+        ];
+        for (kind, re) in all {
+            for m in re.get().find_iter(text) {
+                out.push(Signal {
+                    kind,
+                    chars: to_chars(m.range()),
+                });
+            }
+        }
+        for caps in SENDER_TAG.get().captures_iter(text) {
+            let inner = caps.get(1).expect("group").as_str();
+            if BRAND_WORDS.iter().any(|w| inner.contains(w)) {
+                out.push(Signal {
+                    kind: SignalKind::BrandSenderTag,
+                    chars: to_chars(caps.get(0).expect("group 0").range()),
+                });
+            }
+        }
+        for m in n.masks() {
+            if m.kind != MaskKind::Url {
+                continue;
+            }
+            let chars = m.norm_index..m.norm_index + 1;
+            out.push(Signal {
+                kind: SignalKind::Link,
+                chars: chars.clone(),
+            });
+            let link = original
+                .get(m.original.clone())
+                .unwrap_or_default()
+                .to_lowercase();
+            if is_short_or_ip_link(&link) {
+                out.push(Signal {
+                    kind: SignalKind::ShortLink,
+                    chars,
+                });
+            }
+        }
+        for r in n.obfuscated() {
+            out.push(Signal {
+                kind: SignalKind::Obfuscation,
+                chars: r.clone(),
+            });
+        }
+        if let Some(imp) = crate::contacts::check(n, original) {
+            for c in imp.findings() {
+                out.push(Signal {
+                    kind: SignalKind::UnofficialContact,
+                    chars: c.norm_chars.clone(),
+                });
+            }
+        }
+        for caps in REPLY_LETTER.get().captures_iter(text) {
+            if caps.get(1).is_some_and(|l| l.as_str() == "y") {
+                continue;
+            }
+            out.push(Signal {
+                kind: SignalKind::ReplyLetterAction,
+                chars: to_chars(caps.get(0).expect("group 0").range()),
+            });
+        }
+        let reversals: Vec<Range<usize>> =
+            REVERSAL.get().find_iter(text).map(|m| m.range()).collect();
+        for m in DEBIT.get().find_iter(text) {
+            let clause_end = text[m.end()..]
+                .find(['。', '!', '?', ',', ';'])
+                .map_or(text.len(), |i| m.end() + i);
+            if reversals
+                .iter()
+                .any(|x| x.start < clause_end && m.start() < x.end)
+            {
+                continue;
+            }
+            out.push(Signal {
+                kind: SignalKind::DebitNotice,
+                chars: to_chars(m.range()),
+            });
+        }
+        for x in reversals {
+            out.push(Signal {
+                kind: SignalKind::ReversalNotice,
+                chars: to_chars(x),
+            });
+        }
+        for m in FAILED.get().find_iter(text) {
+            out.push(Signal {
+                kind: SignalKind::FailedTransaction,
+                chars: to_chars(m.range()),
+            });
+        }
+        out.sort_by_key(|s| (s.chars.start, s.kind as u8));
+        out
+    }
+
+    #[test]
+    fn prefilter_keeps_every_signal() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus");
+        let mut texts: Vec<String> = Vec::new();
+        for part in ["train.jsonl", "test.jsonl"] {
+            let body = std::fs::read_to_string(root.join(part)).expect("corpus part");
+            for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).expect("corpus JSON");
+                texts.push(v["text"].as_str().expect("text").to_string());
+            }
+        }
+        assert!(texts.len() > 5000, "corpus too small: {}", texts.len());
+        // Messages that exercise every rule, whatever the corpus holds.
+        texts.extend(
+            [
+                "退订回t",
+                "拒收请回复r",
+                "回复td退订",
+                "报下卡号",
+                "念一下验证码",
+                "刷满5万返还",
+                "押金299元可退",
+                "加v：abc123",
+                "qq号:12345",
+                "[银联]您的pos",
+                "回复\"ab\"即可领取",
+                "账户支出消费100元，已冲正",
+                "没打出来小票",
+                "交易超时",
+                "提示失败",
+            ]
+            .map(String::from),
+        );
+        let mut fired = std::collections::HashSet::new();
+        for t in &texts {
+            let n = Normalizer.normalize(t);
+            let want = detect_unfiltered(&n, t);
+            let imp = crate::contacts::check(&n, t);
+            assert_eq!(
+                detect_with(&n, t, imp.as_ref()),
+                want,
+                "signals differ on {t:?}"
+            );
+            assert_eq!(detect(&n, t), want, "signals differ on {t:?}");
+            fired.extend(want.iter().map(|s| s.kind));
+        }
+        // The check can fail: every kind of signal occurs.
+        assert_eq!(fired.len(), SignalKind::ALL.len(), "{fired:?}");
     }
 
     #[test]

@@ -45,24 +45,31 @@ impl Token {
 /// jieba with posguard's dictionaries.
 pub struct Tokenizer {
     jieba: Jieba,
-    dictionary_sha256: String,
 }
 
 impl std::fmt::Debug for Tokenizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tokenizer")
-            .field("dictionary_sha256", &self.dictionary_sha256)
+            .field("dictionary_sha256", &dictionary_hash())
             .finish()
     }
 }
 
 /// Hash identifying the dictionaries compiled into this build.
 pub fn dictionary_sha256() -> String {
-    let mut h = Sha256::new();
-    h.update(BASE_DICT.as_bytes());
-    h.update([0u8]);
-    h.update(DOMAIN_DICT.as_bytes());
-    format!("{:x}", h.finalize())
+    dictionary_hash().to_string()
+}
+
+/// [`dictionary_sha256`], computed once per process (on first use: a tokenizer does not need it).
+fn dictionary_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut h = Sha256::new();
+        h.update(BASE_DICT.as_bytes());
+        h.update([0u8]);
+        h.update(DOMAIN_DICT.as_bytes());
+        format!("{:x}", h.finalize())
+    })
 }
 
 impl Tokenizer {
@@ -83,10 +90,7 @@ impl Tokenizer {
             let tag = parts.next();
             jieba.add_word(word, freq, tag);
         }
-        Tokenizer {
-            jieba,
-            dictionary_sha256: dictionary_sha256(),
-        }
+        Tokenizer { jieba }
     }
 
     /// The process-wide tokenizer, built on first use.
@@ -96,7 +100,7 @@ impl Tokenizer {
     }
 
     pub fn dictionary_sha256(&self) -> &str {
-        &self.dictionary_sha256
+        dictionary_hash()
     }
 
     /// True if `word` (normalised form) is in the dictionaries.
@@ -144,10 +148,13 @@ impl Tokenizer {
         let seg = &text[bytes.clone()];
         for t in self.jieba.cut(seg, false) {
             let word = t.word;
-            if word.trim().is_empty() {
+            // (`all` is `trim().is_empty()` stopping at the first non-space.)
+            if word.chars().all(char::is_whitespace) {
                 continue;
             }
-            let kind = if word.chars().any(|c| c.is_alphanumeric()) {
+            let alnum =
+                |c: char| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric());
+            let kind = if word.chars().any(alnum) {
                 TokenKind::Word
             } else {
                 TokenKind::Punct

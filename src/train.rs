@@ -75,7 +75,7 @@ pub enum Selection {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            max_features: 14_000,
+            max_features: 28_000,
             min_df: 2,
             alpha: 1.0,
             max_iterations: 200,

@@ -1,18 +1,16 @@
 //! Explanations: evidence offsets through normalisation, the impersonation check on real-format
-//! messages, the advice, the classify output, and (ignored by default) the rules-vs-model
-//! measurement.
+//! messages, the advice and the classify output. (What rule signals add is measured by
+//! `scripts/rules-vs-model.sh`.)
 
 use posguard::advice::{self, TEXTS};
 use posguard::contacts::ContactStatus;
 use posguard::explain::{self, Evidence};
 use posguard::features::{Analysis, FeatureConfig, Vectorizer};
-use posguard::io::labelled::read_labelled;
 use posguard::labels::Pattern;
 use posguard::model::{Decision, Prediction};
 use posguard::signals::SignalKind;
 use posguard::verdict::decide;
 use posguard::{Classifier, Model, Report, Verdict};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
@@ -381,43 +379,4 @@ fn classify_highlights_in_colour_only_when_asked() {
         "{en}"
     );
     assert!(!plain.contains("Claims to be"));
-}
-
-/// What rule signals add: `cargo test --release --test explain -- --ignored rules_vs_model --nocapture`.
-#[test]
-#[ignore]
-fn rules_vs_model() {
-    use posguard::explain::measure::{
-        rules_vs_model, score_model, signal_rates, table, MeasureOptions,
-    };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let train = read_labelled(&root.join("data/corpus/train.jsonl")).unwrap();
-    let test = read_labelled(&root.join("data/corpus/test.jsonl")).unwrap();
-    let opts = MeasureOptions {
-        include_pipeline: std::env::var_os("POSGUARD_MEASURE_PIPELINE").is_some(),
-        ..MeasureOptions::default()
-    };
-    let mut rows = rules_vs_model(&train, &test, &opts).unwrap();
-    let test_a: Vec<Analysis> = test.iter().map(|r| Analysis::new(&r.text)).collect();
-    let model = Model::default_model().unwrap();
-    let dim = model.vectorizer().dim();
-    rows.push(score_model("shipped default model (ref.)", &model, &test, &test_a, dim).unwrap());
-    println!(
-        "train {} rows, test {} rows\n{}",
-        train.len(),
-        test.len(),
-        table(&rows)
-    );
-    println!("share of test rows with each signal (legit / spam / scam):");
-    for (k, r) in signal_rates(&test, &test_a) {
-        println!(
-            "  {:<20} {:>6.3} {:>6.3} {:>6.3}",
-            k.name(),
-            r[0],
-            r[1],
-            r[2]
-        );
-    }
-    let get = |name: &str| rows.iter().find(|r| r.arm.starts_with(name)).unwrap();
-    assert!(get("model + all rules").macro_f1 > get("rules alone").macro_f1);
 }

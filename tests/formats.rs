@@ -17,23 +17,6 @@ fn fixture(name: &str) -> PathBuf {
     repo("tests/fixtures").join(name)
 }
 
-/// Runs `posguard score ARGS` in `dir` and parses the JSONL rows.
-fn score_in(dir: &Path, args: &[&str]) -> (Vec<Value>, Output) {
-    let o = bin()
-        .arg("score")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ORT_DYLIB_PATH")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run posguard");
-    let rows = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad row {l}: {e}")))
-        .collect();
-    (rows, o)
-}
-
 fn score(args: &[&str]) -> (Vec<Value>, Output) {
     score_in(&repo("tests/fixtures"), args)
 }

@@ -3,7 +3,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use posguard::advice::Advice;
 use posguard::{Classifier, Report, Verdict};
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -43,29 +43,43 @@ pub struct ClassifyArgs {
 }
 
 pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
-    let text = match a.text.as_deref() {
-        Some(t) if t != "-" => t.to_string(),
-        _ => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .context("reading stdin")?;
-            String::from_utf8(buf).map_err(|e| {
-                anyhow::anyhow!(
-                    "stdin is not valid UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                )
-            })?
+    // Bounded like every reader: at most MAX_TEXT_CHARS characters, NUL bytes as spaces.
+    let (text, truncated) = match a.text.as_deref() {
+        Some(t) if t != "-" => {
+            let mut t = t.replace('\0', " ");
+            let cut = posguard::io::cut_text(&mut t);
+            (t, cut)
         }
+        _ => posguard::io::read_message(std::io::stdin(), "stdin").context("reading stdin")?,
     };
+    if truncated {
+        eprintln!(
+            "posguard: message truncated to its first {} characters",
+            posguard::io::MAX_TEXT_CHARS
+        );
+    }
     if text.trim().is_empty() {
         bail!("empty message: give the text as an argument or on stdin");
     }
+    // A cold process: normalise, tokenise and check the message (building the dictionaries and
+    // rules it needs) on a second thread while this one loads the model.
+    let warm = {
+        let text = text.clone();
+        std::thread::Builder::new()
+            .name("posguard-warm".into())
+            .spawn(move || drop(posguard::features::Analysis::new(&text)))
+            .ok()
+    };
     let mut classifier = Classifier::new(a.model.load()?);
     if let Some(t) = a.threshold {
         classifier = classifier.with_scam_threshold(t);
     }
+    if let Some(w) = warm {
+        w.join().ok();
+    }
     let report = classifier.classify(&text)?;
+    // The process ends right after: freeing the model and dictionaries would only cost time.
+    std::mem::forget(classifier);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -4,6 +4,7 @@ mod classify;
 mod evaluate;
 mod info;
 mod prepare;
+mod robustness;
 mod score;
 mod train;
 
@@ -35,6 +36,10 @@ enum Command {
     Info(info::InfoArgs),
     /// Convert the shared public data sets into labelled JSONL for train/eval.
     Prepare(prepare::PrepareArgs),
+    /// Write the adversarial set: evasion perturbations of the scam and legit rows of a labelled set.
+    Perturb(robustness::PerturbArgs),
+    /// Scam recall and legit false positives on perturbed messages against the clean ones.
+    Robustness(robustness::RobustnessArgs),
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,5 +93,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Eval(a) => evaluate::run(a),
         Command::Info(a) => info::run(a),
         Command::Prepare(a) => prepare::run(a),
+        Command::Perturb(a) => robustness::run_perturb(a),
+        Command::Robustness(a) => robustness::run_robustness(a),
     }
 }

@@ -35,6 +35,12 @@ pub struct TrainArgs {
     /// Feature selection: most frequent features, or chi-square per target.
     #[arg(long, value_enum, default_value_t = Selection::Frequency)]
     selection: Selection,
+    /// Leave the rule signals out of the features (the model alone, to measure what rules add).
+    #[arg(long, conflicts_with = "rules_only")]
+    no_rule_signals: bool,
+    /// Only the rule signals as features (the rules alone, weighted by training).
+    #[arg(long)]
+    rules_only: bool,
 }
 
 pub fn run(a: TrainArgs) -> Result<ExitCode> {
@@ -57,6 +63,8 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         max_iterations: a.max_iter,
         holdout_percent: a.holdout,
         selection: a.selection,
+        rule_signals: !a.no_rule_signals,
+        rules_only: a.rules_only,
         ..TrainOptions::default()
     };
     let out = train(&records, &opts, &mut |msg| {

@@ -4,10 +4,13 @@
 
 use super::encoding::{decode, TextEncoding};
 use super::jsonl::TEXT_FIELDS;
-use super::{finish_record, ReaderOptions, Record, RecordError, RecordResult, RecordStream};
+use super::{
+    finish_record, ReaderOptions, Record, RecordError, RecordResult, RecordStream, MAX_RECORD_BYTES,
+};
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
+use std::sync::{Arc, Mutex};
 
 const SNIFF_ROWS: usize = 50;
 
@@ -18,8 +21,12 @@ struct Columns {
     date: Option<usize>,
 }
 
-pub struct CsvReader<R: std::io::Read> {
-    rows: csv::ByteRecordsIntoIter<R>,
+pub struct CsvReader<R: BufRead> {
+    rows: csv::ByteRecordsIntoIter<RecordLimit<R>>,
+    /// Records cut by the length limit, in order, and the line shift they cause.
+    cuts: Arc<Mutex<VecDeque<Cut>>>,
+    /// Input lines minus lines the csv parser has seen (cut records hide their skipped newlines).
+    shift: i64,
     buffered: VecDeque<csv::Result<csv::ByteRecord>>,
     cols: Columns,
     source: String,
@@ -70,6 +77,21 @@ pub fn open_with_encoding<R: BufRead + Send + 'static>(
     opts: &ReaderOptions,
     encoding: TextEncoding,
 ) -> Result<RecordStream> {
+    open_with_limit(inner, source, delimiter, opts, encoding, MAX_RECORD_BYTES)
+}
+
+/// [`open_with_encoding`] with a given record length limit in bytes (the default is
+/// [`MAX_RECORD_BYTES`]): a longer record — header row aside, which is an error for the file —
+/// becomes an error record naming its line, its bytes past the limit are skipped without being
+/// stored, and the file goes on with the next record. Memory stays bounded by the limit.
+pub fn open_with_limit<R: BufRead + Send + 'static>(
+    inner: R,
+    source: String,
+    delimiter: u8,
+    opts: &ReaderOptions,
+    encoding: TextEncoding,
+    max_record_bytes: usize,
+) -> Result<RecordStream> {
     // Rows end at `\n` (and a `\r` before it is dropped from the last field): with the csv crate's
     // default CRLF terminator, the line numbers of CRLF files (Excel's) come out one too low.
     // Files with no `\n` at all (old Mac `\r` endings) keep the default.
@@ -83,10 +105,20 @@ pub fn open_with_encoding<R: BufRead + Send + 'static>(
     if has_lf {
         builder.terminator(csv::Terminator::Any(b'\n'));
     }
-    let mut rdr = builder.from_reader(inner);
-    let headers: Vec<String> = rdr
+    let cuts = Arc::new(Mutex::new(VecDeque::new()));
+    let limited = RecordLimit::new(inner, delimiter, has_lf, max_record_bytes, cuts.clone());
+    let mut rdr = builder.from_reader(limited);
+    let header_row = rdr
         .byte_headers()
         .map_err(|e| Error::Invalid(format!("{source}: cannot read the header row: {e}")))?
+        .clone();
+    if lock(&cuts).front().is_some_and(|c| c.record == 1) {
+        return Err(Error::Invalid(format!(
+            "{source}:1: header row longer than {} (not a CSV file?)",
+            size(max_record_bytes)
+        )));
+    }
+    let headers: Vec<String> = header_row
         .iter()
         .enumerate()
         .map(|(i, h)| {
@@ -109,9 +141,17 @@ pub fn open_with_encoding<R: BufRead + Send + 'static>(
         Some(i) => i,
         None => {
             // Sniff: the column with the longest average value in the first rows.
+            // At most SNIFF_ROWS rows and about one record limit of bytes are held.
+            let mut held = 0usize;
             for _ in 0..SNIFF_ROWS {
                 match rows.next() {
-                    Some(r) => buffered.push_back(r),
+                    Some(r) => {
+                        held += r.as_ref().map(|r| r.as_slice().len()).unwrap_or(0);
+                        buffered.push_back(r);
+                        if held >= max_record_bytes {
+                            break;
+                        }
+                    }
                     None => break,
                 }
             }
@@ -158,6 +198,8 @@ pub fn open_with_encoding<R: BufRead + Send + 'static>(
     };
     Ok(Box::new(CsvReader {
         rows,
+        cuts,
+        shift: 0,
         buffered,
         cols,
         source,
@@ -167,7 +209,231 @@ pub fn open_with_encoding<R: BufRead + Send + 'static>(
     }))
 }
 
-impl<R: std::io::Read> Iterator for CsvReader<R> {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// A record cut by [`RecordLimit`].
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    /// Record number in the file, from 1 (the header row is record 1).
+    record: u64,
+    /// Line the csv parser reports for the record (the lines it has seen).
+    parsed_line: u64,
+    /// Input lines minus parser lines after the cut record.
+    shift_after: i64,
+    limit: usize,
+}
+
+/// Where [`RecordLimit`] is in a CSV record; mirrors `csv-core`'s states for the reader's
+/// settings (quote `"`, doubled quotes, no escape, no comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CsvState {
+    /// Between records (blank lines are skipped here, as csv does).
+    StartRecord,
+    StartField,
+    InField,
+    InQuoted,
+    /// A quote inside a quoted field: the field's end or the first of a doubled quote.
+    QuoteInQuoted,
+}
+
+/// Passes a CSV byte stream through, but never more than `limit` bytes of one record: the rest of
+/// a longer record is skipped (read and dropped) and the record is closed with a synthetic `"` and
+/// newline, so the csv parser's buffers stay small. Each cut is recorded for [`CsvReader`], which
+/// turns the cut row into an error record and corrects the line numbers after it.
+pub(crate) struct RecordLimit<R> {
+    inner: R,
+    m: Machine,
+    limit: usize,
+    /// Bytes of the current record passed through.
+    record_len: usize,
+    /// Newlines read from the input / handed to the parser.
+    in_newlines: u64,
+    out_newlines: u64,
+    /// Parser line at the start of the current record.
+    record_parsed_line: u64,
+    /// Bytes to hand out before any more input (a cut record's synthetic end).
+    pending: Vec<u8>,
+    cuts: Arc<Mutex<VecDeque<Cut>>>,
+}
+
+/// The CSV state machine of [`RecordLimit`].
+struct Machine {
+    delimiter: u8,
+    /// Records end at `\n` only (otherwise at `\r` or `\n`, csv's CRLF mode).
+    lf_only: bool,
+    state: CsvState,
+    /// Records begun, header included.
+    records: u64,
+}
+
+impl Machine {
+    fn is_term(&self, b: u8) -> bool {
+        b == b'\n' || (!self.lf_only && b == b'\r')
+    }
+
+    /// Moves the state machine over one byte; true when the byte ends a record.
+    fn step(&mut self, b: u8) -> bool {
+        use CsvState::*;
+        let term = self.is_term(b);
+        let (next, ends) = match self.state {
+            StartRecord if term => (StartRecord, false),
+            StartRecord | StartField => {
+                if self.state == StartRecord {
+                    self.records += 1;
+                }
+                if b == b'"' {
+                    (InQuoted, false)
+                } else if b == self.delimiter {
+                    (StartField, false)
+                } else if term {
+                    (StartRecord, true)
+                } else {
+                    (InField, false)
+                }
+            }
+            InField | QuoteInQuoted => {
+                if self.state == QuoteInQuoted && b == b'"' {
+                    (InQuoted, false)
+                } else if b == self.delimiter {
+                    (StartField, false)
+                } else if term {
+                    (StartRecord, true)
+                } else {
+                    (InField, false)
+                }
+            }
+            InQuoted => (if b == b'"' { QuoteInQuoted } else { InQuoted }, false),
+        };
+        self.state = next;
+        ends
+    }
+}
+
+impl<R: BufRead> RecordLimit<R> {
+    fn new(
+        inner: R,
+        delimiter: u8,
+        lf_only: bool,
+        limit: usize,
+        cuts: Arc<Mutex<VecDeque<Cut>>>,
+    ) -> Self {
+        RecordLimit {
+            inner,
+            m: Machine {
+                delimiter,
+                lf_only,
+                state: CsvState::StartRecord,
+                records: 0,
+            },
+            limit: limit.max(1),
+            record_len: 0,
+            in_newlines: 0,
+            out_newlines: 0,
+            record_parsed_line: 1,
+            pending: Vec::new(),
+            cuts,
+        }
+    }
+
+    /// Skips the rest of a record that went over the limit and queues its synthetic end.
+    fn cut(&mut self) -> std::io::Result<()> {
+        let record = self.m.records;
+        let parsed_line = self.record_parsed_line;
+        if self.m.state == CsvState::InQuoted {
+            self.pending.push(b'"');
+        }
+        self.pending.push(b'\n');
+        self.out_newlines += 1;
+        'skip: loop {
+            let buf = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let buf = buf.to_vec(); // at most one buffer of the inner reader
+            for (i, &b) in buf.iter().enumerate() {
+                self.in_newlines += (b == b'\n') as u64;
+                if self.m.step(b) {
+                    self.inner.consume(i + 1);
+                    break 'skip;
+                }
+            }
+            self.inner.consume(buf.len());
+        }
+        self.m.state = CsvState::StartRecord;
+        self.record_len = 0;
+        self.record_parsed_line = self.out_newlines + 1;
+        lock(&self.cuts).push_back(Cut {
+            record,
+            parsed_line,
+            shift_after: self.in_newlines as i64 - self.out_newlines as i64,
+            limit: self.limit,
+        });
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Read for RecordLimit<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        if !self.pending.is_empty() {
+            let n = self.pending.len().min(out.len());
+            out[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            return Ok(n);
+        }
+        let buf = self.inner.fill_buf()?;
+        let avail = buf.len().min(out.len());
+        let mut n = 0;
+        let mut over = false;
+        while n < avail {
+            let b = buf[n];
+            let in_record = self.m.state != CsvState::StartRecord || !self.m.is_term(b);
+            if in_record && self.record_len >= self.limit {
+                over = true;
+                break;
+            }
+            out[n] = b;
+            n += 1;
+            if b == b'\n' {
+                self.in_newlines += 1;
+                self.out_newlines += 1;
+            }
+            if in_record {
+                self.record_len += 1;
+            }
+            if self.m.step(b) {
+                self.record_len = 0;
+                self.record_parsed_line = self.out_newlines + 1;
+            }
+        }
+        self.inner.consume(n);
+        if over {
+            self.cut()?;
+            if n == 0 {
+                return self.read(out);
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> Iterator for CsvReader<R> {
     type Item = RecordResult;
     fn next(&mut self) -> Option<RecordResult> {
         if self.done {
@@ -182,6 +448,7 @@ impl<R: std::io::Read> Iterator for CsvReader<R> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = (line as i64 + self.shift).max(0) as u64;
                 let reason = match e.kind() {
                     csv::ErrorKind::Io(io) => {
                         self.done = true;
@@ -197,7 +464,29 @@ impl<R: std::io::Read> Iterator for CsvReader<R> {
                 )));
             }
         };
-        let line = row.position().map(|p| p.line()).unwrap_or(0);
+        let parsed_line = row.position().map(|p| p.line()).unwrap_or(0);
+        let line = (parsed_line as i64 + self.shift).max(0) as u64;
+        let cut = {
+            let mut cuts = lock(&self.cuts);
+            // Cuts are recorded before the parser can see the cut record's end, and rows come in
+            // order: the front cut is this row or a later one.
+            match cuts.front() {
+                Some(c) if c.parsed_line == parsed_line => cuts.pop_front(),
+                _ => None,
+            }
+        };
+        if let Some(c) = cut {
+            self.shift = c.shift_after;
+            return Some(Err(RecordError::new(
+                self.source.as_str(),
+                line,
+                self.index,
+                format!(
+                    "record longer than {}: skipped (a runaway quoted field?)",
+                    size(c.limit)
+                ),
+            )));
+        }
         let enc = self.encoding;
         let get = |i: usize| row.get(i).map(|b| b.strip_suffix(b"\r").unwrap_or(b));
         let field = |i: Option<usize>| -> Option<String> {

@@ -43,8 +43,16 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 /// skipped (JSONL: error record; text: the message is cut and flagged `truncated`).
 pub const MAX_LINE_BYTES: usize = 16 << 20;
 
+/// Longest CSV/TSV record (row), in bytes; a longer one is an error record and its bytes past the
+/// limit are skipped without being stored (see [`csv_in::open_with_limit`]).
+pub const MAX_RECORD_BYTES: usize = MAX_LINE_BYTES;
+
+/// Most turns kept of one call; the turns after are dropped and the record is flagged `truncated`
+/// (each turn is scored, and windows of turns: this bounds the work one file can ask for).
+pub const MAX_TURNS: usize = 2_000;
+
 /// Largest whole-document input (one transcript or ASR JSON file), in bytes.
-pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+pub const MAX_DOCUMENT_BYTES: u64 = 64 << 20;
 
 /// One turn of a call transcript.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -400,8 +408,72 @@ pub fn open(
     })
 }
 
+/// Cuts `text` to [`MAX_TEXT_CHARS`] characters; true when it was longer.
+pub fn cut_text(text: &mut String) -> bool {
+    // Fast path: a text of at most MAX_TEXT_CHARS bytes has at most that many characters.
+    if text.len() > MAX_TEXT_CHARS {
+        if let Some((cut, _)) = text.char_indices().nth(MAX_TEXT_CHARS) {
+            text.truncate(cut);
+            return true;
+        }
+    }
+    false
+}
+
+/// Reads one message from `reader` (stdin, say) keeping at most [`MAX_TEXT_CHARS`] characters:
+/// the rest is read and dropped, so memory stays bounded whatever the input's size. NUL bytes
+/// become spaces, as in every reader. Returns the text and whether it was cut.
+pub fn read_message(reader: impl Read, name: &str) -> Result<(String, bool)> {
+    // A character is at most 4 bytes: this many bytes always hold MAX_TEXT_CHARS characters.
+    const KEEP: usize = MAX_TEXT_CHARS * 4;
+    let mut reader = reader;
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(KEEP as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, e))?;
+    let mut rest =
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| Error::io(name, e))?;
+    // Valid UTF-8 up to a character cut at the KEEP boundary.
+    let valid = match std::str::from_utf8(&bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) if e.error_len().is_none() && rest > 0 => e.valid_up_to(),
+        Err(e) => {
+            return Err(Error::Invalid(format!(
+                "{name}: not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            )))
+        }
+    };
+    rest += (bytes.len() - valid) as u64;
+    bytes.truncate(valid);
+    let mut text = String::from_utf8(bytes).expect("checked above");
+    if text.contains('\0') {
+        text = text.replace('\0', " ");
+    }
+    let cut = cut_text(&mut text);
+    Ok((text, cut || rest > 0))
+}
+
+/// Keeps at most [`MAX_TURNS`] turns, each cut to [`MAX_TEXT_CHARS`] characters; true when
+/// anything was dropped.
+pub(crate) fn cap_turns(turns: &mut Vec<Turn>) -> bool {
+    let mut cut = false;
+    if turns.len() > MAX_TURNS {
+        turns.truncate(MAX_TURNS);
+        cut = true;
+    }
+    for t in turns.iter_mut() {
+        cut |= cut_text(&mut t.text);
+    }
+    cut
+}
+
 /// Checks and trims a text field; shared by every reader so all formats behave alike.
 pub(crate) fn finish_record(mut r: Record) -> RecordResult {
+    if r.text.contains('\0') {
+        r.text = r.text.replace('\0', " ");
+    }
     if r.text.trim().is_empty() {
         return Err(RecordError {
             source: r.source,
@@ -413,15 +485,14 @@ pub(crate) fn finish_record(mut r: Record) -> RecordResult {
             date: r.date,
         });
     }
-    if r.text.contains('\0') {
-        r.text = r.text.replace('\0', " ");
-    }
-    // Fast path: a text of at most MAX_TEXT_CHARS bytes has at most that many characters.
-    if r.text.len() > MAX_TEXT_CHARS {
-        if let Some((cut, _)) = r.text.char_indices().nth(MAX_TEXT_CHARS) {
-            r.text.truncate(cut);
-            r.truncated = true;
+    r.truncated |= cut_text(&mut r.text);
+    if !r.turns.is_empty() {
+        for t in &mut r.turns {
+            if t.text.contains('\0') {
+                t.text = t.text.replace('\0', " ");
+            }
         }
+        r.truncated |= cap_turns(&mut r.turns);
     }
     Ok(r)
 }

@@ -15,8 +15,8 @@
 use super::encoding::{decode_owned, TextEncoding};
 use super::jsonl::record_from_object;
 use super::{
-    finish_record, join_turns, ReaderOptions, Record, RecordError, RecordResult, RecordStream,
-    Turn, MAX_DOCUMENT_BYTES,
+    cap_turns, finish_record, join_turns, ReaderOptions, Record, RecordError, RecordResult,
+    RecordStream, Turn, MAX_DOCUMENT_BYTES, MAX_TEXT_CHARS,
 };
 use crate::labels::Channel;
 use regex::Regex;
@@ -127,18 +127,34 @@ fn file_stem(source: &str) -> Option<String> {
 }
 
 /// The record of one call.
-fn call_record(source: &str, id: Option<String>, turns: Vec<Turn>) -> RecordResult {
+fn call_record(source: &str, id: Option<String>, mut turns: Vec<Turn>) -> RecordResult {
     if turns.is_empty() {
         return Err(RecordError {
             id,
             ..RecordError::new(source, 1, 1, "empty text")
         });
     }
-    let mut rec = Record::new(source, turns[0].line, 1, join_turns(&turns));
+    // Bounded work and memory: at most MAX_TURNS turns of at most MAX_TEXT_CHARS each, and the
+    // whole text joined only as far as it is kept.
+    let mut truncated = cap_turns(&mut turns);
+    let mut keep = turns.len();
+    let mut bytes = 0;
+    for (i, t) in turns.iter().enumerate() {
+        bytes += t.text.len() + t.speaker.as_ref().map_or(0, |s| s.len() + 4);
+        if bytes > MAX_TEXT_CHARS * 4 {
+            keep = i + 1;
+            break;
+        }
+    }
+    let mut rec = Record::new(source, turns[0].line, 1, join_turns(&turns[..keep]));
+    truncated |= keep < turns.len();
     rec.id = id;
     rec.channel = Some(Channel::Call);
     rec.turns = turns;
-    finish_record(rec)
+    finish_record(rec).map(|mut r| {
+        r.truncated |= truncated;
+        r
+    })
 }
 
 /// Reads a whole document, at most [`MAX_DOCUMENT_BYTES`].

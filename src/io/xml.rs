@@ -20,12 +20,61 @@
 //! cut in the middle of an element gives an error record for the broken tail; the records before it
 //! are read as usual.
 
-use super::{finish_record, iso8601_utc, Record, RecordError, RecordResult};
+use super::{
+    finish_record, iso8601_utc, Record, RecordError, RecordResult, MAX_RECORD_BYTES, MAX_TEXT_CHARS,
+};
 use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
 
+/// Hands quick-xml at most `limit` bytes per event: quick-xml buffers a whole element (or text,
+/// comment, DOCTYPE) before returning it, so a runaway one would otherwise take unbounded memory.
+/// Past the limit `fill_buf` fails, which ends the file with an error record.
+pub(crate) struct EventLimit<R> {
+    inner: R,
+    limit: usize,
+    /// Bytes consumed since the last event ended.
+    since_mark: usize,
+    tripped: bool,
+}
+
+impl<R> EventLimit<R> {
+    fn mark(&mut self) {
+        self.since_mark = 0;
+    }
+}
+
+impl<R: BufRead> std::io::Read for EventLimit<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for EventLimit<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.since_mark >= self.limit {
+            self.tripped = true;
+            return Err(std::io::Error::other("element over the size limit"));
+        }
+        let room = self.limit - self.since_mark;
+        let buf = self.inner.fill_buf()?;
+        Ok(&buf[..buf.len().min(room)])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.since_mark += n;
+        self.inner.consume(n);
+    }
+}
+
 pub struct SmsXmlReader<R: BufRead> {
-    reader: quick_xml::Reader<R>,
+    reader: quick_xml::Reader<EventLimit<R>>,
     source: String,
     buf: Vec<u8>,
     /// Line where the next event starts (1-based).
@@ -42,12 +91,29 @@ struct MmsBuilder {
     from: Option<String>,
     date: Option<String>,
     texts: Vec<String>,
+    /// Bytes in `texts`; parts past [`MAX_TEXT_CHARS`] × 4 bytes are dropped and the record is
+    /// flagged truncated.
+    text_bytes: usize,
+    truncated: bool,
     /// First attribute problem met inside the element.
     error: Option<String>,
 }
 
 impl<R: BufRead> SmsXmlReader<R> {
     pub fn new(inner: R, source: String) -> Self {
+        Self::with_limit(inner, source, MAX_RECORD_BYTES)
+    }
+
+    /// A reader whose largest element (any markup or text between two tags) is `limit` bytes; a
+    /// larger one ends the file with an error record naming its line. The default is
+    /// [`MAX_RECORD_BYTES`].
+    pub fn with_limit(inner: R, source: String, limit: usize) -> Self {
+        let inner = EventLimit {
+            inner,
+            limit: limit.max(1),
+            since_mark: 0,
+            tripped: false,
+        };
         let mut reader = quick_xml::Reader::from_reader(inner);
         let cfg = reader.config_mut();
         cfg.expand_empty_elements = false;
@@ -214,6 +280,14 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     self.done = true;
                     let line = self.mms.take().map(|m| m.line).unwrap_or(start_line);
                     self.index += 1;
+                    let limit = self.reader.get_ref();
+                    if limit.tripped {
+                        let reason = format!(
+                            "XML element longer than {} MiB (a runaway element, comment or DOCTYPE?); the rest of the file is not read",
+                            limit.limit as f64 / (1 << 20) as f64
+                        );
+                        return Some(Err(rec_err(&self.source, line, self.index, reason)));
+                    }
                     let reason = match e {
                         quick_xml::Error::Syntax(s) => {
                             format!("malformed XML (file truncated?): {s}")
@@ -223,6 +297,7 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     return Some(Err(rec_err(&self.source, line, self.index, reason)));
                 }
             };
+            self.reader.get_mut().mark();
             self.line += count_newlines(event.as_bytes());
             match event {
                 Event::Eof => {
@@ -272,6 +347,8 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         from: None,
                         date: None,
                         texts: Vec::new(),
+                        text_bytes: 0,
+                        truncated: false,
                         error: None,
                     };
                     match attrs(&e, &["address", "date"]) {
@@ -285,7 +362,20 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         }
                         Err(reason) => m.error = Some(reason),
                     }
-                    self.mms = Some(m);
+                    // An <mms> opened inside another: the outer one is an error record, never lost.
+                    if let Some(outer) = self.mms.replace(m) {
+                        self.index += 1;
+                        return Some(Err(RecordError {
+                            sender: outer.from.or(outer.address),
+                            date: outer.date,
+                            ..rec_err(
+                                &self.source,
+                                outer.line,
+                                self.index,
+                                format!("<mms> not closed before the <mms> at line {start_line}"),
+                            )
+                        }));
+                    }
                 }
                 Event::Empty(e) if e.name().as_ref() == "mms" => {
                     // <mms …/> with no parts: a record with no text.
@@ -313,7 +403,12 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                             if ct.is_some_and(|c| c.eq_ignore_ascii_case("text/plain")) {
                                 if let Some((_, t)) = a.iter().find(|(i, _)| *i == 1) {
                                     if t != "null" && !t.trim().is_empty() {
-                                        m.texts.push(t.clone());
+                                        if m.text_bytes > MAX_TEXT_CHARS * 4 {
+                                            m.truncated = true;
+                                        } else {
+                                            m.text_bytes += t.len() + 1;
+                                            m.texts.push(t.clone());
+                                        }
                                     }
                                 }
                             }
@@ -350,7 +445,10 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                             ..rec_err(&self.source, m.line, self.index, reason)
                         }));
                     }
-                    return Some(finish_record(rec));
+                    return Some(finish_record(rec).map(|mut r| {
+                        r.truncated |= m.truncated;
+                        r
+                    }));
                 }
                 // Declarations, DOCTYPE (never interpreted), comments, text, other elements.
                 _ => {}

@@ -21,6 +21,57 @@ use std::sync::Mutex;
 pub const MODEL_FORMAT: &str = "posguard-model";
 pub const MODEL_FORMAT_VERSION: u32 = 1;
 
+/// Largest model file read (the default model is under 1 MiB).
+pub const MAX_MODEL_BYTES: u64 = 512 << 20;
+
+/// Why a model file was refused: each check made before a model is used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelCheck {
+    #[error("file is empty")]
+    Empty,
+    #[error("file is {bytes} bytes, larger than the {max}-byte limit for a model")]
+    TooLarge { bytes: u64, max: u64 },
+    #[error("not an ONNX model ({0})")]
+    NotOnnx(String),
+    /// The graph is not posguard's linear graph (other operators, inputs, constants, opsets).
+    #[error("{0}")]
+    Graph(String),
+    #[error("tensor {tensor} has shape {shape:?}, expected {expected}")]
+    TensorShape {
+        tensor: String,
+        shape: Vec<i64>,
+        expected: String,
+    },
+    #[error("tensor {tensor}: {reason}")]
+    TensorData { tensor: String, reason: String },
+    #[error("tensor {tensor} holds NaN or infinity (value {index})")]
+    NonFinite { tensor: String, index: usize },
+    #[error("metadata {0} is missing (not a posguard model?)")]
+    MissingMetadata(String),
+    #[error("metadata {key} is {found:?}, not {MODEL_FORMAT:?}")]
+    NotPosguard { key: String, found: String },
+    #[error("model format version {found}, this posguard reads version {MODEL_FORMAT_VERSION}")]
+    FormatVersion { found: String },
+    #[error("metadata {key} is malformed: {reason}")]
+    Metadata { key: String, reason: String },
+    /// Verdict or pattern names other than this build's.
+    #[error("model {what} are {found:?}, this posguard uses {expected:?}")]
+    Labels {
+        what: &'static str,
+        found: Vec<String>,
+        expected: Vec<String>,
+    },
+    /// The feature configuration cannot be reproduced by this build (feature or normaliser
+    /// version, dictionary, n-gram ranges) or is inconsistent (IDF values).
+    #[error("{0}")]
+    FeatureConfig(String),
+    #[error("vocabulary has {vocabulary} features but the weights have {rows} rows")]
+    Vocabulary { vocabulary: usize, rows: usize },
+    #[error("decision thresholds out of range")]
+    Decision,
+}
+
 /// The shipped default model, compiled into the binary.
 pub static DEFAULT_MODEL: &[u8] = include_bytes!("../../models/default.onnx");
 
@@ -96,32 +147,39 @@ impl ModelMeta {
         ]
     }
 
-    fn from_pairs(pairs: &[(String, String)]) -> std::result::Result<Self, String> {
+    fn from_pairs(pairs: &[(String, String)]) -> std::result::Result<Self, ModelCheck> {
         let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-                .ok_or_else(|| format!("metadata {k} is missing (not a posguard model?)"))
+            let mut it = pairs.iter().filter(|(key, _)| key == k);
+            match (it.next(), it.next()) {
+                (Some((_, v)), None) => Ok(v.as_str()),
+                (None, _) => Err(ModelCheck::MissingMetadata(k.to_string())),
+                (Some(_), Some(_)) => Err(ModelCheck::Metadata {
+                    key: k.to_string(),
+                    reason: "given twice".into(),
+                }),
+            }
         };
         let format = get(keys::FORMAT)?;
         if format != MODEL_FORMAT {
-            return Err(format!(
-                "metadata {} is {format:?}, not {MODEL_FORMAT:?}",
-                keys::FORMAT
-            ));
+            return Err(ModelCheck::NotPosguard {
+                key: keys::FORMAT.into(),
+                found: format.chars().take(64).collect(),
+            });
         }
         let version = get(keys::FORMAT_VERSION)?;
         if version != MODEL_FORMAT_VERSION.to_string() {
-            return Err(format!(
-                "model format version {version}, this posguard reads version {MODEL_FORMAT_VERSION}"
-            ));
+            return Err(ModelCheck::FormatVersion {
+                found: version.chars().take(64).collect(),
+            });
         }
         fn parse<T: serde::de::DeserializeOwned>(
             k: &str,
             v: &str,
-        ) -> std::result::Result<T, String> {
-            serde_json::from_str(v).map_err(|e| format!("metadata {k} is malformed: {e}"))
+        ) -> std::result::Result<T, ModelCheck> {
+            serde_json::from_str(v).map_err(|e| ModelCheck::Metadata {
+                key: k.to_string(),
+                reason: e.to_string(),
+            })
         }
         let meta = ModelMeta {
             verdicts: parse(keys::VERDICTS, get(keys::VERDICTS)?)?,
@@ -131,18 +189,18 @@ impl ModelMeta {
             training: parse(keys::TRAINING, get(keys::TRAINING)?)?,
         };
         if meta.verdicts != verdict_names() {
-            return Err(format!(
-                "model verdicts are {:?}, this posguard uses {:?}",
-                meta.verdicts,
-                verdict_names()
-            ));
+            return Err(ModelCheck::Labels {
+                what: "verdicts",
+                found: meta.verdicts,
+                expected: verdict_names(),
+            });
         }
         if meta.patterns != pattern_names() {
-            return Err(format!(
-                "model patterns are {:?}, this posguard uses {:?}",
-                meta.patterns,
-                pattern_names()
-            ));
+            return Err(ModelCheck::Labels {
+                what: "patterns",
+                found: meta.patterns,
+                expected: pattern_names(),
+            });
         }
         let d = meta.decision;
         let ok = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
@@ -151,7 +209,21 @@ impl ModelMeta {
             || !d.temperature.is_finite()
             || d.temperature <= 0.0
         {
-            return Err("decision thresholds out of range".into());
+            return Err(ModelCheck::Decision);
+        }
+        meta.features
+            .check_compatible()
+            .map_err(ModelCheck::FeatureConfig)?;
+        if let Some(i) = meta
+            .features
+            .idf
+            .iter()
+            .position(|v| !v.is_finite() || *v < 0.0)
+        {
+            return Err(ModelCheck::FeatureConfig(format!(
+                "idf value {i} is {} (must be finite and not negative)",
+                meta.features.idf[i]
+            )));
         }
         Ok(meta)
     }
@@ -208,18 +280,24 @@ impl std::fmt::Debug for Model {
 impl Model {
     /// Checks and loads a model from its bytes. `origin` names it in errors (a path, "default").
     pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Model> {
-        let parsed = onnx::read_model(&bytes, Verdict::ALL.len(), Pattern::ALL.len())
-            .map_err(|r| Error::model(origin, r))?;
-        let meta = ModelMeta::from_pairs(&parsed.metadata).map_err(|r| Error::model(origin, r))?;
+        let refuse = |check: ModelCheck| Error::ModelCheck {
+            origin: origin.to_string(),
+            check,
+        };
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(refuse(ModelCheck::TooLarge {
+                bytes: bytes.len() as u64,
+                max: MAX_MODEL_BYTES,
+            }));
+        }
+        let parsed =
+            onnx::read_model(&bytes, Verdict::ALL.len(), Pattern::ALL.len()).map_err(refuse)?;
+        let meta = ModelMeta::from_pairs(&parsed.metadata).map_err(refuse)?;
         if meta.features.vocabulary.len() != parsed.params.dim {
-            return Err(Error::model(
-                origin,
-                format!(
-                    "vocabulary has {} features but the weights have {} rows",
-                    meta.features.vocabulary.len(),
-                    parsed.params.dim
-                ),
-            ));
+            return Err(refuse(ModelCheck::Vocabulary {
+                vocabulary: meta.features.vocabulary.len(),
+                rows: parsed.params.dim,
+            }));
         }
         let vectorizer = Vectorizer::new(meta.features.clone()).map_err(|e| match e {
             Error::Model { reason, .. } => Error::model(origin, reason),
@@ -235,10 +313,33 @@ impl Model {
         })
     }
 
-    /// Loads a model file.
+    /// Loads a model file, checked before use (see [`ModelCheck`]); a file over
+    /// [`MAX_MODEL_BYTES`] is refused before it is read.
     pub fn load(path: &Path) -> Result<Model> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Model::from_bytes(bytes, &path.display().to_string())
+        use std::io::Read;
+        let origin = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let too_large = |bytes: u64| Error::ModelCheck {
+            origin: origin.clone(),
+            check: ModelCheck::TooLarge {
+                bytes,
+                max: MAX_MODEL_BYTES,
+            },
+        };
+        // A regular file is measured before anything is read; a pipe is read up to the limit.
+        if let Ok(m) = file.metadata() {
+            if m.is_file() && m.len() > MAX_MODEL_BYTES {
+                return Err(too_large(m.len()));
+            }
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_MODEL_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
+        Model::from_bytes(bytes, &origin)
     }
 
     /// The default model shipped with posguard.

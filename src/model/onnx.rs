@@ -15,12 +15,15 @@
 //! dimensions (tract needs names). Everything else that defines the model — labels, patterns,
 //! feature configuration, decision thresholds, training fingerprint — is in `metadata_props`.
 
+use onnx_protobuf::tensor_proto::DataLocation;
 use onnx_protobuf::{
     tensor_proto::DataType, tensor_shape_proto, type_proto, AttributeProto, GraphProto, ModelProto,
     NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, TensorShapeProto,
     TypeProto, ValueInfoProto,
 };
 use protobuf::Message;
+
+use super::ModelCheck;
 
 pub const INPUT_IDS: &str = "feature_ids";
 pub const INPUT_VALUES: &str = "feature_values";
@@ -227,15 +230,27 @@ pub struct ParsedModel {
     pub params: LinearParams,
 }
 
-fn read_f32(t: &TensorProto) -> Result<Vec<f32>, String> {
+fn read_f32(t: &TensorProto) -> Result<Vec<f32>, ModelCheck> {
+    let bad = |reason: &str| ModelCheck::TensorData {
+        tensor: t.name.clone(),
+        reason: reason.to_string(),
+    };
     if t.data_type != DataType::FLOAT as i32 {
-        return Err(format!("tensor {} is not float32", t.name));
+        return Err(bad("not float32"));
+    }
+    if t.data_location.value() != DataLocation::DEFAULT as i32 || !t.external_data.is_empty() {
+        return Err(bad(
+            "data stored outside the model file (external data is not read)",
+        ));
     }
     if !t.float_data.is_empty() {
+        if !t.raw_data.is_empty() {
+            return Err(bad("both float_data and raw_data are set"));
+        }
         return Ok(t.float_data.clone());
     }
     if !t.raw_data.len().is_multiple_of(4) {
-        return Err(format!("tensor {} has a truncated buffer", t.name));
+        return Err(bad("truncated buffer"));
     }
     Ok(t.raw_data
         .chunks_exact(4)
@@ -243,72 +258,175 @@ fn read_f32(t: &TensorProto) -> Result<Vec<f32>, String> {
         .collect())
 }
 
-/// Parses a posguard ONNX model and checks the graph's shape: inputs, outputs, tensor sizes.
+/// Largest feature dimension a model may declare (the default model has about 14,000).
+pub const MAX_DIM: i64 = 50_000_000;
+
+/// Parses a posguard ONNX model and checks it before anything is allocated from its declared
+/// sizes or run: the graph must be exactly posguard's linear graph (same operators, wiring,
+/// inputs, outputs, constants and opset) with `weights` `[dim, n_verdicts + n_patterns]` and
+/// `bias` `[n_verdicts + n_patterns]` stored in the file, all finite.
 pub fn read_model(
     bytes: &[u8],
     n_verdicts: usize,
     n_patterns: usize,
-) -> Result<ParsedModel, String> {
+) -> Result<ParsedModel, ModelCheck> {
     if bytes.is_empty() {
-        return Err("file is empty".into());
+        return Err(ModelCheck::Empty);
     }
     let m = ModelProto::parse_from_bytes(bytes)
-        .map_err(|e| format!("not an ONNX model (protobuf: {e})"))?;
-    let g = m.graph.as_ref().ok_or("ONNX model has no graph")?;
+        .map_err(|e| ModelCheck::NotOnnx(format!("protobuf: {e}")))?;
+    let g = m
+        .graph
+        .as_ref()
+        .ok_or_else(|| ModelCheck::NotOnnx("the model has no graph".into()))?;
     let names = |v: &[ValueInfoProto]| v.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
     let (inputs, outputs) = (names(&g.input), names(&g.output));
     if inputs != [INPUT_IDS, INPUT_VALUES] {
-        return Err(format!(
+        return Err(ModelCheck::Graph(format!(
             "graph inputs are {inputs:?}, expected [{INPUT_IDS}, {INPUT_VALUES}]"
-        ));
+        )));
     }
     if outputs != [OUTPUT_VERDICT, OUTPUT_PATTERNS] {
-        return Err(format!(
+        return Err(ModelCheck::Graph(format!(
             "graph outputs are {outputs:?}, expected [{OUTPUT_VERDICT}, {OUTPUT_PATTERNS}]"
-        ));
+        )));
     }
     let find = |name: &str| {
-        g.initializer
-            .iter()
-            .find(|t| t.name == name)
-            .ok_or_else(|| format!("graph has no {name} tensor"))
+        let mut it = g.initializer.iter().filter(|t| t.name == name);
+        match (it.next(), it.next()) {
+            (Some(t), None) => Ok(t),
+            (None, _) => Err(ModelCheck::Graph(format!("graph has no {name} tensor"))),
+            (Some(_), Some(_)) => Err(ModelCheck::Graph(format!("graph has two {name} tensors"))),
+        }
     };
     let w = find(WEIGHTS)?;
     let b = find(BIAS)?;
     let c = (n_verdicts + n_patterns) as i64;
-    if w.dims.len() != 2 || w.dims[1] != c || w.dims[0] <= 0 {
-        return Err(format!(
-            "weights tensor has shape {:?}, expected [dim, {c}]",
-            w.dims
-        ));
+    if w.dims.len() != 2 || w.dims[1] != c || w.dims[0] <= 0 || w.dims[0] > MAX_DIM {
+        return Err(ModelCheck::TensorShape {
+            tensor: WEIGHTS.into(),
+            shape: w.dims.clone(),
+            expected: format!("[dim, {c}] with 0 < dim <= {MAX_DIM}"),
+        });
     }
     if b.dims != [c] {
-        return Err(format!(
-            "bias tensor has shape {:?}, expected [{c}]",
-            b.dims
-        ));
+        return Err(ModelCheck::TensorShape {
+            tensor: BIAS.into(),
+            shape: b.dims.clone(),
+            expected: format!("[{c}]"),
+        });
+    }
+    let dim = w.dims[0] as usize;
+    // The buffers are read only once they are known to be of the declared size (no allocation
+    // from a declared dimension).
+    let stored = |t: &TensorProto| (t.raw_data.len() / 4).max(t.float_data.len());
+    for (t, want) in [(w, dim * c as usize), (b, c as usize)] {
+        if stored(t) != want {
+            return Err(ModelCheck::TensorData {
+                tensor: t.name.clone(),
+                reason: format!(
+                    "holds {} values but its shape {:?} needs {want}",
+                    stored(t),
+                    t.dims
+                ),
+            });
+        }
     }
     let weights = read_f32(w)?;
     let bias = read_f32(b)?;
-    let dim = w.dims[0] as usize;
     if weights.len() != dim * c as usize || bias.len() != c as usize {
-        return Err("weights or bias buffer does not match its shape".into());
+        return Err(ModelCheck::TensorData {
+            tensor: WEIGHTS.into(),
+            reason: "weights or bias buffer does not match its shape".into(),
+        });
     }
-    if weights.iter().chain(&bias).any(|v| !v.is_finite()) {
-        return Err("weights contain NaN or infinity".into());
+    for (t, v) in [(WEIGHTS, &weights), (BIAS, &bias)] {
+        if let Some(i) = v.iter().position(|v| !v.is_finite()) {
+            return Err(ModelCheck::NonFinite {
+                tensor: t.into(),
+                index: i,
+            });
+        }
     }
+    let params = LinearParams {
+        dim,
+        n_verdicts,
+        n_patterns,
+        weights,
+        bias,
+    };
+    check_graph(&m, &params)?;
     Ok(ParsedModel {
         metadata: m
             .metadata_props
             .iter()
             .map(|e| (e.key.clone(), e.value.clone()))
             .collect(),
-        params: LinearParams {
-            dim,
-            n_verdicts,
-            n_patterns,
-            weights,
-            bias,
-        },
+        params,
     })
+}
+
+/// The graph must be the one [`write_model`] writes for these parameters: nothing else is ever
+/// handed to an inference engine.
+fn check_graph(m: &ModelProto, params: &LinearParams) -> Result<(), ModelCheck> {
+    let tiny = LinearParams {
+        dim: 1,
+        weights: vec![0.0; params.n_outputs()],
+        ..params.clone()
+    };
+    let want = ModelProto::parse_from_bytes(&write_model(&tiny, &[])).expect("own model parses");
+    let (wg, g) = (
+        want.graph.as_ref().expect("graph"),
+        m.graph.as_ref().expect("graph"),
+    );
+    let graph = |what: String| Err(ModelCheck::Graph(what));
+    // Operator, inputs, outputs and attributes of each node (names and docs may differ).
+    type Op<'a> = (&'a str, &'a [String], &'a [String], &'a [AttributeProto]);
+    fn ops(g: &GraphProto) -> Vec<Op<'_>> {
+        g.node
+            .iter()
+            .map(|n| {
+                (
+                    n.op_type.as_str(),
+                    &n.input[..],
+                    &n.output[..],
+                    &n.attribute[..],
+                )
+            })
+            .collect()
+    }
+    if ops(g) != ops(wg) || g.node.iter().any(|n| !n.domain.is_empty()) {
+        let found: Vec<&str> = g.node.iter().map(|n| n.op_type.as_str()).collect();
+        return graph(format!(
+            "graph nodes {found:?} are not posguard's linear graph"
+        ));
+    }
+    if g.input != wg.input || g.output != wg.output {
+        return graph("graph input or output types differ from posguard's".into());
+    }
+    let consts = |g: &GraphProto| -> Vec<TensorProto> {
+        g.initializer
+            .iter()
+            .filter(|t| t.name != WEIGHTS && t.name != BIAS)
+            .cloned()
+            .collect()
+    };
+    if consts(g) != consts(wg) || g.initializer.len() != wg.initializer.len() {
+        return graph("graph constants differ from posguard's".into());
+    }
+    if !g.sparse_initializer.is_empty() {
+        return graph("graph has sparse initializers".into());
+    }
+    if m.opset_import != want.opset_import {
+        let found: Vec<String> = m
+            .opset_import
+            .iter()
+            .map(|o| format!("{:?} {}", o.domain, o.version))
+            .collect();
+        return graph(format!("operator sets {found:?}, expected [\"\" {OPSET}]"));
+    }
+    if !m.functions.is_empty() || !m.training_info.is_empty() {
+        return graph("model carries functions or training information".into());
+    }
+    Ok(())
 }

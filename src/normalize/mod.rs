@@ -5,13 +5,18 @@
 //!
 //! 1. per character: drop invisible characters (zero-width, BOM, variation selectors, combining
 //!    marks), Unicode NFKC (full-width → half-width), lower-case, fold Latin look-alikes from other
-//!    scripts (Cyrillic `Р` → `p`), and whitespace to a plain space;
+//!    scripts (Cyrillic `Р`, Greek `Ν` → `p`, `n`), and whitespace to a plain space;
 //! 2. traditional → simplified Chinese (the `zhconv` crate);
-//! 3. separator folding: spaces, dots or emoji between Chinese characters (`免 费 换 机`), and
+//! 3. variant spellings made with symbols (`v❤` → `微信`), before symbols are taken for separators;
+//! 4. separator folding: spaces, dots or emoji between Chinese characters (`免 费 换 机`), and
 //!    letters spelled out one by one (`P O S`), are closed up;
-//! 4. typed masks for volatile tokens ([`MaskKind`]);
-//! 5. obfuscated spellings from the variant lexicon (`薇信` → `微信`, `p0s` → `pos`).
+//! 5. look-alikes inside numbers become digits (`l38O0l2З456` → `13800123467`);
+//! 6. typed masks for volatile tokens ([`MaskKind`]);
+//! 7. obfuscated spellings from the variant lexicon (`薇信` → `微信`, `p0s` → `pos`, and pinyin
+//!    initials next to Chinese text: `fl` → `费率`), then masks again for what they uncovered
+//!    (`fl0.6` → `费率0.6` → `费率<rate>`).
 
+mod confusable;
 mod mask;
 
 pub use mask::MaskKind;
@@ -23,7 +28,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever the normalised output for some input changes; stored in every model.
-pub const NORMALIZER_VERSION: u32 = 1;
+pub const NORMALIZER_VERSION: u32 = 2;
 
 /// Lexicon of obfuscated spellings, `variant canonical` per line.
 const VARIANTS: &str = include_str!("../../data/dict/variants.txt");
@@ -124,10 +129,18 @@ impl Normalizer {
     pub fn normalize(&self, original: &str) -> NormalizedText {
         let units = fold_chars(original);
         let units = to_simplified(units);
-        let units = close_separators(units);
-        let units = apply_masks(units);
-        let units = apply_variants(units);
-        let units = squeeze_spaces(units);
+        let (mut units, _) = apply_variants(units, VariantPass::Symbols);
+        // Folding a variant or making a mask gives characters new neighbours (`费率.vx费率` →
+        // `费率.微信费率`, whose `.` now stands between two Chinese characters), so the word-level
+        // stages run until nothing changes: the result is a fixed point, and normalising the
+        // normalised text again gives the same text (idempotence). Two rounds almost always do.
+        for _ in 0..MAX_ROUNDS {
+            let before: Vec<char> = units.iter().map(|u| u.c).collect();
+            units = settle(units);
+            if units.len() == before.len() && units.iter().zip(&before).all(|(u, c)| u.c == *c) {
+                break;
+            }
+        }
 
         let mut text = String::with_capacity(units.len() * 3);
         let mut spans = Vec::with_capacity(units.len());
@@ -159,6 +172,20 @@ impl Normalizer {
     }
 }
 
+/// Upper bound on rounds of [`settle`]; each round that changes anything shortens the text or
+/// replaces a spelling with its canonical form, so a fixed point comes quickly.
+const MAX_ROUNDS: usize = 6;
+
+/// One round of the word-level stages: separators, look-alike digits, masks, variant words.
+fn settle(units: Vec<Unit>) -> Vec<Unit> {
+    let units = close_separators(units);
+    let units = fold_digit_lookalikes(units);
+    let units = apply_masks(units);
+    let (units, changed) = apply_variants(units, VariantPass::Words);
+    let units = if changed { apply_masks(units) } else { units };
+    squeeze_spaces(units)
+}
+
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -174,33 +201,14 @@ fn is_invisible(c: char) -> bool {
 
 fn is_emoji_like(c: char) -> bool {
     matches!(c as u32,
-        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2190..=0x21FF | 0x25A0..=0x25FF
-        | 0x3030 | 0x303D | 0x3297 | 0x3299)
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2190..=0x21FF | 0x2300..=0x23FF
+        | 0x25A0..=0x25FF | 0x3030 | 0x303D | 0x3297 | 0x3299)
 }
 
-/// Latin look-alikes from Cyrillic and Greek, the ones used to dodge keyword filters.
-fn fold_confusable(c: char) -> char {
-    match c {
-        'а' | 'α' => 'a',
-        'в' | 'β' => 'b',
-        'с' | 'ϲ' => 'c',
-        'е' | 'ε' => 'e',
-        'һ' | 'н' => 'h',
-        'і' | 'ι' => 'i',
-        'ј' => 'j',
-        'к' | 'κ' => 'k',
-        'м' => 'm',
-        'о' | 'ο' | 'σ' => 'o',
-        'р' | 'ρ' => 'p',
-        'ѕ' => 's',
-        'т' | 'τ' => 't',
-        'υ' => 'u',
-        'ν' => 'v',
-        'ш' | 'ω' => 'w',
-        'х' | 'χ' => 'x',
-        'у' | 'γ' => 'y',
-        _ => c,
-    }
+/// Squared ideographs used as emoji (`🈶`, `🈚`, `🉐`): NFKC would turn them into the Chinese
+/// character they picture, which would then sit inside the word the emoji was planted in.
+fn is_ideograph_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F200..=0x1F2FF)
 }
 
 fn fold_chars(original: &str) -> Vec<Unit> {
@@ -234,6 +242,15 @@ fn fold_chars(original: &str) -> Vec<Unit> {
         if is_invisible(ch) {
             continue;
         }
+        if is_ideograph_emoji(ch) {
+            out.push(Unit {
+                c: ch,
+                s,
+                e,
+                obf: false,
+            });
+            continue;
+        }
         for n in std::iter::once(ch).nfkc() {
             if is_invisible(n) {
                 continue;
@@ -247,8 +264,12 @@ fn fold_chars(original: &str) -> Vec<Unit> {
                 });
                 continue;
             }
+            if let Some(c) = confusable::fold_capital(n) {
+                out.push(Unit { c, s, e, obf: true });
+                continue;
+            }
             for l in n.to_lowercase() {
-                let c = fold_confusable(l);
+                let c = confusable::fold_letter(l);
                 out.push(Unit {
                     c,
                     s,
@@ -256,6 +277,21 @@ fn fold_chars(original: &str) -> Vec<Unit> {
                     obf: c != l,
                 });
             }
+        }
+    }
+    // A look-alike is an obfuscation inside a Latin word (`Рos`, `t.сn`); a Greek letter standing
+    // alone (`α-淀粉酶`, `β胡萝卜素`) is folded but is no disguise.
+    let latin = |u: Option<&Unit>| u.is_some_and(|u| u.c.is_ascii_alphanumeric());
+    let alone: Vec<bool> = (0..out.len())
+        .map(|i| {
+            out[i].obf
+                && !latin(i.checked_sub(1).and_then(|j| out.get(j)))
+                && !latin(out.get(i + 1))
+        })
+        .collect();
+    for (u, alone) in out.iter_mut().zip(alone) {
+        if alone {
+            u.obf = false;
         }
     }
     out
@@ -342,7 +378,11 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
         while i < n && is_separator(units[i].c) {
             i += 1;
         }
-        let run = i - start;
+        // Counted as the output shows it: consecutive spaces are squeezed to one at the end, so
+        // they count once here too (else normalising the output again could close the run).
+        let run = (start..i)
+            .filter(|&k| !(k > start && units[k].c == ' ' && units[k - 1].c == ' '))
+            .count();
         if start == 0 || i == n || run > 3 {
             continue;
         }
@@ -359,9 +399,12 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
             for k in keep.iter_mut().take(i).skip(start) {
                 *k = false;
             }
-            // Spaces between a Latin word and Chinese are ordinary typing; anything else planted
-            // inside a word is an obfuscation.
-            if !(only_spaces && (l.is_ascii_alphanumeric() != r.is_ascii_alphanumeric())) {
+            // Letters spelled out one by one (`P O S`) are an obfuscation. Separators between
+            // Chinese characters are closed up but not reported: spaces, `-`, `/`, `*`, `·` and
+            // emoji between Chinese characters are as common in genuine text (`广州-徐州`,
+            // `元/年`, `曹*尹`, `尤瓦尔·赫拉利`, chat) as in evasions, so they say nothing about the
+            // sender once the words are rejoined.
+            if is_single_letter(&units, start - 1) && is_single_letter(&units, i) {
                 marks.push(start - 1);
                 marks.push(i);
             }
@@ -389,7 +432,94 @@ fn is_single_letter(units: &[Unit], i: usize) -> bool {
     left_alone && right_alone
 }
 
-fn apply_masks(units: Vec<Unit>) -> Vec<Unit> {
+/// Look-alikes inside numbers become digits: `l38O0l2З456` → `13800123467`, `o.З8%` → `0.38%`.
+/// A run of Latin letters, digits and look-alikes (with `.`, `,`, `-`, `:` between them) is read
+/// as a number when every character of it is a digit or passes for one, it holds two real digits
+/// or look-alikes that are no Latin letter (`〇`, `З`), and its Latin look-alikes (`o`, `l`, `i`)
+/// do not outnumber the rest unless the run is long (a phone number written mostly in
+/// look-alikes). So `i7`, `o2o`, `lol`, `iphone13` and `io` stay as they are.
+fn fold_digit_lookalikes(mut units: Vec<Unit>) -> Vec<Unit> {
+    let member = |c: char| c.is_ascii_alphanumeric() || confusable::is_non_latin_digit_lookalike(c);
+    let n = units.len();
+    let mut i = 0;
+    while i < n {
+        if !member(units[i].c) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while i < n {
+            if member(units[i].c) {
+                i += 1;
+                end = i;
+            } else if confusable::is_number_connector(units[i].c)
+                && i + 1 < n
+                && member(units[i + 1].c)
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        i = end;
+        let (mut digits, mut latin, mut other, mut len) = (0, 0, 0, 0);
+        let mut number = true;
+        for u in &units[start..end] {
+            if confusable::is_number_connector(u.c) {
+                continue;
+            }
+            len += 1;
+            if u.c.is_ascii_digit() {
+                digits += 1;
+            } else if confusable::is_non_latin_digit_lookalike(u.c) {
+                other += 1;
+            } else if confusable::digit_lookalike(u.c).is_some() {
+                latin += 1;
+            } else {
+                number = false;
+                break;
+            }
+        }
+        if number
+            && latin + other > 0
+            && digits + other >= 2
+            && (latin <= digits + other || len >= 5)
+        {
+            for u in &mut units[start..end] {
+                if u.c.is_ascii_digit() {
+                    continue;
+                }
+                if let Some(d) = confusable::digit_lookalike(u.c) {
+                    u.c = d;
+                    u.obf = true;
+                }
+            }
+        }
+    }
+    units
+}
+
+/// Masks until nothing new is found: a mask can uncover another (in `13812345678****1234` the
+/// card tail is glued to the phone's digits until those are a placeholder), and normalising the
+/// output again must change nothing. Bounded rounds: each finds at least one new mask.
+fn apply_masks(mut units: Vec<Unit>) -> Vec<Unit> {
+    let masks = |u: &[Unit]| {
+        u.iter()
+            .filter(|u| MaskKind::from_placeholder(u.c).is_some())
+            .count()
+    };
+    for _ in 0..8 {
+        let before = masks(&units);
+        units = apply_masks_once(units);
+        if masks(&units) == before {
+            break;
+        }
+    }
+    units
+}
+
+fn apply_masks_once(units: Vec<Unit>) -> Vec<Unit> {
     let text: String = units.iter().map(|u| u.c).collect();
     let hits = mask::find_masks(&text);
     if hits.is_empty() {
@@ -425,60 +555,113 @@ fn apply_masks(units: Vec<Unit>) -> Vec<Unit> {
 struct VariantTable {
     ac: AhoCorasick,
     canonical: Vec<String>,
+    /// Per pattern: only next to Chinese text (pinyin initials such as `fl` for 费率).
+    chinese_context: Vec<bool>,
 }
 
-fn variants() -> &'static VariantTable {
-    static TABLE: OnceLock<VariantTable> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut pats = Vec::new();
-        let mut canonical = Vec::new();
-        for line in VARIANTS.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut parts = line.split_whitespace();
-            if let (Some(v), Some(c)) = (parts.next(), parts.next()) {
-                pats.push(v.to_string());
-                canonical.push(c.to_string());
-            }
-        }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&pats)
-            .expect("variant lexicon builds");
-        VariantTable { ac, canonical }
-    })
+/// The two passes over the variant lexicon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VariantPass {
+    /// Variants spelled with a symbol or emoji (`v❤`), before symbols are closed up as separators.
+    Symbols,
+    /// All the others, after separators are closed and masks are placed.
+    Words,
 }
 
-/// Replaces obfuscated spellings with their canonical form; a `0` between Latin letters is an `o`.
-fn apply_variants(mut units: Vec<Unit>) -> Vec<Unit> {
-    for i in 1..units.len().saturating_sub(1) {
-        if units[i].c == '0'
-            && units[i - 1].c.is_ascii_alphabetic()
-            && units[i + 1].c.is_ascii_alphabetic()
-        {
-            units[i].c = 'o';
-            units[i].obf = true;
+fn variants(pass: VariantPass) -> &'static VariantTable {
+    static TABLES: OnceLock<[VariantTable; 2]> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        let build = |want: VariantPass| {
+            let mut pats = Vec::new();
+            let mut canonical = Vec::new();
+            let mut chinese_context = Vec::new();
+            for line in VARIANTS.lines() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                if let (Some(v), Some(c)) = (parts.next(), parts.next()) {
+                    let pass = if v.chars().any(is_separator) {
+                        VariantPass::Symbols
+                    } else {
+                        VariantPass::Words
+                    };
+                    if pass != want {
+                        continue;
+                    }
+                    pats.push(v.to_string());
+                    canonical.push(c.to_string());
+                    chinese_context.push(parts.next() == Some("cjk"));
+                }
+            }
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pats)
+                .expect("variant lexicon builds");
+            VariantTable {
+                ac,
+                canonical,
+                chinese_context,
+            }
+        };
+        [build(VariantPass::Symbols), build(VariantPass::Words)]
+    });
+    match pass {
+        VariantPass::Symbols => &tables[0],
+        VariantPass::Words => &tables[1],
+    }
+}
+
+/// Whether a variant at `start..end` of `text` may be replaced: its Latin ends are whole Latin
+/// words (`vx` but not the `vx` in `vxyz`, `j活` but not in `dj活动`), and a pinyin abbreviation
+/// stands next to Chinese text (`fl上调`, `交yj`, but not `flash` or `a fl b`).
+fn variant_fits(text: &str, start: usize, end: usize, chinese_context: bool) -> bool {
+    let pat = &text[start..end];
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    if !chinese_context || !pat.is_ascii() {
+        let glued = |c: Option<char>, edge: Option<char>| {
+            edge.is_some_and(|e| e.is_ascii_alphanumeric())
+                && c.is_some_and(|c| c.is_ascii_alphanumeric())
+        };
+        return !glued(before, pat.chars().next()) && !glued(after, pat.chars().next_back());
+    }
+    // An abbreviation may be followed by a number (`fl0.6`), not by more of a Latin word.
+    let word_char =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
+    if word_char(before) || before.is_some_and(|c| c.is_ascii_digit()) || word_char(after) {
+        return false;
+    }
+    before.is_some_and(is_cjk) || after.is_some_and(is_cjk)
+}
+
+/// Replaces obfuscated spellings with their canonical form; a `0` or `〇` between Latin letters
+/// is an `o`. Returns whether anything was replaced.
+fn apply_variants(mut units: Vec<Unit>, pass: VariantPass) -> (Vec<Unit>, bool) {
+    let mut changed = false;
+    if pass == VariantPass::Words {
+        for i in 1..units.len().saturating_sub(1) {
+            if matches!(units[i].c, '0' | '〇')
+                && units[i - 1].c.is_ascii_alphabetic()
+                && units[i + 1].c.is_ascii_alphabetic()
+            {
+                units[i].c = 'o';
+                units[i].obf = true;
+            }
         }
     }
-    let table = variants();
+    let table = variants(pass);
     let text: String = units.iter().map(|u| u.c).collect();
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     let mut unit_idx = 0; // index into units of byte position `pos`
     let mut pos = 0;
     for m in table.ac.find_iter(&text) {
-        // A Latin variant must be a whole Latin word (`vx` but not the `vx` inside `vxyz`).
-        let bytes = text.as_bytes();
-        let pat_is_ascii = text[m.start()..m.end()].is_ascii();
-        if pat_is_ascii {
-            let before = m.start().checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(m.end()).copied();
-            let glued = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
-            if glued(before) || glued(after) {
-                continue;
-            }
+        let context = table.chinese_context[m.pattern().as_usize()];
+        if !variant_fits(&text, m.start(), m.end(), context) {
+            continue;
         }
+        changed = true;
         while pos < m.start() {
             let u = units[unit_idx];
             out.push(u);
@@ -498,7 +681,7 @@ fn apply_variants(mut units: Vec<Unit>) -> Vec<Unit> {
         }
     }
     out.extend_from_slice(&units[unit_idx..]);
-    out
+    (out, changed)
 }
 
 fn squeeze_spaces(units: Vec<Unit>) -> Vec<Unit> {
@@ -574,6 +757,133 @@ mod tests {
             "ＰＯＳ機 費率0.38% 回复1 t.cn/abc",
             "尾号1234卡 11月26日 支出128.00元",
             "P O S 薇 信",
+        ] {
+            let once = Normalizer.normalize(s);
+            let twice = Normalizer.normalize(once.text());
+            assert_eq!(once.text(), twice.text(), "input {s}");
+        }
+    }
+
+    #[test]
+    fn pos_spellings_normalise_like_pos() {
+        let want = norm("pos机");
+        for s in [
+            "P0S机",
+            "P O S 机",
+            "pos 机",
+            "P.O.S机",
+            "P-O-S机",
+            "P·O·S机",
+            "P_O_S机",
+            "P〇S机",
+            "РОЅ机",
+            "ΡΟЅ机",
+            "Ｐ０Ｓ機",
+        ] {
+            assert_eq!(norm(s), want, "{s}");
+        }
+        // The look-alikes and the spelled-out letters are reported, a plain space is not.
+        assert!(!Normalizer.normalize("P O S机").obfuscated().is_empty());
+        assert!(!Normalizer.normalize("ΡΟЅ机").obfuscated().is_empty());
+        assert!(Normalizer.normalize("pos 机").obfuscated().is_empty());
+    }
+
+    #[test]
+    fn brand_variants_fold() {
+        for s in ["薇 信", "薇信", "V信", "威信", "薇❤", "微❤️"] {
+            assert_eq!(norm(&format!("加{s}领取")), "加微信领取", "{s}");
+        }
+        assert_eq!(norm("加vx:abc123"), "加微信:abc123");
+        assert_eq!(norm("用支f宝付"), "用支付宝付");
+        // Latin ends of a variant are whole words.
+        assert_eq!(norm("dj活动"), "dj活动");
+        assert_eq!(norm("vxyz"), "vxyz");
+    }
+
+    #[test]
+    fn pinyin_initials_only_next_to_chinese() {
+        assert_eq!(norm("您的fl已上调"), "您的费率已上调");
+        assert_eq!(norm("先交yj再jh"), "先交押金再激活");
+        // Followed by a number, which is then masked as the rate it is.
+        assert_eq!(norm("fl0.6"), "fl0.6");
+        assert_eq!(norm("您的fl0.6"), "您的费率<rate>");
+        // Not inside Latin text, not glued to other letters.
+        assert_eq!(norm("fl studio"), "fl studio");
+        assert_eq!(norm("flash卡"), "flash卡");
+        assert_eq!(norm("a fl b"), "a fl b");
+    }
+
+    #[test]
+    fn separators_between_chinese_closed_latin_words_kept() {
+        assert_eq!(norm("结 算 中 心"), "结算中心");
+        assert_eq!(norm("激.活|费"), "激活费");
+        assert_eq!(norm("押🔥金"), "押金");
+        assert_eq!(norm("收⏰款"), "收款");
+        assert_eq!(norm("押🈶金"), "押金"); // a squared-ideograph emoji is no character of the word
+        assert_eq!(norm("hello world 你好"), "hello world你好");
+        // Closed up but not reported: such separators are as common in genuine text.
+        assert!(Normalizer.normalize("广州-徐州").obfuscated().is_empty());
+        assert!(Normalizer.normalize("心眼 哈哈").obfuscated().is_empty());
+    }
+
+    #[test]
+    fn traditional_sentence_equals_its_simplified_form() {
+        let trad = zhconv::zhconv(
+            "您的刷卡机费率已上调，请联系银联客服办理换机，押金可退",
+            zhconv::Variant::ZhHant,
+        );
+        assert_ne!(
+            trad,
+            "您的刷卡机费率已上调，请联系银联客服办理换机，押金可退"
+        );
+        assert_eq!(
+            norm(&trad),
+            norm("您的刷卡机费率已上调，请联系银联客服办理换机，押金可退")
+        );
+    }
+
+    #[test]
+    fn digit_lookalikes_inside_numbers() {
+        assert_eq!(norm("致电l38O0l2З456"), "致电<mobile>");
+        assert_eq!(norm("费率o.З8%"), "费率<rate>");
+        assert_eq!(norm("押金Зб5元"), "押金<money>元");
+        assert_eq!(norm("http://IOЗ.l4.25l.б/x"), "<url>");
+        // Words stay words.
+        for s in ["酷睿i7处理器", "o2o平台", "lol", "iphone13", "io口"] {
+            assert_eq!(norm(s), s.to_lowercase(), "{s}");
+        }
+        let n = Normalizer.normalize("l3812345678");
+        assert_eq!(n.masks()[0].kind, MaskKind::Mobile);
+        assert!(!n.obfuscated().is_empty());
+        // A Greek letter standing alone is folded but no disguise.
+        assert!(Normalizer.normalize("α-淀粉酶").obfuscated().is_empty());
+    }
+
+    #[test]
+    fn offsets_map_folded_text_back() {
+        let original = "加薇 信，P〇S机費率o.З8%，电话l38O0l2З456";
+        let n = Normalizer.normalize(original);
+        assert_eq!(n.display(), "加微信,pos机费率<rate>,电话<mobile>");
+        let at = |a: usize, b: usize| &original[n.original_range(a..b)];
+        assert_eq!(at(1, 3), "薇 信");
+        assert_eq!(at(4, 8), "P〇S机");
+        assert_eq!(at(8, 10), "費率");
+        assert_eq!(at(10, 11), "o.З8%");
+        assert_eq!(at(14, 15), "l38O0l2З456");
+        for i in 0..n.char_len() {
+            let r = n.original_range(i..i + 1);
+            assert!(original.is_char_boundary(r.start) && original.is_char_boundary(r.end));
+            assert!(r.start < r.end);
+        }
+    }
+
+    #[test]
+    fn idempotent_on_evasions() {
+        for s in [
+            "P〇S 薇❤ fl0.6 l38O0l2З456 押🈶金",
+            "您的fl0.6，先交yj",
+            "ΡΟЅ機 費 率 o.З8%",
+            "刷k机 dj活动 vx:abc",
         ] {
             let once = Normalizer.normalize(s);
             let twice = Normalizer.normalize(once.text());

@@ -85,3 +85,20 @@ pub fn native_ort() -> Option<PathBuf> {
     }
     found
 }
+
+/// Runs `posguard score ARGS` in `dir` and parses the JSONL rows.
+pub fn score_in(dir: &Path, args: &[&str]) -> (Vec<serde_json::Value>, Output) {
+    let o = bin()
+        .arg("score")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ORT_DYLIB_PATH")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run posguard");
+    let rows = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad row {l}: {e}")))
+        .collect();
+    (rows, o)
+}
