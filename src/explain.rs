@@ -30,9 +30,12 @@
 //! (`posguard train`) with rule features on (the shipped model), off (`--no-rule-signals`) and
 //! alone (`--rules-only`), evaluated on every evaluation set; the table is in `models/MODEL_CARD.md`.
 //!
-//! Rules alone are far weaker than the model; on top of it they add a little accuracy and cut
-//! false alarms on genuine messages by a fifth — the transaction-notice and impersonation signals
-//! doing most of that — while their main value is that they can be named and shown.
+//! Measured with the shipped recipe (28,000 features): rules alone are far weaker than the model
+//! (they find almost no scams at the calibrated threshold); added to the n-grams they change the
+//! results by a few rows either way (corpus test macro-F1 94.8 vs 94.3, legit FPR 2.9% vs 2.7%;
+//! telecom_fraud_texts_5 recall 78.4% vs 78.5%, AP 98.0 vs 97.9). Their value at this vocabulary
+//! size is that they can be named and shown; `SignalKind::Obfuscation` is shown but is not a
+//! feature at all (see `SignalKind::is_feature`).
 
 use crate::features::{Analysis, SparseVector};
 use crate::labels::{Pattern, Verdict};
