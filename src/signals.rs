@@ -433,8 +433,18 @@ pub fn detect_with(
     original: &str,
     impersonation: Option<&crate::contacts::Impersonation>,
 ) -> Vec<Signal> {
+    detect_gated(n, original, impersonation, present_groups(n.text()))
+}
+
+/// The detection with the literal groups found in the text: a rule runs only when the literals
+/// it needs are present (`groups = u32::MAX` runs every rule, as the prefilter's test does).
+fn detect_gated(
+    n: &NormalizedText,
+    original: &str,
+    impersonation: Option<&crate::contacts::Impersonation>,
+    groups: u32,
+) -> Vec<Signal> {
     let text = n.text();
-    let groups = present_groups(text);
     let has = |g: u32| groups & g == g;
     let any = |g: u32| groups & g != 0;
     let mut out = Vec::new();
@@ -686,116 +696,6 @@ mod tests {
         assert!(!kinds("新机需交押金299元，刷满3万返还").contains(&SignalKind::ReversalNotice));
     }
 
-    /// The detection as it was before the literal prefilter and the shared impersonation check:
-    /// every rule run on every message. The oracle for `prefilter_keeps_every_signal`.
-    fn detect_unfiltered(n: &NormalizedText, original: &str) -> Vec<Signal> {
-        let text = n.text();
-        let mut out = Vec::new();
-        let to_chars = |b: Range<usize>| -> Range<usize> {
-            let start = text[..b.start].chars().count();
-            start..start + text[b.clone()].chars().count()
-        };
-        let all = [
-            (SignalKind::ReplyAction, &REPLY_ACTION),
-            (SignalKind::OptOut, &OPT_OUT),
-            (SignalKind::CredentialRequest, &CREDENTIAL),
-            (SignalKind::FeeDemand, &FEE),
-            (SignalKind::Urgency, &URGENCY),
-            (SignalKind::OffChannelContact, &OFF_CHANNEL),
-        ];
-        for (kind, re) in all {
-            for m in re.get().find_iter(text) {
-                out.push(Signal {
-                    kind,
-                    chars: to_chars(m.range()),
-                });
-            }
-        }
-        for caps in SENDER_TAG.get().captures_iter(text) {
-            let inner = caps.get(1).expect("group").as_str();
-            if BRAND_WORDS.iter().any(|w| inner.contains(w)) {
-                out.push(Signal {
-                    kind: SignalKind::BrandSenderTag,
-                    chars: to_chars(caps.get(0).expect("group 0").range()),
-                });
-            }
-        }
-        for m in n.masks() {
-            if m.kind != MaskKind::Url {
-                continue;
-            }
-            let chars = m.norm_index..m.norm_index + 1;
-            out.push(Signal {
-                kind: SignalKind::Link,
-                chars: chars.clone(),
-            });
-            let link = original
-                .get(m.original.clone())
-                .unwrap_or_default()
-                .to_lowercase();
-            if is_short_or_ip_link(&link) {
-                out.push(Signal {
-                    kind: SignalKind::ShortLink,
-                    chars,
-                });
-            }
-        }
-        for r in n.obfuscated() {
-            out.push(Signal {
-                kind: SignalKind::Obfuscation,
-                chars: r.clone(),
-            });
-        }
-        if let Some(imp) = crate::contacts::check(n, original) {
-            for c in imp.findings() {
-                out.push(Signal {
-                    kind: SignalKind::UnofficialContact,
-                    chars: c.norm_chars.clone(),
-                });
-            }
-        }
-        for caps in REPLY_LETTER.get().captures_iter(text) {
-            if caps.get(1).is_some_and(|l| l.as_str() == "y") {
-                continue;
-            }
-            out.push(Signal {
-                kind: SignalKind::ReplyLetterAction,
-                chars: to_chars(caps.get(0).expect("group 0").range()),
-            });
-        }
-        let reversals: Vec<Range<usize>> =
-            REVERSAL.get().find_iter(text).map(|m| m.range()).collect();
-        for m in DEBIT.get().find_iter(text) {
-            let clause_end = text[m.end()..]
-                .find(['。', '!', '?', ',', ';'])
-                .map_or(text.len(), |i| m.end() + i);
-            if reversals
-                .iter()
-                .any(|x| x.start < clause_end && m.start() < x.end)
-            {
-                continue;
-            }
-            out.push(Signal {
-                kind: SignalKind::DebitNotice,
-                chars: to_chars(m.range()),
-            });
-        }
-        for x in reversals {
-            out.push(Signal {
-                kind: SignalKind::ReversalNotice,
-                chars: to_chars(x),
-            });
-        }
-        for m in FAILED.get().find_iter(text) {
-            out.push(Signal {
-                kind: SignalKind::FailedTransaction,
-                chars: to_chars(m.range()),
-            });
-        }
-        out.sort_by_key(|s| (s.chars.start, s.kind as u8));
-        out
-    }
-
     #[test]
     fn prefilter_keeps_every_signal() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus");
@@ -832,8 +732,9 @@ mod tests {
         let mut fired = std::collections::HashSet::new();
         for t in &texts {
             let n = Normalizer.normalize(t);
-            let want = detect_unfiltered(&n, t);
             let imp = crate::contacts::check(&n, t);
+            // Every rule run on every message: what the prefilter must not change.
+            let want = detect_gated(&n, t, imp.as_ref(), u32::MAX);
             assert_eq!(
                 detect_with(&n, t, imp.as_ref()),
                 want,
