@@ -297,28 +297,45 @@ fn fold_chars(original: &str) -> Vec<Unit> {
     out
 }
 
-fn to_simplified(units: Vec<Unit>) -> Vec<Unit> {
+/// Traditional → simplified, repeated until nothing changes: zhconv's tables are not idempotent
+/// for a few characters (`薴` → `苧`, itself the traditional form of `苎`), and the normaliser
+/// must be. A message without traditional characters costs one converter call, as before.
+fn to_simplified(mut units: Vec<Unit>) -> Vec<Unit> {
+    for _ in 0..3 {
+        let (next, changed) = to_simplified_once(units);
+        units = next;
+        if !changed {
+            break;
+        }
+    }
+    units
+}
+
+/// One pass of the converter; true when it changed a character.
+fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, bool) {
     // Only Chinese text outside the common simplified range can change; skip the converter when a
     // message has none of the characters it would touch.
     let text: String = units.iter().map(|u| u.c).collect();
     if !text.chars().any(is_cjk) {
-        return units;
+        return (units, false);
     }
     let converted = zhconv::zhconv(&text, zhconv::Variant::ZhHans);
     if converted == text {
-        return units;
+        return (units, false);
     }
     if converted.chars().count() == units.len() {
-        return units
+        let units = units
             .into_iter()
             .zip(converted.chars())
             .map(|(u, c)| Unit { c, ..u })
             .collect();
+        return (units, true);
     }
     // A phrase rule changed the length: convert character by character instead, which keeps the
     // alignment exact at the price of phrase-level choices.
     let mut buf = [0u8; 4];
-    units
+    let mut changed = false;
+    let units = units
         .into_iter()
         .map(|u| {
             if !is_cjk(u.c) {
@@ -327,11 +344,15 @@ fn to_simplified(units: Vec<Unit>) -> Vec<Unit> {
             let conv = zhconv::zhconv(u.c.encode_utf8(&mut buf), zhconv::Variant::ZhHans);
             let mut cs = conv.chars();
             match (cs.next(), cs.next()) {
-                (Some(c), None) => Unit { c, ..u },
+                (Some(c), None) if c != u.c => {
+                    changed = true;
+                    Unit { c, ..u }
+                }
                 _ => u,
             }
         })
-        .collect()
+        .collect();
+    (units, changed)
 }
 
 fn is_separator(c: char) -> bool {
