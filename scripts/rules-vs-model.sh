@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# How rule signals and the model combine, measured: trains the default model's recipe three ways on
-# the same training data — rules + n-grams (the shipped design: rule signals are model features whose
-# weights are learned), n-grams alone (--no-rule-signals) and rule signals alone (--rules-only) — and
-# evaluates each on every evaluation set. Prints a markdown table and writes
-# build/rules-vs-model/table.md. Benchmark, not a test; needs ../shared/data (or a path).
+# How rule signals and the model combine, measured. Trains the default recipe's variants on the same
+# training data and evaluates each on every evaluation set:
+#   rules_and_ngrams  rule signals as features of the one regression — the shipped design
+#                     (models/default.onnx; retrained and compared byte for byte with RETRAIN_DEFAULT=1)
+#   ngrams_only       the same without rule signals (--no-rule-signals)
+#   rules_only        the rule signals alone (--rules-only)
+#   stacked           a calibrated second stage over the n-gram model's logits and binary rule
+#                     signals, fitted on held-out template families (--combine stacked)
+#   stage1            that run's first stage alone: n-grams only, calibrated on the same held-out
+#                     families (--stage1-out)
+# Prints a markdown table and writes build/rules-vs-model/table.md. Benchmark, not a test; needs
+# ../shared/data (or a path). Each full training takes ~10 min and ~6 GB on 2 cores; REUSE=1 keeps
+# models already built.
 #
 #   scripts/rules-vs-model.sh [SHARED_DATA_DIR]
-#
-# The "rules + n-grams" row is the shipped model itself (models/default.onnx, built by
-# scripts/build-default-model.sh with the same options) unless RETRAIN_DEFAULT=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${1:-${POSGUARD_SHARED_DATA:-../shared/data}}"
@@ -21,23 +26,34 @@ cargo build --release --quiet
 train=(data/corpus/train.jsonl build/data/train/fbs_sms.jsonl build/data/train/mudou_spam.jsonl build/data/train/teleantifraud.jsonl)
 evalsets=(data/corpus/test.jsonl build/data/eval/fbs_sms_test.jsonl build/data/eval/mudou_spam_test.jsonl
           build/data/eval/teleantifraud_test.jsonl build/data/eval/telecom_fraud_texts_5.jsonl)
+have() { [[ -s "$out/$1.onnx" && "${REUSE:-0}" == 1 ]]; }
 
 if [[ "${RETRAIN_DEFAULT:-0}" == 1 ]]; then
-  "$bin" train --data "${train[@]}" --out "$out/rules_and_ngrams.onnx"
-else
-  cp models/default.onnx "$out/rules_and_ngrams.onnx"
+  "$bin" train --data "${train[@]}" --out "$out/shipped_recipe.onnx" 2> "$out/shipped_recipe.log"
+  if cmp -s "$out/shipped_recipe.onnx" models/default.onnx; then
+    echo "retrained shipped recipe is byte-identical to models/default.onnx"
+  else
+    echo "retrained shipped recipe differs from models/default.onnx" >&2
+    exit 1
+  fi
 fi
-[[ -s "$out/ngrams_only.onnx" && "${REUSE:-0}" == 1 ]] || "$bin" train --data "${train[@]}" --out "$out/ngrams_only.onnx" --no-rule-signals
-[[ -s "$out/rules_only.onnx" && "${REUSE:-0}" == 1 ]] || "$bin" train --data "${train[@]}" --out "$out/rules_only.onnx" --rules-only
+cp models/default.onnx "$out/rules_and_ngrams.onnx"
+have ngrams_only || "$bin" train --data "${train[@]}" --out "$out/ngrams_only.onnx" --no-rule-signals 2> "$out/ngrams_only.log"
+have rules_only || "$bin" train --data "${train[@]}" --out "$out/rules_only.onnx" --rules-only 2> "$out/rules_only.log"
+{ have stacked && have stage1; } ||
+  "$bin" train --data "${train[@]}" --out "$out/stacked.onnx" --combine stacked --stage1-out "$out/stage1.onnx" 2> "$out/stacked.log"
 
-for v in rules_and_ngrams ngrams_only rules_only; do
+variants=(rules_and_ngrams ngrams_only rules_only stacked stage1)
+for v in "${variants[@]}"; do
   "$bin" eval --model "$out/$v.onnx" --data "${evalsets[@]}" --json > "$out/$v.eval.json"
 done
 
 python3 - "$out" <<'PY' | tee "$out/table.md"
 import json, sys
 out = sys.argv[1]
-variants = [("rules_and_ngrams", "rules + n-grams (shipped)"), ("ngrams_only", "n-grams alone"), ("rules_only", "rules alone")]
+variants = [("rules_and_ngrams", "rules as features (shipped)"), ("ngrams_only", "n-grams alone"),
+            ("rules_only", "rules alone"), ("stacked", "stacked second stage ᶠ"),
+            ("stage1", "its n-gram first stage alone ᶠ")]
 data = {v: {r["name"]: r for r in json.load(open(f"{out}/{v}.eval.json"))} for v, _ in variants}
 pct = lambda x: "—" if x is None else f"{100 * x:.1f}"
 def at(r, fpr):
@@ -45,7 +61,7 @@ def at(r, fpr):
         if abs(a["max_legit_fpr"] - fpr) < 1e-9:
             return a["scam_recall"]
     return None
-print("| set | features | accuracy | macro-F1 | scam P | scam R | legit FPR | AP | R@FPR≤0.5% |")
+print("| set | model | accuracy | macro-F1 | scam P | scam R | legit FPR | AP | R@FPR≤0.5% |")
 print("|---|---|---|---|---|---|---|---|---|")
 for name in data["rules_and_ngrams"]:
     for v, label in variants:
@@ -56,4 +72,6 @@ for name in data["rules_and_ngrams"]:
               f"{pct(r['scam_precision']) if scam else '—'} | {pct(r['scam_recall']) if scam else '—'} | "
               f"{pct(r['legit_fpr']) if legit else '—'} | {pct(r['average_precision']) if scam else '—'} | "
               f"{pct(at(r, 0.005)) if scam and legit else '—'} |")
+print()
+print("ᶠ held-out part (calibration, threshold, second stage) chosen by template family; the others by text.")
 PY

@@ -44,6 +44,7 @@ fn record(text: String, verdict: Verdict, channel: Channel, source: &str) -> Lab
         patterns: None,
         channel: Some(channel),
         source: source.to_string(),
+        family: None,
     }
 }
 

@@ -3,7 +3,8 @@
 //! Word unigrams and bigrams (from the tokeniser), character n-grams (robust where segmentation
 //! fails or words are split by obfuscation) and rule signals, each identified by a readable key
 //! (`w|押金`, `b|押金|返还`, `c|激活费`, `r|fee_demand`). A fitted vocabulary maps keys to feature ids;
-//! weights are sub-linear TF × IDF, L2-normalised. The whole [`FeatureConfig`] — n-gram ranges,
+//! weights are sub-linear TF × IDF, L2-normalised (with `binary_rules`, rule signals are instead 1
+//! when they fire and stay outside the norm). The whole [`FeatureConfig`] — n-gram ranges,
 //! vocabulary, IDF, the dictionary and normaliser versions — is stored in the model file, so
 //! scoring always rebuilds exactly the features the model was trained on.
 
@@ -32,6 +33,11 @@ pub struct FeatureConfig {
     pub char_ngram_max: usize,
     /// Whether rule signals enter as features.
     pub rule_signals: bool,
+    /// Rule signals are 1 when they fire and outside the L2 normalisation of the n-gram part, so a
+    /// rule counts the same in a one-line SMS and a long call (the stacked combination's inputs).
+    /// Off: a rule signal is one more TF-IDF term of the normalised vector.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub binary_rules: bool,
     /// 1 + ln(tf) instead of raw counts.
     pub sublinear_tf: bool,
     /// Feature keys; a key's position is its feature id.
@@ -51,6 +57,7 @@ impl FeatureConfig {
             char_ngram_min: 2,
             char_ngram_max: 3,
             rule_signals: true,
+            binary_rules: false,
             sublinear_tf: true,
             vocabulary: Vec::new(),
             idf: Vec::new(),
@@ -204,7 +211,7 @@ pub fn key_hash(key: &str) -> u64 {
     twox_hash::XxHash3_64::oneshot(key.as_bytes())
 }
 
-/// A sparse feature vector: ids ascending, values L2-normalised.
+/// A sparse feature vector: ids ascending, values L2-normalised (binary rule signals excepted).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseVector {
     pub ids: Vec<u32>,
@@ -229,6 +236,10 @@ pub struct Vectorizer {
     bigrams: FxHashMap<Box<str>, u32>,
     char_ngrams: FxHashMap<u128, u32>,
     signal_ids: [Option<u32>; SignalKind::ALL.len()],
+    /// `is_rule[id]`: feature `id` is a rule signal.
+    is_rule: Vec<bool>,
+    /// `is_rule`, when the configuration makes rule signals binary; else all false.
+    binary: Vec<bool>,
 }
 
 /// Up to five characters in one integer, with their number: the key of a character n-gram.
@@ -253,6 +264,7 @@ impl Vectorizer {
         let mut bigrams = FxHashMap::default();
         let mut char_ngrams = FxHashMap::default();
         let mut signal_ids = [None; SignalKind::ALL.len()];
+        let mut is_rule = vec![false; config.vocabulary.len()];
         for (i, k) in config.vocabulary.iter().enumerate() {
             if index.insert(key_hash(k), i as u32).is_some() {
                 return Err(Error::model(
@@ -272,9 +284,15 @@ impl Vectorizer {
             } else if let Some(r) = k.strip_prefix("r|") {
                 if let Some(kind) = SignalKind::ALL.iter().find(|s| s.name() == r) {
                     signal_ids[*kind as usize] = Some(id);
+                    is_rule[i] = true;
                 }
             }
         }
+        let binary = if config.binary_rules {
+            is_rule.clone()
+        } else {
+            vec![false; is_rule.len()]
+        };
         Ok(Vectorizer {
             config,
             index,
@@ -282,7 +300,14 @@ impl Vectorizer {
             bigrams,
             char_ngrams,
             signal_ids,
+            is_rule,
+            binary,
         })
+    }
+
+    /// Whether feature `id` is a rule signal.
+    pub fn is_rule(&self, id: u32) -> bool {
+        self.is_rule.get(id as usize).copied().unwrap_or(false)
     }
 
     /// Calls `f(id, chars)` for every feature occurrence of the message that is in the
@@ -408,20 +433,34 @@ impl Vectorizer {
             while j < ids.len() && ids[j] == id {
                 j += 1;
             }
-            let tf = (j - i) as f32;
-            let tf = if self.config.sublinear_tf {
-                1.0 + tf.ln()
-            } else {
-                tf
-            };
             out.ids.push(id);
-            out.values.push(tf * self.config.idf[id as usize]);
+            if self.binary[id as usize] {
+                out.values.push(1.0);
+            } else {
+                let tf = (j - i) as f32;
+                let tf = if self.config.sublinear_tf {
+                    1.0 + tf.ln()
+                } else {
+                    tf
+                };
+                out.values.push(tf * self.config.idf[id as usize]);
+            }
             i = j;
         }
-        let norm = out.values.iter().map(|v| v * v).sum::<f32>().sqrt();
+        // TF-IDF, L2-normalised; binary rule signals stay 1.
+        let norm = out
+            .ids
+            .iter()
+            .zip(&out.values)
+            .filter(|(id, _)| !self.binary[**id as usize])
+            .map(|(_, v)| v * v)
+            .sum::<f32>()
+            .sqrt();
         if norm > 0.0 {
-            for v in &mut out.values {
-                *v /= norm;
+            for (id, v) in out.ids.iter().zip(out.values.iter_mut()) {
+                if !self.binary[*id as usize] {
+                    *v /= norm;
+                }
             }
         }
         out
@@ -475,6 +514,45 @@ mod tests {
         assert_eq!(sv, x);
         let w = sv.ids.iter().position(|&i| i == 0).unwrap();
         assert_eq!(spans[w], vec![0..2, 5..7]);
+    }
+
+    #[test]
+    fn binary_rule_signals_are_one_and_outside_the_norm() {
+        let keys = ["w|押金", "c|押金", "r|fee_demand", "r|reply_action"];
+        let mut cfg = FeatureConfig::unfitted();
+        cfg.vocabulary = keys.iter().map(|s| s.to_string()).collect();
+        cfg.idf = vec![1.0; keys.len()];
+        cfg.binary_rules = true;
+        let v = Vectorizer::new(cfg.clone()).unwrap();
+        assert!(v.is_rule(2) && v.is_rule(3) && !v.is_rule(0) && !v.is_rule(1));
+        // Two replies-to-act in one message still give 1, and the n-gram part keeps unit length.
+        let x = v.vectorize(&Analysis::new("押金299元，回复1办理，回复1确认"));
+        let rule = x
+            .ids
+            .iter()
+            .position(|&i| i == 3)
+            .expect("reply_action fires");
+        assert_eq!(x.values[rule], 1.0);
+        let ngram: f32 = x
+            .ids
+            .iter()
+            .zip(&x.values)
+            .filter(|(id, _)| **id < 2)
+            .map(|(_, v)| v * v)
+            .sum();
+        assert!((ngram - 1.0).abs() < 1e-5, "{x:?}");
+        // A message with rules but no known n-gram: the rules alone, still 1.
+        let y = v.vectorize(&Analysis::new("回复1办理"));
+        assert_eq!(y.ids, vec![3]);
+        assert_eq!(y.values, vec![1.0]);
+        // Without binary_rules the same message is one unit-length TF-IDF vector.
+        cfg.binary_rules = false;
+        let z = Vectorizer::new(cfg)
+            .unwrap()
+            .vectorize(&Analysis::new("押金299元，回复1办理，回复1确认"));
+        assert_eq!(z.ids, x.ids);
+        let norm: f32 = z.values.iter().map(|v| v * v).sum();
+        assert!((norm - 1.0).abs() < 1e-5 && z.values[rule] < 1.0, "{z:?}");
     }
 
     #[test]

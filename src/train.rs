@@ -28,6 +28,10 @@ pub struct LabelledRecord {
     pub channel: Option<Channel>,
     /// Which file or data set the record came from.
     pub source: String,
+    /// Template family (the project corpus has one per row): held-out rows are chosen by family
+    /// when there is one, so calibration sees phrasings the first stage never trained on.
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 /// Training settings.
@@ -40,7 +44,8 @@ pub struct TrainOptions {
     /// L2 penalty of the logistic regressions (on the summed log-loss).
     pub alpha: f32,
     pub max_iterations: u64,
-    /// Percent of records held out (by hash of the text) for calibration and metrics.
+    /// Percent of records held out (by hash of the text, or of the family when stacking) for
+    /// calibration and metrics.
     pub holdout_percent: u8,
     /// The scam threshold is raised until held-out legit false positives are at most this rate.
     pub target_legit_fpr: f64,
@@ -55,6 +60,32 @@ pub struct TrainOptions {
     /// Only rule signals as features (to measure what the rules alone are worth).
     #[serde(default)]
     pub rules_only: bool,
+    /// How rule signals and the n-gram model combine.
+    #[serde(default, skip_serializing_if = "Combine::is_features")]
+    pub combine: Combine,
+}
+
+/// How rule signals and the n-gram model combine (when both are in use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Combine {
+    /// A calibrated second stage: the n-gram model is fitted without the rules; then a small
+    /// multinomial logistic regression over its three verdict logits and the binary rule signals is
+    /// fitted on the held-out part (families the first stage never saw). Both stages are linear, so
+    /// they fold into one linear layer: the exported graph and the per-feature evidence are
+    /// unchanged. Replaces temperature scaling as the verdict calibration. Rule signals are
+    /// binary (`binary_rules`) and the held-out part is chosen by template family.
+    Stacked,
+    /// Rule signals as ordinary features of the one regression, weighted together with n-grams
+    /// (the shipped design).
+    #[default]
+    Features,
+}
+
+impl Combine {
+    fn is_features(&self) -> bool {
+        *self == Combine::Features
+    }
 }
 
 fn yes() -> bool {
@@ -85,6 +116,7 @@ impl Default for TrainOptions {
             selection: Selection::Frequency,
             rule_signals: true,
             rules_only: false,
+            combine: Combine::Features,
         }
     }
 }
@@ -104,6 +136,25 @@ pub struct TrainOutput {
     /// The vectoriser the model was trained with.
     pub vectorizer: Vectorizer,
     pub temperature: f32,
+    /// With [`Combine::Stacked`]: the second stage and the first stage alone.
+    pub second_stage: Option<SecondStage>,
+}
+
+/// The calibrated second stage of a [`Combine::Stacked`] model.
+pub struct SecondStage {
+    /// linfa's fit over `[stage-1 logit legit, spam, scam, rule signal 1, …]`.
+    pub model: MultiFittedLogisticRegression<f32, usize>,
+    /// Feature ids of the rule signals, in the order of the model's inputs after the logits.
+    pub rule_columns: Vec<usize>,
+    /// The first stage (n-grams only, uncalibrated logits).
+    pub stage1: LinearParams,
+    /// The first stage alone as a model file, temperature-calibrated and with its own threshold
+    /// on the same held-out part: the "n-grams alone" comparison.
+    pub stage1_model_bytes: Vec<u8>,
+    /// Held-out metrics of the first stage alone.
+    pub stage1_heldout: EvalReport,
+    /// The fitted coefficients, by input name (also in the model's training info).
+    pub summary: serde_json::Value,
 }
 
 /// sha256 over the records in order: identifies the training data in the model.
@@ -123,6 +174,15 @@ pub fn fingerprint(records: &[LabelledRecord]) -> String {
         h.update([b'\n']);
     }
     format!("{:x}", h.finalize())
+}
+
+/// Held-out bucket of a record: by its template family when it has one (a whole family is held out
+/// or kept), else by its text.
+pub fn holdout_bucket(r: &LabelledRecord) -> u8 {
+    match &r.family {
+        Some(f) => text_bucket(&format!("family:{f}")),
+        None => text_bucket(&r.text),
+    }
 }
 
 /// Deterministic bucket 0..100 of a text, for held-out splits.
@@ -165,10 +225,17 @@ pub fn train(
             seen.insert((r.text.as_str(), r.verdict, r.patterns.clone()))
         })
         .collect();
-    let (train_idx, held_idx): (Vec<usize>, Vec<usize>) = unique
-        .iter()
-        .copied()
-        .partition(|&i| text_bucket(&records[i].text) >= opts.holdout_percent);
+    // Stacking wants a held-out part the first stage never saw the phrasing of: whole families.
+    let stack =
+        opts.combine == Combine::Stacked && opts.calibrate && opts.rule_signals && !opts.rules_only;
+    let (train_idx, held_idx): (Vec<usize>, Vec<usize>) = unique.iter().copied().partition(|&i| {
+        let bucket = if stack {
+            holdout_bucket(&records[i])
+        } else {
+            text_bucket(&records[i].text)
+        };
+        bucket >= opts.holdout_percent
+    });
     if train_idx.is_empty() {
         return Err(Error::Train(
             "every record fell into the held-out part".into(),
@@ -187,6 +254,7 @@ pub fn train(
 
     let mut config = FeatureConfig::unfitted();
     config.rule_signals = opts.rule_signals || opts.rules_only;
+    config.binary_rules = stack;
     let selected = select_features(records, &analyses, &train_idx, &config, opts);
     config.vocabulary = selected.iter().map(|(k, _)| k.clone()).collect();
     let n_train = train_idx.len() as f32;
@@ -211,7 +279,16 @@ pub fn train(
         }
         x
     };
-    let x_train = dense(&train_idx);
+    let mut x_train = dense(&train_idx);
+    let rule_cols: Vec<usize> = (0..dim).filter(|&j| vectorizer.is_rule(j as u32)).collect();
+    // Stacked: the first stage sees no rule signals (their columns are zero while the verdict
+    // model is fitted, so their weights stay zero); the pattern heads do see them.
+    let stacked = stack && !rule_cols.is_empty() && !held_idx.is_empty();
+    if stacked {
+        for &j in &rule_cols {
+            x_train.column_mut(j).fill(0.0);
+        }
+    }
     progress(&format!(
         "training matrix {} x {} ({:.0} MB)",
         x_train.nrows(),
@@ -220,24 +297,21 @@ pub fn train(
     ));
 
     // Verdict: multinomial logistic regression over the classes present.
-    let y: Array1<usize> = train_idx
+    let y: Vec<usize> = train_idx
         .iter()
         .map(|&i| records[i].verdict.index())
         .collect();
-    let present: FxHashSet<usize> = y.iter().copied().collect();
-    if present.len() < 2 {
-        return Err(Error::Train(
-            "training data needs at least two verdict classes".into(),
-        ));
-    }
-    let ds = DatasetBase::new(x_train.view(), y.view());
-    let verdict_model = MultiLogisticRegression::default()
-        .alpha(opts.alpha)
-        .max_iterations(opts.max_iterations)
-        .gradient_tolerance(1e-4)
-        .fit(&ds)
-        .map_err(|e| Error::Train(format!("verdict model: {e}")))?;
+    let verdict_model = fit_verdicts(&x_train, &y, opts, 1e-4, "verdict model")?;
     progress("fitted verdict model");
+    if stacked {
+        for (r, &i) in train_idx.iter().enumerate() {
+            for &id in &vectors[i].ids {
+                if vectorizer.is_rule(id) {
+                    x_train[[r, id as usize]] = 1.0;
+                }
+            }
+        }
+    }
 
     let c = 3 + Pattern::ALL.len();
     let mut weights = vec![0f32; dim * c];
@@ -319,7 +393,7 @@ pub fn train(
         pattern_models.iter().flatten().count()
     ));
 
-    let mut params = LinearParams {
+    let params = LinearParams {
         dim,
         n_verdicts: 3,
         n_patterns: Pattern::ALL.len(),
@@ -327,46 +401,51 @@ pub fn train(
         bias,
     };
 
-    // Calibration on held-out data: temperature of the verdict softmax, then the scam threshold.
-    let held_logits: Vec<Vec<f32>> = held_idx
-        .iter()
-        .map(|&i| logits(&params, &vectors[i]))
-        .collect();
     let held_truth: Vec<usize> = held_idx
         .iter()
         .map(|&i| records[i].verdict.index())
         .collect();
+    let held_vectors: Vec<&SparseVector> = held_idx.iter().map(|&i| &vectors[i]).collect();
+    let score_held = |p: &LinearParams| -> Vec<Scored> {
+        held_idx
+            .iter()
+            .map(|&i| Scored {
+                truth: records[i].verdict,
+                true_patterns: records[i].patterns.clone(),
+                prediction: predict_linear(p, &vectors[i]),
+            })
+            .collect()
+    };
+
+    // The first stage, calibrated on its own: temperature of the verdict softmax, then the scam
+    // threshold. This is the model unless the rules are stacked on top.
     let temperature = if opts.calibrate && held_idx.len() >= 20 {
+        let held_logits: Vec<Vec<f32>> = held_vectors.iter().map(|v| logits(&params, v)).collect();
         fit_temperature(&held_logits, &held_truth)
     } else {
         1.0
     };
+    let mut calibrated = params.clone();
+    let c = calibrated.n_outputs();
     for j in 0..dim {
         for k in 0..3 {
-            params.weights[j * c + k] /= temperature;
+            calibrated.weights[j * c + k] /= temperature;
         }
     }
     for k in 0..3 {
-        params.bias[k] /= temperature;
+        calibrated.bias[k] /= temperature;
     }
-    let held_scored: Vec<Scored> = held_idx
-        .iter()
-        .map(|&i| Scored {
-            truth: records[i].verdict,
-            true_patterns: records[i].patterns.clone(),
-            prediction: predict_linear(&params, &vectors[i]),
-        })
-        .collect();
-    let scam_threshold = choose_threshold(&held_scored, opts.target_legit_fpr);
-    let decision = Decision {
-        scam_threshold,
+    let held_scored = score_held(&calibrated);
+    let decision1 = Decision {
+        scam_threshold: choose_threshold(&held_scored, opts.target_legit_fpr),
         pattern_threshold: 0.5,
         temperature,
     };
-    let heldout = evaluate("held-out", &held_scored, &decision);
+    let heldout1 = evaluate("held-out", &held_scored, &decision1);
     progress(&format!(
-        "held-out: temperature {temperature:.3}, scam threshold {scam_threshold:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
-        heldout.accuracy, heldout.macro_f1_present, heldout.scam_recall, heldout.legit_fpr
+        "held-out{}: temperature {temperature:.3}, scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
+        if stacked { " (first stage alone)" } else { "" },
+        decision1.scam_threshold, heldout1.accuracy, heldout1.macro_f1_present, heldout1.scam_recall, heldout1.legit_fpr
     ));
 
     let mut sources: Vec<(String, usize)> = Vec::new();
@@ -376,27 +455,75 @@ pub fn train(
             None => sources.push((r.source.clone(), 1)),
         }
     }
-    let meta = ModelMeta {
-        verdicts: verdict_names(),
-        patterns: pattern_names(),
-        features: config,
-        decision,
-        training: TrainingInfo {
-            fingerprint: fingerprint(records),
-            records: records.len(),
-            sources,
-            options: serde_json::to_value(opts).expect("options serialise"),
-            heldout: serde_json::json!({
-                "records": heldout.records,
-                "accuracy": heldout.accuracy,
-                "macro_f1": heldout.macro_f1_present,
-                "scam_recall": heldout.scam_recall,
-                "scam_precision": heldout.scam_precision,
-                "legit_fpr": heldout.legit_fpr,
-            }),
-        },
+    let meta_for =
+        |decision: Decision, heldout: &EvalReport, second_stage: serde_json::Value| ModelMeta {
+            verdicts: verdict_names(),
+            patterns: pattern_names(),
+            features: config.clone(),
+            decision,
+            training: TrainingInfo {
+                fingerprint: fingerprint(records),
+                records: records.len(),
+                sources: sources.clone(),
+                options: serde_json::to_value(opts).expect("options serialise"),
+                heldout: serde_json::json!({
+                    "records": heldout.records,
+                    "accuracy": heldout.accuracy,
+                    "macro_f1": heldout.macro_f1_present,
+                    "scam_recall": heldout.scam_recall,
+                    "scam_precision": heldout.scam_precision,
+                    "legit_fpr": heldout.legit_fpr,
+                }),
+                second_stage,
+            },
+        };
+
+    if !stacked {
+        let meta = meta_for(decision1, &heldout1, serde_json::Value::Null);
+        let model_bytes = write_model(&calibrated, &meta.to_pairs());
+        return Ok(TrainOutput {
+            model_bytes,
+            meta,
+            heldout: heldout1,
+            verdict_model,
+            pattern_models,
+            pattern_columns: pat_cols,
+            vectorizer,
+            temperature,
+            second_stage: None,
+        });
+    }
+
+    // The second stage: verdict from the first stage's logits and the rule signals, fitted on the
+    // held-out part, folded into the one linear layer.
+    let stage2 = fit_second_stage(
+        &params,
+        &rule_cols,
+        &held_vectors,
+        &held_truth,
+        opts,
+        &config.vocabulary,
+    )?;
+    let folded = fold_second_stage(&params, &rule_cols, &stage2.0);
+    let held_scored = score_held(&folded);
+    let decision = Decision {
+        scam_threshold: choose_threshold(&held_scored, opts.target_legit_fpr),
+        pattern_threshold: 0.5,
+        temperature: 1.0,
     };
-    let model_bytes = write_model(&params, &meta.to_pairs());
+    let heldout = evaluate("held-out", &held_scored, &decision);
+    progress(&format!(
+        "held-out (stacked, second stage fitted here): scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
+        decision.scam_threshold, heldout.accuracy, heldout.macro_f1_present, heldout.scam_recall, heldout.legit_fpr
+    ));
+    progress(&format!(
+        "second stage (scam − legit weight per input): {}",
+        stage2.2
+    ));
+    let meta1 = meta_for(decision1, &heldout1, serde_json::Value::Null);
+    let stage1_model_bytes = write_model(&calibrated, &meta1.to_pairs());
+    let meta = meta_for(decision, &heldout, stage2.1.clone());
+    let model_bytes = write_model(&folded, &meta.to_pairs());
     Ok(TrainOutput {
         model_bytes,
         meta,
@@ -405,8 +532,152 @@ pub fn train(
         pattern_models,
         pattern_columns: pat_cols,
         vectorizer,
-        temperature,
+        temperature: 1.0,
+        second_stage: Some(SecondStage {
+            model: stage2.0,
+            rule_columns: rule_cols,
+            stage1: params,
+            stage1_model_bytes,
+            stage1_heldout: heldout1,
+            summary: stage2.1,
+        }),
     })
+}
+
+/// Multinomial logistic regression of verdict indices `y` on the rows of `x`.
+fn fit_verdicts(
+    x: &Array2<f32>,
+    y: &[usize],
+    opts: &TrainOptions,
+    tolerance: f32,
+    what: &str,
+) -> Result<MultiFittedLogisticRegression<f32, usize>> {
+    if y.iter().collect::<FxHashSet<_>>().len() < 2 {
+        return Err(Error::Train(format!(
+            "{what}: the data needs at least two verdict classes"
+        )));
+    }
+    let y: Array1<usize> = y.iter().copied().collect();
+    let ds = DatasetBase::new(x.view(), y.view());
+    MultiLogisticRegression::default()
+        .alpha(opts.alpha)
+        .max_iterations(opts.max_iterations)
+        .gradient_tolerance(tolerance)
+        .fit(&ds)
+        .map_err(|e| Error::Train(format!("{what}: {e}")))
+}
+
+/// Inputs of the second stage for one message: the first stage's three verdict logits, then 1/0
+/// per rule signal.
+pub fn second_stage_inputs(
+    stage1: &LinearParams,
+    rule_cols: &[usize],
+    v: &SparseVector,
+) -> Vec<f32> {
+    let z = logits(stage1, v);
+    let mut x = z[..3].to_vec();
+    x.extend(rule_cols.iter().map(|&j| {
+        if v.ids.binary_search(&(j as u32)).is_ok() {
+            1.0
+        } else {
+            0.0
+        }
+    }));
+    x
+}
+
+/// Fits the second stage on the held-out rows; returns linfa's model, its coefficients as JSON and
+/// a one-line summary.
+fn fit_second_stage(
+    stage1: &LinearParams,
+    rule_cols: &[usize],
+    held: &[&SparseVector],
+    truth: &[usize],
+    opts: &TrainOptions,
+    vocabulary: &[String],
+) -> Result<(
+    MultiFittedLogisticRegression<f32, usize>,
+    serde_json::Value,
+    String,
+)> {
+    let width = 3 + rule_cols.len();
+    let mut x = Array2::<f32>::zeros((held.len(), width));
+    for (r, v) in held.iter().enumerate() {
+        for (k, val) in second_stage_inputs(stage1, rule_cols, v)
+            .into_iter()
+            .enumerate()
+        {
+            x[[r, k]] = val;
+        }
+    }
+    let model = fit_verdicts(&x, truth, opts, 1e-5, "second stage (held-out part)")?;
+    let mut inputs: Vec<String> = Verdict::ALL
+        .iter()
+        .map(|v| format!("logit_{}", v.name()))
+        .collect();
+    inputs.extend(rule_cols.iter().map(|&j| vocabulary[j].clone()));
+    let classes: Vec<&str> = model
+        .classes()
+        .iter()
+        .map(|&c| Verdict::ALL[c].name())
+        .collect();
+    let weights: Vec<Vec<f32>> = (0..width).map(|k| model.params().row(k).to_vec()).collect();
+    let json = serde_json::json!({
+        "fitted_on": "held-out part",
+        "rows": held.len(),
+        "inputs": inputs,
+        "classes": classes,
+        "weights": weights,
+        "intercept": model.intercept().to_vec(),
+    });
+    let col = |cls: usize| model.classes().iter().position(|&c| c == cls);
+    let summary = match (col(Verdict::Scam.index()), col(Verdict::Legit.index())) {
+        (Some(s), Some(l)) => inputs
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                format!(
+                    "{name} {:+.2}",
+                    model.params()[[k, s]] - model.params()[[k, l]]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "no scam or legit rows held out".into(),
+    };
+    Ok((model, json, summary))
+}
+
+/// Folds the second stage into the first: both are linear in the features, so
+/// `A·(W x + b) + B·r + c` is one layer with weights `W·A` on n-gram features, `B` on rule
+/// features and bias `b·A + c`. Pattern columns are left as they are.
+fn fold_second_stage(
+    stage1: &LinearParams,
+    rule_cols: &[usize],
+    model: &MultiFittedLogisticRegression<f32, usize>,
+) -> LinearParams {
+    let mut p = stage1.clone();
+    let c = p.n_outputs();
+    for k in 0..3 {
+        p.bias[k] = -30.0;
+        for j in 0..p.dim {
+            p.weights[j * c + k] = 0.0;
+        }
+    }
+    let a = model.params();
+    for (col, &cls) in model.classes().iter().enumerate() {
+        p.bias[cls] =
+            model.intercept()[col] + (0..3).map(|m| a[[m, col]] * stage1.bias[m]).sum::<f32>();
+        for j in 0..p.dim {
+            p.weights[j * c + cls] = (0..3)
+                .map(|m| a[[m, col]] * stage1.weights[j * c + m])
+                .sum();
+        }
+        for (r, &j) in rule_cols.iter().enumerate() {
+            p.weights[j * c + cls] = a[[3 + r, col]];
+        }
+    }
+    p
 }
 
 fn logits(p: &LinearParams, v: &SparseVector) -> Vec<f32> {
@@ -468,7 +739,8 @@ fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> f32 {
     ((a + b) / 2.0).exp() as f32
 }
 
-/// The lowest threshold ≥ 0.5 at which held-out legit rows are flagged at most `target` of the time.
+/// The lowest threshold ≥ 0.5 (steps of 0.01 up to 0.99, then finer towards 1) at which held-out
+/// legit rows are flagged at most `target` of the time.
 fn choose_threshold(rows: &[Scored], target: f64) -> f32 {
     let legit: Vec<f32> = rows
         .iter()
@@ -478,15 +750,28 @@ fn choose_threshold(rows: &[Scored], target: f64) -> f32 {
     if legit.len() < 50 {
         return 0.5;
     }
+    let meets = |t: f32| {
+        let fp = legit.iter().filter(|&&p| p >= t).count();
+        (fp as f64) / (legit.len() as f64) <= target
+    };
     let mut t = 0.5f32;
     while t < 0.99 {
-        let fp = legit.iter().filter(|&&p| p >= t).count();
-        if (fp as f64) / (legit.len() as f64) <= target {
+        if meets(t) {
             return t;
         }
         t += 0.01;
     }
-    0.99
+    // An over-confident model needs more: 0.99, then 0.991 … 0.999, 0.9991 … 0.9999, … 0.999999.
+    for k in 2..=6 {
+        for m in (1..=9).rev() {
+            let t = 1.0 - m as f32 * 10f32.powi(-k);
+            if (k == 2 && m > 1) || !meets(t) {
+                continue;
+            }
+            return t;
+        }
+    }
+    1.0 - 1e-6
 }
 
 /// Picks the feature vocabulary among features in at least `min_df` training messages: the most
@@ -624,4 +909,59 @@ fn select_features(
         .collect();
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_out_part_is_chosen_by_family_when_there_is_one() {
+        let rec = |text: &str, family: Option<&str>| LabelledRecord {
+            text: text.into(),
+            verdict: Verdict::Scam,
+            patterns: None,
+            channel: None,
+            source: "t".into(),
+            family: family.map(String::from),
+        };
+        // Every member of a family lands in the family's bucket, whatever its text.
+        let b = holdout_bucket(&rec("x", Some("scam.sms.deposit")));
+        for t in ["押金299元", "激活费199元", "回复1办理"] {
+            assert_eq!(holdout_bucket(&rec(t, Some("scam.sms.deposit"))), b);
+        }
+        // Without a family the text decides, as before.
+        assert_eq!(
+            holdout_bucket(&rec("押金299元", None)),
+            text_bucket("押金299元")
+        );
+        let buckets: FxHashSet<u8> = (0..200)
+            .map(|k| holdout_bucket(&rec("x", Some(&format!("f{k}")))))
+            .collect();
+        assert!(buckets.len() > 50, "families spread over buckets");
+    }
+
+    #[test]
+    fn threshold_goes_past_099_for_an_over_confident_model() {
+        let row = |truth: Verdict, p_scam: f32| Scored {
+            truth,
+            true_patterns: None,
+            prediction: Prediction {
+                verdict: [1.0 - p_scam, 0.0, p_scam],
+                patterns: [0.0; 7],
+            },
+        };
+        // 1,000 legit rows, 10 of them scored 0.995 and 2 scored 0.9995: at most 3 (0.3%) may be
+        // flagged, so the threshold must pass 0.995 but may stop below 0.9995.
+        let mut rows: Vec<Scored> = (0..988).map(|_| row(Verdict::Legit, 0.1)).collect();
+        rows.extend((0..10).map(|_| row(Verdict::Legit, 0.995)));
+        rows.extend((0..2).map(|_| row(Verdict::Legit, 0.9995)));
+        let t = choose_threshold(&rows, 0.003);
+        assert!(t > 0.995 && t <= 0.9995, "{t}");
+        // A calibrated model keeps the coarse grid.
+        let rows: Vec<Scored> = (0..1000)
+            .map(|i| row(Verdict::Legit, if i < 2 { 0.7 } else { 0.2 }))
+            .collect();
+        assert_eq!(choose_threshold(&rows, 0.003), 0.5);
+    }
 }

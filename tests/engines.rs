@@ -178,3 +178,71 @@ fn training_is_reproducible() {
         "same data and options must give the same bytes"
     );
 }
+
+/// The stacked combination (`--combine stacked`): the exported single linear layer gives exactly the
+/// two stages computed apart — the first stage's verdict logits and the rule signals fed to
+/// linfa's second-stage regression — and the first stage alone never looks at a rule signal.
+#[test]
+fn stacked_model_equals_its_two_stages() {
+    let records = corpus_sample(4);
+    let opts = posguard::train::TrainOptions {
+        max_features: 1500,
+        max_iterations: 60,
+        combine: posguard::train::Combine::Stacked,
+        ..Default::default()
+    };
+    let out = posguard::train::train(&records, &opts, &mut |_| {}).unwrap();
+    let stage2 = out
+        .second_stage
+        .as_ref()
+        .expect("--combine stacked puts a second stage on the n-gram model");
+    assert!(out.vectorizer.config().binary_rules);
+    assert!(!stage2.rule_columns.is_empty());
+    assert!(out.meta.training.second_stage["inputs"][3]
+        .as_str()
+        .unwrap()
+        .starts_with("r|"));
+    let c = stage2.stage1.n_outputs();
+    for &j in &stage2.rule_columns {
+        assert!(out.vectorizer.key(j as u32).starts_with("r|"));
+        for k in 0..3 {
+            assert_eq!(
+                stage2.stage1.weights[j * c + k],
+                0.0,
+                "first stage uses a rule"
+            );
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stacked.onnx");
+    std::fs::write(&path, &out.model_bytes).unwrap();
+    let texts = sample_texts();
+    let texts: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+    let inputs: Vec<Vec<f32>> = texts
+        .iter()
+        .map(|t| {
+            let v = out.vectorizer.vectorize(&Analysis::new(t));
+            posguard::train::second_stage_inputs(&stage2.stage1, &stage2.rule_columns, &v)
+        })
+        .collect();
+    assert!(
+        inputs.iter().any(|x| x[3..].contains(&1.0)),
+        "some sample message fires a rule"
+    );
+    let x = Array2::from_shape_fn((inputs.len(), inputs[0].len()), |(r, k)| inputs[r][k]);
+    let p2 = stage2.model.predict_probabilities(&x);
+    let got = engine_probabilities(&path, &texts, &["--engine", "tract"]);
+    let mut worst = 0f32;
+    for (r, g) in got.iter().enumerate() {
+        for (col, &cls) in stage2.model.classes().iter().enumerate() {
+            worst = worst.max((g.0[cls] - p2[[r, col]]).abs());
+        }
+    }
+    assert!(worst <= 1e-4, "folded model vs two stages: {worst}");
+
+    // The first stage alone is a valid model file of its own.
+    let first = dir.path().join("stage1.onnx");
+    std::fs::write(&first, &stage2.stage1_model_bytes).unwrap();
+    assert_eq!(engine_probabilities(&first, &texts[..3], &[]).len(), 3);
+}

@@ -1,7 +1,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use posguard::io::labelled::read_labelled;
-use posguard::train::{train, Selection, TrainOptions};
+use posguard::train::{train, Combine, Selection, TrainOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,10 +41,24 @@ pub struct TrainArgs {
     /// Only the rule signals as features (the rules alone, weighted by training).
     #[arg(long)]
     rules_only: bool,
+    /// How rule signals and the n-gram model combine: ordinary features of the one regression
+    /// (features, the shipped design), or a calibrated second stage over the n-gram model's logits
+    /// and the rule signals fitted on held-out template families (stacked).
+    #[arg(long, value_enum, default_value_t = Combine::Features)]
+    combine: Combine,
+    /// With --combine stacked: also write the first stage alone (n-grams only, calibrated on the
+    /// same held-out part) to FILE, to compare with the combination.
+    #[arg(long, value_name = "FILE")]
+    stage1_out: Option<PathBuf>,
 }
 
 pub fn run(a: TrainArgs) -> Result<ExitCode> {
     let start = Instant::now();
+    if a.stage1_out.is_some()
+        && (a.combine != Combine::Stacked || a.no_rule_signals || a.rules_only)
+    {
+        anyhow::bail!("--stage1-out needs --combine stacked (and rule signals on)");
+    }
     let mut records = Vec::new();
     for p in &a.data {
         let r = read_labelled(p)?;
@@ -65,6 +79,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         selection: a.selection,
         rule_signals: !a.no_rule_signals,
         rules_only: a.rules_only,
+        combine: a.combine,
         ..TrainOptions::default()
     };
     let out = train(&records, &opts, &mut |msg| {
@@ -77,7 +92,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         s.push(".metrics.json");
         PathBuf::from(s)
     });
-    let metrics = serde_json::json!({
+    let mut metrics = serde_json::json!({
         "model": a.out.display().to_string(),
         "fingerprint": out.meta.training.fingerprint,
         "records": records.len(),
@@ -86,6 +101,21 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         "heldout": out.heldout,
         "training_seconds": start.elapsed().as_secs_f64(),
     });
+    if let Some(stage2) = &out.second_stage {
+        metrics["second_stage"] = stage2.summary.clone();
+        metrics["first_stage_alone_heldout"] = serde_json::to_value(&stage2.stage1_heldout)?;
+    }
+    match (&a.stage1_out, &out.second_stage) {
+        (Some(path), Some(stage2)) => {
+            std::fs::write(path, &stage2.stage1_model_bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote the first stage alone to {}", path.display());
+        }
+        (Some(_), None) => anyhow::bail!(
+            "--stage1-out: this model has no second stage (no rule signal or no held-out part)"
+        ),
+        _ => {}
+    }
     std::fs::write(&metrics_path, serde_json::to_string_pretty(&metrics)?)
         .with_context(|| format!("writing {}", metrics_path.display()))?;
     eprintln!(

@@ -1,4 +1,4 @@
-//! Labelled JSONL for training and evaluation: `{"text","verdict","patterns"[,"channel"]}`.
+//! Labelled JSONL for training and evaluation: `{"text","verdict","patterns"[,"channel","family"]}`.
 
 use crate::error::{Error, Result};
 use crate::labels::{Channel, Pattern, Verdict};
@@ -15,6 +15,8 @@ struct Row {
     patterns: Option<Vec<String>>,
     #[serde(default)]
     channel: Option<Channel>,
+    #[serde(default)]
+    family: Option<String>,
 }
 
 /// Reads a labelled JSONL file. Any bad line is an error naming the file and line: training on a
@@ -67,6 +69,7 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
             patterns,
             channel: row.channel,
             source: name.clone(),
+            family: row.family,
         });
     }
     Ok(out)

@@ -118,6 +118,9 @@ pub struct TrainingInfo {
     pub options: serde_json::Value,
     /// Held-out metrics measured at training time.
     pub heldout: serde_json::Value,
+    /// The calibrated second stage folded into the weights (inputs, coefficients), if any.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub second_stage: serde_json::Value,
 }
 
 /// Everything in a model file besides the weights.
