@@ -157,7 +157,7 @@ fn num3(v: Option<f64>) -> String {
 
 /// A threshold with trailing zeros trimmed (0.5, 0.62, 0.995).
 fn thr(t: f64) -> String {
-    let s = format!("{t:.3}");
+    let s = crate::verdict::threshold_text(t);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() {
         "0".into()

@@ -128,7 +128,8 @@ pub struct TrainOutput {
     pub meta: ModelMeta,
     /// Held-out metrics (also stored in the model's training info).
     pub heldout: EvalReport,
-    /// linfa's fitted verdict model (before temperature scaling) and pattern models, for checks.
+    /// linfa's fitted verdict model (before temperature scaling; the first stage when stacked) and
+    /// pattern models, for checks.
     pub verdict_model: MultiFittedLogisticRegression<f32, usize>,
     pub pattern_models: Vec<Option<FittedLogisticRegression<f32, bool>>>,
     /// Feature columns the pattern models were fitted on (pattern models see only these).

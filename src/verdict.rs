@@ -34,6 +34,18 @@ pub struct Probabilities {
     pub scam: f32,
 }
 
+/// A threshold as text with as few decimals (2 to 6) as show it exactly: `0.50`, `0.65`, `0.998`,
+/// `0.9995` (thresholds past 0.99 come in finer steps, and "1.00" would be wrong).
+pub fn threshold_text(t: f64) -> String {
+    for d in 2..=6 {
+        let s = format!("{t:.d$}");
+        if s.parse::<f64>().is_ok_and(|x| (x - t).abs() < 5e-7) {
+            return s;
+        }
+    }
+    format!("{t:.6}")
+}
+
 /// Applies the decision rule: scam when P(scam) reaches the threshold, otherwise the likelier of
 /// legit and spam. Patterns are flagged only on messages that are not legit.
 pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
@@ -101,6 +113,14 @@ impl VerdictResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thresholds_print_with_the_decimals_they_need() {
+        assert_eq!(threshold_text(0.5), "0.50");
+        assert_eq!(threshold_text(0.65000004f32 as f64), "0.65");
+        assert_eq!(threshold_text((1.0f32 - 2.0 * 0.001) as f64), "0.998");
+        assert_eq!(threshold_text((1.0f32 - 5.0 * 1e-4) as f64), "0.9995");
+    }
+
     use super::*;
 
     fn pred(v: [f32; 3], p0: f32) -> Prediction {

@@ -241,14 +241,16 @@ fn render(r: &Report, color: bool, en: bool) -> String {
     let paint = Paint { on: color };
     let v = &r.verdict;
     let mut out = String::new();
+    // P(scam) with at least the threshold's decimals, so the comparison can be read off.
+    let threshold = posguard::verdict::threshold_text(v.threshold as f64);
+    let decimals = threshold.split('.').nth(1).map_or(3, |d| d.len().max(3));
     out.push_str(&format!(
-        "判定 Verdict: {}   P(scam) = {:.3} (threshold {:.2})\n",
+        "判定 Verdict: {}   P(scam) = {:.decimals$} (threshold {threshold})\n",
         paint.p(
             verdict_color(v.verdict),
             &format!("{} {}", v.verdict.zh(), v.verdict.name())
         ),
         v.score,
-        v.threshold
     ));
     out.push_str(&format!(
         "  正常 legit {:.3} | 垃圾广告 spam {:.3} | 诈骗 scam {:.3}\n",

@@ -92,8 +92,10 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
 
 pub fn print_report(r: &EvalReport) {
     println!(
-        "== {} ({} records, scam threshold {:.2})",
-        r.name, r.records, r.scam_threshold
+        "== {} ({} records, scam threshold {})",
+        r.name,
+        r.records,
+        posguard::verdict::threshold_text(r.scam_threshold)
     );
     println!(
         "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {:.4}  scam recall {:.4}  legit FPR {:.4}  AP {:.4}",

@@ -2,6 +2,7 @@ use super::ModelArgs;
 use anyhow::Result;
 use clap::Args;
 use posguard::model::active_engine;
+use posguard::verdict::threshold_text;
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -70,8 +71,10 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
         &f.dictionary_sha256[..12.min(f.dictionary_sha256.len())]
     );
     println!(
-        "decision:  scam threshold {:.2}, pattern threshold {:.2}, temperature {:.3}",
-        meta.decision.scam_threshold, meta.decision.pattern_threshold, meta.decision.temperature
+        "decision:  scam threshold {}, pattern threshold {}, temperature {:.3}",
+        threshold_text(meta.decision.scam_threshold as f64),
+        threshold_text(meta.decision.pattern_threshold as f64),
+        meta.decision.temperature
     );
     let t = &meta.training;
     println!(
@@ -83,6 +86,9 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
     }
     if !t.heldout.is_null() {
         println!("held-out:  {}", t.heldout);
+    }
+    if !t.second_stage.is_null() {
+        println!("second stage (folded into the weights): {}", t.second_stage);
     }
     Ok(ExitCode::SUCCESS)
 }
