@@ -238,8 +238,6 @@ pub struct Vectorizer {
     signal_ids: [Option<u32>; SignalKind::ALL.len()],
     /// `is_rule[id]`: feature `id` is a rule signal.
     is_rule: Vec<bool>,
-    /// `is_rule`, when the configuration makes rule signals binary; else all false.
-    binary: Vec<bool>,
 }
 
 /// Up to five characters in one integer, with their number: the key of a character n-gram.
@@ -288,11 +286,6 @@ impl Vectorizer {
                 }
             }
         }
-        let binary = if config.binary_rules {
-            is_rule.clone()
-        } else {
-            vec![false; is_rule.len()]
-        };
         Ok(Vectorizer {
             config,
             index,
@@ -301,7 +294,6 @@ impl Vectorizer {
             char_ngrams,
             signal_ids,
             is_rule,
-            binary,
         })
     }
 
@@ -421,6 +413,7 @@ impl Vectorizer {
     }
 
     fn weigh(&self, mut ids: Vec<u32>) -> SparseVector {
+        let binary = |id: u32| self.config.binary_rules && self.is_rule[id as usize];
         ids.sort_unstable();
         let mut out = SparseVector {
             ids: Vec::with_capacity(ids.len()),
@@ -434,7 +427,7 @@ impl Vectorizer {
                 j += 1;
             }
             out.ids.push(id);
-            if self.binary[id as usize] {
+            if binary(id) {
                 out.values.push(1.0);
             } else {
                 let tf = (j - i) as f32;
@@ -452,13 +445,13 @@ impl Vectorizer {
             .ids
             .iter()
             .zip(&out.values)
-            .filter(|(id, _)| !self.binary[**id as usize])
+            .filter(|(id, _)| !binary(**id))
             .map(|(_, v)| v * v)
             .sum::<f32>()
             .sqrt();
         if norm > 0.0 {
             for (id, v) in out.ids.iter().zip(out.values.iter_mut()) {
-                if !self.binary[*id as usize] {
+                if !binary(*id) {
                     *v /= norm;
                 }
             }

@@ -10,14 +10,13 @@
 //! adding a transformation does not change the others. The variant tables below are the
 //! adversary's — spellings seen in the wild — not the normaliser's.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::eval::{evaluate, Scored};
 use crate::features::Analysis;
 use crate::labels::{Pattern, Verdict};
 use crate::model::Model;
 use crate::verdict::decide;
 use serde::Serialize;
-use std::io::BufRead;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -600,21 +599,8 @@ pub struct SourceRow {
 
 /// Reads labelled JSONL (`text`, `verdict`, optional `patterns` and `id`), keeping every field.
 pub fn read_rows(path: &Path) -> Result<Vec<SourceRow>> {
-    let name = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut out = Vec::new();
-    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line_no = i as u64 + 1;
-        let bad = |reason: String| Error::Record {
-            source_name: name.clone(),
-            line: line_no,
-            reason,
-        };
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let s = line.trim_start_matches('\u{feff}').trim();
-        if s.is_empty() {
-            continue;
-        }
+    crate::io::labelled::for_each_line(path, |line_no, s, bad| {
         let fields: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(s).map_err(|e| bad(format!("malformed JSON object: {e}")))?;
         let text = fields
@@ -649,7 +635,8 @@ pub fn read_rows(path: &Path) -> Result<Vec<SourceRow>> {
             patterns,
             fields,
         });
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -23,39 +23,20 @@ struct Row {
 /// silently shortened data set would be worse than stopping.
 pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
     let name = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = std::io::BufReader::new(f);
     let mut out = Vec::new();
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line_no = i as u64 + 1;
-        let bad = |reason: String| Error::Record {
-            source_name: name.clone(),
-            line: line_no,
-            reason,
-        };
-        let bytes = line.map_err(|e| Error::io(path, e))?;
-        let s = String::from_utf8(bytes).map_err(|e| {
-            bad(format!(
-                "invalid UTF-8 at byte {}",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        let s = s.trim_start_matches('\u{feff}').trim();
-        if s.is_empty() {
-            continue;
-        }
+    for_each_line(path, |_, s, bad| {
         let row: Row = serde_json::from_str(s).map_err(|e| bad(format!("malformed JSON: {e}")))?;
         if row.text.trim().is_empty() {
             return Err(bad("empty text".into()));
         }
-        let verdict: Verdict = row.verdict.parse().map_err(bad)?;
+        let verdict: Verdict = row.verdict.parse().map_err(&bad)?;
         let patterns = match row.patterns {
             None => None,
             Some(ps) => Some(
                 ps.iter()
                     .map(|p| p.parse::<Pattern>())
                     .collect::<std::result::Result<Vec<_>, _>>()
-                    .map_err(bad)?,
+                    .map_err(&bad)?,
             ),
         };
         if verdict != Verdict::Scam && patterns.as_ref().is_some_and(|p| !p.is_empty()) {
@@ -71,6 +52,38 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
             source: name.clone(),
             family: row.family,
         });
-    }
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// Calls `f(line number, line, bad)` for every non-blank line of a JSONL file (BOM and surrounding space
+/// trimmed), where `bad(reason)` makes the error naming the file and line. Invalid UTF-8 is such
+/// an error; the first error stops the reading.
+pub(crate) fn for_each_line(
+    path: &Path,
+    mut f: impl FnMut(u64, &str, &dyn Fn(String) -> Error) -> Result<()>,
+) -> Result<()> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    for (i, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        let bad = |reason: String| Error::Record {
+            source_name: name.clone(),
+            line: line_no,
+            reason,
+        };
+        let bytes = line.map_err(|e| Error::io(path, e))?;
+        let s = String::from_utf8(bytes).map_err(|e| {
+            bad(format!(
+                "invalid UTF-8 at byte {}",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        let s = s.trim_start_matches('\u{feff}').trim();
+        if !s.is_empty() {
+            f(line_no, s, &bad)?;
+        }
+    }
+    Ok(())
 }
