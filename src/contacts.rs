@@ -181,6 +181,11 @@ struct Index {
     sender_tag: Regex,
     area_code: Regex,
     intl_prefix: Regex,
+    /// Labels before a short digit run that make it an identifier or a quantity, not a number to
+    /// call: 推荐码11467, 报案号0003…, 车辆损失险96800, 获赠10000.
+    not_phone_before: Regex,
+    /// Units after a short digit run that make it a quantity: 10000积分, 19999个积分.
+    not_phone_after: Regex,
 }
 
 fn index() -> &'static Index {
@@ -226,6 +231,12 @@ fn index() -> &'static Index {
             sender_tag: Regex::new(r"[【\[]([^】\]]{1,16})[】\]]").expect("regex"),
             area_code: Regex::new(r"\(?0[0-9]{2,3}\)? ?-? ?$").expect("regex"),
             intl_prefix: Regex::new(r"(?:\+|00)86[ -]?$").expect("regex"),
+            not_phone_before: Regex::new(
+                r"(?:编号|单号|案号|工号|流水号|订单号|批次号|凭证号|参考号|序号|编码|代码|推荐码|邀请码|优惠码|兑换码|券码|卡号|账号|帐号|户号|终端号|商户号|保单号|险|保额|额度|积分|获赠|赠送|奖励|共计|合计|总计)(?:为|是|:)? ?$",
+            )
+            .expect("regex"),
+            not_phone_after: Regex::new(r"^ ?(?:积分|个积分|元|块钱|万元|次|笔|份|倍|张|件)")
+                .expect("regex"),
         }
     })
 }
@@ -557,27 +568,22 @@ fn candidates(n: &NormalizedText, original: &str) -> Vec<Candidate> {
             | MaskKind::Landline
             | MaskKind::ServiceNumber
             | MaskKind::Number => {
+                if matches!(m.kind, MaskKind::ServiceNumber | MaskKind::Number)
+                    && !is_callable(original, &m.original)
+                {
+                    continue;
+                }
                 let mut bytes = m.original.clone();
                 let mut area_code = None;
                 let mut intl_prefix = false;
                 if m.kind == MaskKind::ServiceNumber {
                     // Look just before the number for an area code or a country code.
-                    let from = original[..bytes.start]
-                        .char_indices()
-                        .rev()
-                        .nth(9)
-                        .map(|(i, _)| i)
-                        .unwrap_or(0);
+                    let from = chars_back(original, bytes.start, 10);
                     let window: String = original[from..bytes.start].nfkc().collect();
                     if let Some(a) = ix.area_code.find(&window) {
                         // Map the match back: count its characters from the end of the window.
                         let n_chars = window[a.start()..].chars().count();
-                        let start = original[..bytes.start]
-                            .char_indices()
-                            .rev()
-                            .nth(n_chars - 1)
-                            .map(|(i, _)| i)
-                            .unwrap_or(bytes.start);
+                        let start = chars_back(original, bytes.start, n_chars);
                         area_code = Some(phone_digits(&window[a.range()]));
                         bytes.start = start;
                     } else if ix.intl_prefix.is_match(&window) {
@@ -599,6 +605,31 @@ fn candidates(n: &NormalizedText, original: &str) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// Byte offset where the `n` characters before byte `end` of `s` begin (0 when there are fewer).
+fn chars_back(s: &str, end: usize, n: usize) -> usize {
+    s[..end]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// Whether a short digit run can be a number to call, judged by the words around it: an
+/// identifier (推荐码11467) or a quantity (10000积分, 车辆损失险96800) is not.
+fn is_callable(original: &str, bytes: &Range<usize>) -> bool {
+    let ix = index();
+    let before: String = original[chars_back(original, bytes.start, 8)..bytes.start]
+        .nfkc()
+        .collect();
+    let after_to = original[bytes.end..]
+        .char_indices()
+        .nth(4)
+        .map(|(i, _)| bytes.end + i)
+        .unwrap_or(original.len());
+    let after: String = original[bytes.end..after_to].nfkc().collect();
+    !ix.not_phone_before.is_match(&before) && !ix.not_phone_after.is_match(&after)
 }
 
 /// What was learnt about one contact.
@@ -1110,6 +1141,33 @@ mod tests {
             i.contacts[0].message_zh.contains("不是中国银联的官方号码"),
             "{}",
             i.contacts[0].message_zh
+        );
+    }
+
+    #[test]
+    fn amounts_identifiers_and_quantities_are_not_contacts() {
+        // Real bank notices: an amount, points and a referral code, none of them a number to call.
+        assert_eq!(
+            statuses("您账户1407于11月24日15:00发生【支付宝】的直付通/快捷支付扣款人民币19000.00[招商银行]"),
+            vec![]
+        );
+        assert_eq!(
+            statuses("【浦发银行】绑定浦发信用卡即可获赠10000积分！详询95528"),
+            vec![("95528".into(), ContactStatus::Official)]
+        );
+        assert_eq!(statuses("【浦发银行】修改成功后将获赠19999积分"), vec![]);
+        assert_eq!(
+            statuses("【招商银行】推荐码11467，详询95555"),
+            vec![("95555".into(), ContactStatus::Official)]
+        );
+        assert_eq!(
+            statuses("【平安银行】车辆损失险96800,商业第三者责任险"),
+            vec![]
+        );
+        // The same digits as a number to call are still judged.
+        assert_eq!(
+            statuses("【支付宝】您的账户异常，请致电19000处理"),
+            vec![("19000".into(), ContactStatus::NotOfficial)]
         );
     }
 

@@ -3,6 +3,7 @@
 
 use crate::labels::{Pattern, Verdict};
 use crate::model::{Decision, Prediction};
+use crate::signals::SignalKind;
 use crate::verdict::decide;
 use serde::Serialize;
 
@@ -73,6 +74,49 @@ pub struct EvalReport {
     /// 0.9%). The threshold is chosen on this very set: an oracle operating point, for comparing
     /// models at equal false-alarm rates, not a deployable setting.
     pub recall_at_legit_fpr: Vec<RecallAtFpr>,
+    /// How often each rule signal fires, by true class (filled by callers that analysed the texts:
+    /// `posguard eval`). A signal firing on legit rows is evidence that would be shown on a real
+    /// notice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<SignalCount>,
+}
+
+/// Rows of one evaluation set on which a rule signal fired, by true class.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SignalCount {
+    pub signal: &'static str,
+    pub legit: usize,
+    pub spam: usize,
+    pub scam: usize,
+}
+
+/// Counts, for every rule signal, the rows it fires on by true class (a row counts once however
+/// often the signal fires in it).
+pub fn signal_counts<'a>(
+    rows: impl IntoIterator<Item = (Verdict, &'a [crate::signals::Signal])>,
+) -> Vec<SignalCount> {
+    let mut counts: Vec<SignalCount> = SignalKind::ALL
+        .iter()
+        .map(|k| SignalCount {
+            signal: k.name(),
+            legit: 0,
+            spam: 0,
+            scam: 0,
+        })
+        .collect();
+    for (truth, signals) in rows {
+        for (i, kind) in SignalKind::ALL.iter().enumerate() {
+            if signals.iter().any(|s| s.kind == *kind) {
+                let c = &mut counts[i];
+                match truth {
+                    Verdict::Legit => c.legit += 1,
+                    Verdict::Spam => c.spam += 1,
+                    Verdict::Scam => c.scam += 1,
+                }
+            }
+        }
+    }
+    counts
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -254,6 +298,7 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
         thresholds,
         average_precision,
         recall_at_legit_fpr: recall_at_fpr(rows),
+        signals: Vec::new(),
     }
 }
 
@@ -333,5 +378,28 @@ mod tests {
         assert!((p.top_pattern_correct - 0.5).abs() < 1e-12);
         // Scores 0.9 (scam), 0.7 (legit), 0.2 (scam), 0.1: AP = (1/1 + 2/3) / 2.
         assert!((r.average_precision - (1.0 + 2.0 / 3.0) / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn signal_counts_by_true_class() {
+        use crate::features::Analysis;
+        let texts = [
+            (Verdict::Scam, "您的POS机即将停用，回复1免费更换"),
+            (Verdict::Legit, "【工商银行】您尾号1234卡消费128.00元"),
+            (
+                Verdict::Legit,
+                "【工商银行】您尾号5678卡消费99.00元，回复1查询余额",
+            ),
+        ];
+        let analyses: Vec<(Verdict, Analysis)> =
+            texts.iter().map(|&(v, t)| (v, Analysis::new(t))).collect();
+        let counts = signal_counts(analyses.iter().map(|(v, a)| (*v, a.signals.as_slice())));
+        assert_eq!(counts.len(), SignalKind::ALL.len());
+        let get = |name: &str| counts.iter().find(|c| c.signal == name).unwrap().clone();
+        let reply = get("reply_action");
+        assert_eq!((reply.legit, reply.spam, reply.scam), (1, 0, 1));
+        let debit = get("debit_notice");
+        assert_eq!((debit.legit, debit.spam, debit.scam), (2, 0, 0));
+        assert_eq!(get("short_link").legit + get("short_link").scam, 0);
     }
 }

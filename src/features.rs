@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// Bumped whenever feature keys or weighting change; a model of another version is refused.
-pub const FEATURE_VERSION: u32 = 2;
+pub const FEATURE_VERSION: u32 = 3;
 
 /// Everything needed to turn text into the model's input, serialised into the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::eval::{EvalReport, ThresholdRow};
 use crate::labels::{Pattern, Verdict};
+use crate::signals::SignalKind;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -444,6 +445,7 @@ fn set_section(h: &mut String, i: usize, r: &EvalReport) -> Result<()> {
     if let Some(p) = &r.patterns {
         pattern_table(h, p);
     }
+    signal_table(h, r);
     h.push_str("</div><div>");
     threshold_table(h, r);
     h.push_str("</div></div></section>\n");
@@ -526,6 +528,57 @@ fn class_table(h: &mut String, r: &EvalReport) {
             grade_high(f),
             num3(f),
             c.support
+        );
+    }
+    h.push_str("</tbody></table>");
+}
+
+/// Rule signals by true class: on legit rows each is evidence shown on a genuine message.
+fn signal_table(h: &mut String, r: &EvalReport) {
+    let fired: Vec<_> = r
+        .signals
+        .iter()
+        .filter(|c| c.legit + c.spam + c.scam > 0)
+        .collect();
+    if fired.is_empty() {
+        return;
+    }
+    let share = |n: usize, v: Verdict| {
+        let total = support(r, v);
+        if total == 0 {
+            "—".to_string()
+        } else {
+            format!(
+                "{n} <span class=\"en\">({:.1}%)</span>",
+                100.0 * n as f64 / total as f64
+            )
+        }
+    };
+    h.push_str(
+        "<h3>规则信号 <span class=\"en\">rule signals: rows where each fires, by true class</span></h3>\
+         <p class=\"note\">红色：诈骗信号出现在正常消息上（误报依据）· red: a scam cue on legit rows, \
+         evidence a genuine message would show</p>\
+         <table><thead><tr><th class=\"l\">信号 signal</th><th>正常 legit</th><th>垃圾 spam</th>\
+         <th>诈骗 scam</th></tr></thead><tbody>",
+    );
+    for c in fired {
+        let kind = SignalKind::ALL.iter().find(|k| k.name() == c.signal);
+        let zh = kind.map(|k| k.zh()).unwrap_or_default();
+        // A scam cue on legit rows is a false alarm shown on a genuine message: flag it.
+        let class = if c.legit > 0 && kind.is_some_and(|k| k.is_scam_cue()) {
+            "bad"
+        } else {
+            ""
+        };
+        let _ = write!(
+            h,
+            "<tr><td class=\"l\">{} <span class=\"en\">{}</span></td><td class=\"{class}\">{}</td>\
+             <td>{}</td><td>{}</td></tr>",
+            esc(zh),
+            esc(c.signal),
+            share(c.legit, Verdict::Legit),
+            share(c.spam, Verdict::Spam),
+            share(c.scam, Verdict::Scam),
         );
     }
     h.push_str("</tbody></table>");
@@ -1073,6 +1126,10 @@ mod tests {
         );
         assert!(html.contains("class=\"op\""), "operating row highlighted");
         assert!(html.contains("假升级/停用换机"), "pattern table present");
+        assert!(
+            !html.contains("规则信号"),
+            "no signal table without signal counts"
+        );
         assert!(!html.contains("<script"), "no JavaScript");
 
         let text = std::fs::read_to_string(out.join("metrics.json")).unwrap();
@@ -1097,6 +1154,53 @@ mod tests {
         let (rows, op) = threshold_rows(&r);
         assert_eq!(rows.len(), r.thresholds.len());
         assert!((rows[op].threshold - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn signal_table_flags_signals_on_legit_rows() {
+        let mut r = sample(0.5);
+        r.signals = crate::eval::signal_counts([]);
+        r.signals[0].scam = 3; // reply_action
+        let urgency = r
+            .signals
+            .iter()
+            .position(|c| c.signal == "urgency")
+            .unwrap();
+        r.signals[urgency].legit = 1;
+        let debit = r
+            .signals
+            .iter()
+            .position(|c| c.signal == "debit_notice")
+            .unwrap();
+        r.signals[debit].legit = 5;
+        let html = render_html(&serde_json::Value::Null, &[r]).unwrap();
+        assert!(html.contains("规则信号"));
+        let row = |name: &str| {
+            let at = html
+                .find(&format!("<span class=\"en\">{name}</span>"))
+                .unwrap();
+            html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+        };
+        assert!(
+            row("urgency").contains("class=\"bad\">1 "),
+            "{}",
+            row("urgency")
+        );
+        assert!(
+            row("reply_action").contains("<td>3 "),
+            "{}",
+            row("reply_action")
+        );
+        // A legit cue on legit rows is expected, not flagged.
+        assert!(
+            row("debit_notice").contains("class=\"\">5 "),
+            "{}",
+            row("debit_notice")
+        );
+        assert!(
+            !html.contains(">short_link<"),
+            "signals that never fire are left out"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 use super::ModelArgs;
 use anyhow::{Context, Result};
 use clap::Args;
-use posguard::eval::{evaluate, EvalReport, Scored};
+use posguard::eval::{evaluate, signal_counts, EvalReport, Scored};
+use posguard::features::Analysis;
 use posguard::io::labelled::read_labelled;
 use posguard::{Classifier, Verdict};
 use std::path::PathBuf;
@@ -34,27 +35,28 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
     for path in &a.data {
         let records = read_labelled(path)?;
         let mut scored = Vec::with_capacity(records.len());
+        let mut signals = Vec::with_capacity(records.len());
         for chunk in records.chunks(2048) {
-            let texts: Vec<&str> = chunk.iter().map(|r| r.text.as_str()).collect();
             let v = classifier.model().vectorizer();
-            let vectors: Vec<_> = texts
-                .iter()
-                .map(|t| v.vectorize(&posguard::features::Analysis::new(t)))
-                .collect();
+            let analyses: Vec<Analysis> = chunk.iter().map(|r| Analysis::new(&r.text)).collect();
+            let vectors: Vec<_> = analyses.iter().map(|a| v.vectorize(a)).collect();
             let preds = classifier.model().predict(&vectors)?;
-            for (r, p) in chunk.iter().zip(preds) {
+            for ((r, p), a) in chunk.iter().zip(preds).zip(analyses) {
                 scored.push(Scored {
                     truth: r.verdict,
                     true_patterns: r.patterns.clone(),
                     prediction: p,
                 });
+                signals.push((r.verdict, a.signals));
             }
         }
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        reports.push(evaluate(&name, &scored, &classifier.model().decision()));
+        let mut report = evaluate(&name, &scored, &classifier.model().decision());
+        report.signals = signal_counts(signals.iter().map(|(v, s)| (*v, s.as_slice())));
+        reports.push(report);
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
@@ -125,6 +127,18 @@ pub fn print_report(r: &EvalReport) {
         println!(
             "patterns on {} scams: top pattern correct {:.4}, exact set {:.4}",
             p.scams_with_patterns, p.top_pattern_correct, p.exact_set
+        );
+    }
+    let fired: Vec<String> = r
+        .signals
+        .iter()
+        .filter(|c| c.legit + c.spam + c.scam > 0)
+        .map(|c| format!("{} {}/{}/{}", c.signal, c.legit, c.spam, c.scam))
+        .collect();
+    if !fired.is_empty() {
+        println!(
+            "rule signals, rows by true class legit/spam/scam: {}",
+            fired.join(", ")
         );
     }
     println!();

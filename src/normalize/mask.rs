@@ -173,6 +173,15 @@ fn rules() -> &'static [Rule] {
                 r"(?P<m>[0-9][0-9,]*(?:\.[0-9]+)?) ?(?:万元|千元|元|块钱|块|万|rmb)",
                 true,
             ),
+            // Bank notices write amounts without 元: 扣款人民币19000.00, 金额:16944.00.
+            (
+                MaskKind::Money,
+                r"(?:人民币|金额)(?:为|是|:)? ?(?P<m>[0-9][0-9,]*(?:\.[0-9]{1,2})?)",
+                true,
+            ),
+            // A number with two decimals and three or more integer digits is an amount, never a
+            // phone number (16944.00 would otherwise read as the service number 16944).
+            (MaskKind::Money, r"[0-9][0-9,]{2,}\.[0-9]{2}", true),
             (
                 MaskKind::Mobile,
                 r"(?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}",
@@ -297,6 +306,35 @@ mod tests {
                 (MaskKind::DateTime, "11月26日"),
                 (MaskKind::DateTime, "14:05")
             ]
+        );
+    }
+
+    #[test]
+    fn amounts_without_yuan_are_money_not_numbers() {
+        assert_eq!(
+            kinds("快捷支付扣款人民币19000.00[招商银行]"),
+            vec![(MaskKind::Money, "19000.00")]
+        );
+        assert_eq!(
+            kinds("交易金额:16944.00"),
+            vec![(MaskKind::Money, "16944.00")]
+        );
+        assert_eq!(
+            kinds("支付一笔16944.00的款项"),
+            vec![(MaskKind::Money, "16944.00")]
+        );
+        assert_eq!(
+            kinds("预计结算1,484.83"),
+            vec![(MaskKind::Money, "1,484.83")]
+        );
+        // Still numbers: no decimals, or a digit run the decimals do not end.
+        assert_eq!(
+            kinds("拨打95516咨询"),
+            vec![(MaskKind::ServiceNumber, "95516")]
+        );
+        assert_eq!(
+            kinds("编号12345.678"),
+            vec![(MaskKind::ServiceNumber, "12345")]
         );
     }
 
