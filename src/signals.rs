@@ -232,8 +232,11 @@ static URGENCY: LazyRegex = LazyRegex::new(
 static NEGATION: LazyRegex = LazyRegex::new(
     r"不会|不要|不得|不需|不用|不收|勿|绝不|从不|严禁|谨防|警惕|无需|免收|免押|无押金|零押金|0押金",
 );
-/// How many characters before a match a denial is looked for (请勿向任何人提供 …).
-const NEGATION_REACH: usize = 8;
+/// Words that turn a denial into a demand (不收押金，只需交激活费).
+static CONTRAST: LazyRegex = LazyRegex::new(r"只需|仅需|只要|但|不过|需要|需交|需缴|仅收|只收");
+/// How many characters before a match a denial is looked for, within its sentence (请勿向任何人
+/// 提供 …, 银联不会要求商户缴纳押金或提供验证码).
+const NEGATION_REACH: usize = 14;
 static SENDER_TAG: LazyRegex = LazyRegex::new(r"[【\[]([^】\]]{1,16})[】\]]");
 // A push to another channel: "add / contact … WeChat, QQ, a mobile, an account manager", or a
 // WeChat/QQ account given (微信:pos8899, 微信同号<mobile>, qq号<number>). A bare mention of WeChat
@@ -484,7 +487,15 @@ fn detect_gated(
                     .take_while(|&(_, c)| !matches!(c, '。' | '!' | '?' | ';' | '\n'))
                     .last()
                     .map_or(m.start(), |(i, _)| i);
-                if NEGATION.get().is_match(&text[from..m.end()]) {
+                // "不收押金，只需交激活费99元" denies one fee to demand another: a contrast after
+                // the denial lifts it.
+                let window = &text[from..m.end()];
+                let denied = NEGATION
+                    .get()
+                    .find_iter(window)
+                    .last()
+                    .is_some_and(|n| !CONTRAST.get().is_match(&window[n.end()..]));
+                if denied {
                     continue;
                 }
             }
@@ -713,6 +724,7 @@ mod tests {
             "我行工作人员不会索要您的密码和验证码",
             "正规机构换机不收押金，谨防有人以押金299元为名诈骗",
             "本次换机无押金，机具费0元",
+            "【中国银联】警惕！银联不会要求商户缴纳押金或提供验证码。如有疑问请拨95516。",
         ] {
             let k = kinds(legit);
             assert!(
@@ -720,6 +732,9 @@ mod tests {
                 "{legit}: {k:?}"
             );
         }
+        // A denial of one fee before the demand of another is no denial.
+        let k = kinds("免费送POS机，不收押金，只需交激活费99元");
+        assert!(k.contains(&SignalKind::FeeDemand), "{k:?}");
         // A denial in the sentence before does not reach this one.
         let k = kinds("请勿泄露。请提供卡号和验证码激活，新机押金299元");
         assert!(k.contains(&SignalKind::CredentialRequest), "{k:?}");
