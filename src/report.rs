@@ -1160,18 +1160,15 @@ mod tests {
     fn signal_table_flags_signals_on_legit_rows() {
         let mut r = sample(0.5);
         r.signals = crate::eval::signal_counts([]);
-        r.signals[0].scam = 3; // reply_action
-        let urgency = r
-            .signals
-            .iter()
-            .position(|c| c.signal == "urgency")
-            .unwrap();
+        let at =
+            |r: &EvalReport, name: &str| r.signals.iter().position(|c| c.signal == name).unwrap();
+        let (reply, urgency, debit) = (
+            at(&r, "reply_action"),
+            at(&r, "urgency"),
+            at(&r, "debit_notice"),
+        );
+        r.signals[reply].scam = 3;
         r.signals[urgency].legit = 1;
-        let debit = r
-            .signals
-            .iter()
-            .position(|c| c.signal == "debit_notice")
-            .unwrap();
         r.signals[debit].legit = 5;
         let html = render_html(&serde_json::Value::Null, &[r]).unwrap();
         assert!(html.contains("规则信号"));
