@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end batch scoring speed: `posguard score --no-evidence` on a generated JSONL inbox of N
-# messages (default 1,000,000; texts from data/corpus/*.jsonl with varied ids and senders), with 1
+# messages (default 1,000,000; texts from data/corpus/*.jsonl with varied ids and senders; SMS
+# only by default, as issue 4's target is SMS per second, CHANNEL=all adds the call scripts), with 1
 # and 2 rayon threads; reports messages/s (per wall second and per CPU second) and peak RSS
 # (/usr/bin/time -v). Then, in the same run on the same file, fastText (Python, characters as
 # tokens, trained on data/corpus/train.jsonl; bench/peers/fasttext_batch.py) reads the same JSONL
@@ -10,7 +11,7 @@
 #
 #   bench/batch.sh [N] [EXTRA SCORE ARGS…]      e.g. bench/batch.sh 200000 --batch-size 4096
 #
-# Environment: THREADS="1 2" (thread counts to try), POSGUARD=path/to/binary (default: release
+# Environment: CHANNEL=sms|call|all (default sms), THREADS="1 2" (thread counts to try), POSGUARD=path/to/binary (default: release
 # build), BENCH_DIR (default target/bench-batch), KEEP=1 keeps the outputs, FASTTEXT=0 skips
 # fastText (its venv is made under target/peers-venv on first use: fasttext 0.9.3, numpy 1.26.4
 # from PyPI).
@@ -21,7 +22,8 @@ shift || true
 THREADS="${THREADS:-1 2}"
 DIR="${BENCH_DIR:-target/bench-batch}"
 mkdir -p "$DIR"
-INPUT="$DIR/inbox-$N.jsonl"
+CHANNEL="${CHANNEL:-sms}"
+INPUT="$DIR/inbox-$CHANNEL-$N.jsonl"
 
 if [[ -z "${POSGUARD:-}" ]]; then
   cargo build --release --quiet
@@ -30,13 +32,14 @@ fi
 
 if [[ ! -s "$INPUT" ]]; then
   echo "generating $INPUT ($N messages)…" >&2
-  python3 - "$N" "$INPUT" <<'EOF'
+  python3 - "$N" "$INPUT" "$CHANNEL" <<'EOF'
 import json, sys, glob
-n, out = int(sys.argv[1]), sys.argv[2]
+n, out, channel = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 texts = []
 for f in sorted(glob.glob("data/corpus/*.jsonl")):
     with open(f, encoding="utf-8") as fh:
-        texts += [json.loads(l)["text"] for l in fh if l.strip()]
+        rows = [json.loads(l) for l in fh if l.strip()]
+    texts += [r["text"] for r in rows if channel == "all" or r["channel"] == channel]
 senders = ["10655%04d" % i for i in range(500)] + ["95588", "95533", "10086", "106900"]
 with open(out, "w", encoding="utf-8") as fh:
     for i in range(n):
@@ -47,7 +50,7 @@ EOF
 fi
 
 bytes=$(stat -c %s "$INPUT")
-echo "input: $INPUT, $N messages, $((bytes / 1048576)) MiB; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "input: $INPUT, $N messages ($CHANNEL), $((bytes / 1048576)) MiB; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %10s %12s %12s %14s %10s\n' threads seconds 'msgs/s' 'CPU s' 'msgs/CPU-s' 'max RSS MB'
 declare -A RATE CPURATE
 for t in $THREADS; do

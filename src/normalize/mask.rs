@@ -100,105 +100,157 @@ struct Rule {
     re: Regex,
     /// Numeric masks must not start or end in the middle of a longer digit run.
     digit_bounded: bool,
+    /// What the text must hold for the rule to possibly match: a cheap necessary condition that
+    /// saves running the regex (`tests::gates_keep_every_mask` checks none loses a match).
+    gate: Gate,
 }
+
+/// Counts taken in one pass over the text, for the rules' gates.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    /// ASCII digits in the text.
+    digits: usize,
+    /// The longest run of consecutive ASCII digits.
+    run: usize,
+    /// Which of the [`GATE_CHARS`] the text holds (bit i for the i-th).
+    chars: u32,
+}
+
+/// Characters some rule needs (a literal the rule's regex cannot match without).
+const GATE_CHARS: [char; 19] = [
+    '.', '码', '尾', '末', '后', '月', ':', '点', '时', '%', '分', '率', '¥', '元', '块', '万',
+    '币', '额', '*',
+];
+
+impl Facts {
+    fn of(text: &str) -> Facts {
+        let mut f = Facts::default();
+        let mut run = 0;
+        for c in text.chars() {
+            if c.is_ascii_digit() {
+                f.digits += 1;
+                run += 1;
+                f.run = f.run.max(run);
+                continue;
+            }
+            run = 0;
+            if let Some(i) = GATE_CHARS.iter().position(|&g| g == c) {
+                f.chars |= 1 << i;
+            }
+        }
+        f
+    }
+
+    /// Whether the text holds `c`, one of [`GATE_CHARS`].
+    fn has(&self, c: char) -> bool {
+        let i = GATE_CHARS
+            .iter()
+            .position(|&g| g == c)
+            .expect("a gate character");
+        self.chars & (1 << i) != 0
+    }
+}
+
+type Gate = fn(&Facts, &str) -> bool;
 
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
         // Patterns run on lower-cased, half-width text. When a rule has a capture group named `m`,
         // only that group is masked and the context around it stays as text.
-        let spec: &[(MaskKind, &str, bool)] = &[
+        let spec: &[(MaskKind, &str, bool, Gate)] = &[
             (
                 MaskKind::Url,
                 r"(?:https?://|www\.)[a-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+",
-                false,
+                false, |_, t| t.contains("http") || t.contains("www."),
             ),
             (
                 MaskKind::Url,
                 r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?::[0-9]{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
-                true,
+                true, |f, _| f.has('.') && f.digits >= 4,
             ),
             (
                 MaskKind::Url,
                 r"[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:cn|com|net|org|cc|top|xyz|vip|me|io|info|ink|club|site|shop|wang|ltd|co|app|link|online|tv|la|gd|ly|im|pw|biz|mobi|asia|hk|tw|icu|fun|live|work)(?:\.cn)?(?::[0-9]{2,5})?(?:/[a-z0-9\-._~/?#=&%]*)?",
-                false,
+                false, |f, _| f.has('.'),
             ),
             (
                 MaskKind::Code,
                 r"(?:验证码|校验码|动态码|动态密码|激活码|确认码|授权码)[^0-9\n]{0,6}?(?P<m>[0-9]{4,8})",
-                true,
+                true, |f, _| f.digits >= 4 && f.has('码'),
             ),
             (
                 MaskKind::Code,
                 r"(?P<m>[0-9]{4,8})(?:是|为)?(?:您的|你的)?(?:本次)?(?:验证码|校验码|动态码|动态密码)",
-                true,
+                true, |f, _| f.digits >= 4 && f.has('码'),
             ),
             (
                 MaskKind::CardTail,
                 r"(?:尾号|尾数|末四位|末4位|后四位|后4位|末位)(?:为|是|:)? ?(?P<m>[0-9]{3,4})",
-                true,
+                true, |f, _| f.digits >= 3 && (f.has('尾') || f.has('末') || f.has('后')),
             ),
-            (MaskKind::CardTail, r"[0-9]{0,6}\*{3,}[0-9]{3,4}", true),
+            (MaskKind::CardTail, r"[0-9]{0,6}\*{3,}[0-9]{3,4}", true, |f, t| f.digits >= 3 && f.has('*') && t.contains("***")),
             (
                 MaskKind::DateTime,
                 r"[0-9]{4}(?:[-/.][0-9]{1,2}[-/.][0-9]{1,2}|年[0-9]{1,2}月(?:[0-9]{1,2}(?:日|号))?)",
-                true,
+                true, |f, _| f.run >= 4,
             ),
-            (MaskKind::DateTime, r"[0-9]{1,2}月[0-9]{1,2}(?:日|号)", true),
-            (MaskKind::DateTime, r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?", true),
-            (MaskKind::DateTime, r"[0-9]{1,2}(?:点|时)(?:[0-9]{1,2}分)?", true),
-            (MaskKind::Rate, r"[0-9]+(?:\.[0-9]+)? ?%", true),
+            (MaskKind::DateTime, r"[0-9]{1,2}月[0-9]{1,2}(?:日|号)", true, |f, _| f.digits >= 2 && f.has('月')),
+            (MaskKind::DateTime, r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?", true, |f, _| f.digits >= 3 && f.has(':')),
+            (MaskKind::DateTime, r"[0-9]{1,2}(?:点|时)(?:[0-9]{1,2}分)?", true, |f, _| f.digits >= 1 && (f.has('点') || f.has('时'))),
+            (MaskKind::Rate, r"[0-9]+(?:\.[0-9]+)? ?%", true, |f, _| f.digits >= 1 && f.has('%')),
             (
                 MaskKind::Rate,
                 r"(?:万分之|千分之|百分之)[0-9零一二两三四五六七八九十点.]+",
-                false,
+                false, |f, t| f.has('分') && t.contains("分之"),
             ),
             (
                 MaskKind::Rate,
                 r"(?:费率|扣率|手续费率)(?:为|是|:|低至|仅|只要|只有|调至|降至|上调至|下调至)?(?P<m>[0-9]\.[0-9]{1,3})",
-                true,
+                true, |f, _| f.has('.') && f.digits >= 2 && f.has('率'),
             ),
             (
                 MaskKind::Rate,
                 r"(?P<m>[0-9]\.[0-9]{1,3})(?:\+[0-9])?(?:的)?(?:费率|新机|秒到|扣率)",
-                true,
+                true, |f, _| f.has('.') && f.digits >= 2,
             ),
             (
                 MaskKind::Money,
                 r"(?:¥|rmb) ?(?P<m>[0-9][0-9,]*(?:\.[0-9]+)?)",
-                true,
+                true, |f, t| f.digits >= 1 && (f.has('¥') || t.contains("rmb")),
             ),
             (
                 MaskKind::Money,
                 r"(?P<m>[0-9][0-9,]*(?:\.[0-9]+)?) ?(?:万元|千元|元|块钱|块|万|rmb)",
-                true,
+                true, |f, t| f.digits >= 1 && (f.has('元') || f.has('块') || f.has('万') || t.contains("rmb")),
             ),
             // Bank notices write amounts without 元: 扣款人民币19000.00, 金额:16944.00.
             (
                 MaskKind::Money,
                 r"(?:人民币|金额)(?:为|是|:)? ?(?P<m>[0-9][0-9,]*(?:\.[0-9]{1,2})?)",
-                true,
+                true, |f, t| f.digits >= 1 && ((f.has('币') && t.contains("人民币")) || (f.has('额') && t.contains("金额"))),
             ),
             // A number with two decimals and three or more integer digits is an amount, never a
             // phone number (16944.00 would otherwise read as the service number 16944).
-            (MaskKind::Money, r"[0-9][0-9,]{2,}\.[0-9]{2}", true),
+            (MaskKind::Money, r"[0-9][0-9,]{2,}\.[0-9]{2}", true, |f, _| f.has('.') && f.digits >= 3),
             (
                 MaskKind::Mobile,
                 r"(?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}",
-                true,
+                true, |f, _| f.digits >= 11,
             ),
-            (MaskKind::Hotline, r"[48]00(?:[ -]?[0-9]){7}", true),
-            (MaskKind::Landline, r"\(?0[0-9]{2,3}\)?[ -]?[0-9]{7,8}", true),
-            (MaskKind::ServiceNumber, r"106[0-9]{5,17}", true),
-            (MaskKind::ServiceNumber, r"(?:95|96)[0-9]{3,6}", true),
-            (MaskKind::ServiceNumber, r"1[0-9]{4}", true),
-            (MaskKind::Number, r"[0-9]{5,}", true),
+            (MaskKind::Hotline, r"[48]00(?:[ -]?[0-9]){7}", true, |f, t| f.digits >= 10 && (t.contains("400") || t.contains("800"))),
+            (MaskKind::Landline, r"\(?0[0-9]{2,3}\)?[ -]?[0-9]{7,8}", true, |f, _| f.digits >= 10),
+            (MaskKind::ServiceNumber, r"106[0-9]{5,17}", true, |f, t| f.digits >= 8 && t.contains("106")),
+            (MaskKind::ServiceNumber, r"(?:95|96)[0-9]{3,6}", true, |f, _| f.run >= 5),
+            (MaskKind::ServiceNumber, r"1[0-9]{4}", true, |f, _| f.run >= 5),
+            (MaskKind::Number, r"[0-9]{5,}", true, |f, _| f.run >= 5),
         ];
         spec.iter()
-            .map(|&(kind, pat, digit_bounded)| Rule {
+            .map(|&(kind, pat, digit_bounded, gate)| Rule {
                 kind,
                 re: Regex::new(pat).expect("mask regex compiles"),
                 digit_bounded,
+                gate,
             })
             .collect()
     })
@@ -214,13 +266,22 @@ pub(crate) struct MaskHit {
 
 /// Finds non-overlapping masks in `text` (byte ranges), earlier rules taking precedence.
 pub(crate) fn find_masks(text: &str) -> Vec<MaskHit> {
+    find_masks_gated(text, true)
+}
+
+/// [`find_masks`], with the rules' gates on or (for the gates' own test) off.
+fn find_masks_gated(text: &str, gated: bool) -> Vec<MaskHit> {
     let mut hits: Vec<MaskHit> = Vec::new();
     // Cheap exit: every rule needs an ASCII digit or a URL-ish prefix or a Chinese rate word.
     if !text.bytes().any(|b| b.is_ascii_digit() || b == b'.') && !text.contains("分之") {
         return hits;
     }
+    let facts = Facts::of(text);
     let bytes = text.as_bytes();
     for rule in rules() {
+        if gated && !(rule.gate)(&facts, text) {
+            continue;
+        }
         for caps in rule.re.captures_iter(text) {
             let m = caps
                 .name("m")
@@ -348,6 +409,72 @@ mod tests {
             kinds("http://103.20.1.9/pos"),
             vec![(MaskKind::Url, "http://103.20.1.9/pos")]
         );
+    }
+
+    #[test]
+    fn gates_keep_every_mask() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus");
+        let mut texts: Vec<String> = Vec::new();
+        for part in ["train.jsonl", "test.jsonl"] {
+            let body = std::fs::read_to_string(root.join(part)).expect("corpus part");
+            for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).expect("corpus JSON");
+                let t = v["text"].as_str().expect("text").to_lowercase();
+                texts.push(t);
+            }
+        }
+        assert!(texts.len() > 5000, "corpus too small: {}", texts.len());
+        // Messages that exercise every rule, whatever the corpus holds.
+        texts.extend(
+            [
+                "http://a",
+                "www.abc.com/x",
+                "访问10.0.0.1:8080/pos",
+                "验证码是 482913",
+                "482913是您的验证码",
+                "尾号为 1234",
+                "卡号6222****1234",
+                "2024-03-05 14:05:09",
+                "3月5日9点30分",
+                "0.38 %",
+                "万分之六",
+                "费率低至0.38",
+                "0.6+3的费率",
+                "¥ 1,200.50",
+                "rmb300",
+                "金额:16944.00",
+                "12,345.00",
+                "+86 138-1234-5678",
+                "800 123 4567",
+                "(021)12345678",
+                "10690012345",
+                "95516",
+                "12345",
+                "987654321",
+            ]
+            .map(String::from),
+        );
+        let mut fired = std::collections::HashSet::new();
+        for t in &texts {
+            let want = find_masks_gated(t, false);
+            assert_eq!(find_masks_gated(t, true), want, "masks differ on {t:?}");
+            for h in &want {
+                // Which rule found it: the first whose regex matches exactly this span.
+                let rule = rules()
+                    .iter()
+                    .position(|r| {
+                        r.kind == h.kind
+                            && r.re.captures_iter(t).any(|c| {
+                                let m = c.name("m").unwrap_or_else(|| c.get(0).expect("group 0"));
+                                (m.start(), m.end()) == (h.start, h.end)
+                            })
+                    })
+                    .expect("a rule found the hit");
+                fired.insert(rule);
+            }
+        }
+        // The check can fail: every rule masks something.
+        assert_eq!(fired.len(), rules().len(), "rules that fired: {fired:?}");
     }
 
     #[test]

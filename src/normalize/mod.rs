@@ -205,6 +205,15 @@ fn is_emoji_like(c: char) -> bool {
         | 0x25A0..=0x25FF | 0x3030 | 0x303D | 0x3297 | 0x3299)
 }
 
+/// The text the units spell.
+fn text_of(units: &[Unit]) -> String {
+    let mut text = String::with_capacity(units.len() * 3);
+    for u in units {
+        text.push(u.c);
+    }
+    text
+}
+
 /// Squared ideographs used as emoji (`🈶`, `🈚`, `🉐`): NFKC would turn them into the Chinese
 /// character they picture, which would then sit inside the word the emoji was planted in.
 fn is_ideograph_emoji(c: char) -> bool {
@@ -233,6 +242,17 @@ fn fold_chars(original: &str) -> Vec<Unit> {
         if (0x4E00..=0x9FFF).contains(&(ch as u32)) {
             out.push(Unit {
                 c: ch,
+                s,
+                e,
+                obf: false,
+            });
+            continue;
+        }
+        // Fast path: full-width ASCII is its ASCII form under NFKC (`Ｐ０Ｓ` → `p0s`), and common
+        // Chinese punctuation is NFKC-stable (`tests::fast_paths_equal_nfkc` checks both).
+        if let Some(c) = fast_fold(ch) {
+            out.push(Unit {
+                c,
                 s,
                 e,
                 obf: false,
@@ -297,6 +317,16 @@ fn fold_chars(original: &str) -> Vec<Unit> {
     out
 }
 
+/// What [`fold_chars`]' general path gives for full-width ASCII and for Chinese punctuation, without
+/// running NFKC; `None` for every other character.
+fn fast_fold(ch: char) -> Option<char> {
+    match ch as u32 {
+        0xFF01..=0xFF5E => char::from_u32(ch as u32 - 0xFEE0).map(|c| c.to_ascii_lowercase()),
+        0x3001 | 0x3002 | 0x3008..=0x3011 | 0x2018 | 0x2019 | 0x201C | 0x201D => Some(ch),
+        _ => None,
+    }
+}
+
 /// Traditional → simplified, repeated until nothing changes: zhconv's tables are not idempotent
 /// for a few characters (`薴` → `苧`, itself the traditional form of `苎`), and the normaliser
 /// must be. A message without traditional characters costs one converter call, as before.
@@ -315,7 +345,7 @@ fn to_simplified(mut units: Vec<Unit>) -> Vec<Unit> {
 fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, bool) {
     // Only Chinese text outside the common simplified range can change; skip the converter when a
     // message has none of the characters it would touch.
-    let text: String = units.iter().map(|u| u.c).collect();
+    let text = text_of(&units);
     if !text.chars().any(is_cjk) {
         return (units, false);
     }
@@ -546,7 +576,7 @@ fn apply_masks(mut units: Vec<Unit>) -> Vec<Unit> {
 }
 
 fn apply_masks_once(units: Vec<Unit>) -> Vec<Unit> {
-    let text: String = units.iter().map(|u| u.c).collect();
+    let text = text_of(&units);
     let hits = mask::find_masks(&text);
     if hits.is_empty() {
         return units;
@@ -678,7 +708,7 @@ fn apply_variants(mut units: Vec<Unit>, pass: VariantPass) -> (Vec<Unit>, bool) 
         }
     }
     let table = variants(pass);
-    let text: String = units.iter().map(|u| u.c).collect();
+    let text = text_of(&units);
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     let mut unit_idx = 0; // index into units of byte position `pos`
     let mut pos = 0;
@@ -730,6 +760,39 @@ mod tests {
 
     fn norm(s: &str) -> String {
         Normalizer.normalize(s).display()
+    }
+
+    #[test]
+    fn fast_paths_equal_nfkc() {
+        // The general path of `fold_chars`, for one character that is not ASCII or a common
+        // ideograph.
+        let general = |ch: char| -> Vec<char> {
+            let mut out = Vec::new();
+            for n in std::iter::once(ch).nfkc() {
+                if is_invisible(n) {
+                    continue;
+                }
+                if n.is_whitespace() || n.is_control() {
+                    out.push(' ');
+                } else if let Some(c) = confusable::fold_capital(n) {
+                    out.push(c);
+                } else {
+                    out.extend(n.to_lowercase().map(confusable::fold_letter));
+                }
+            }
+            out
+        };
+        let mut checked = 0;
+        for code in 0x2000..=0xFFFF {
+            let Some(ch) = char::from_u32(code) else {
+                continue;
+            };
+            if let Some(fast) = fast_fold(ch) {
+                assert_eq!(vec![fast], general(ch), "U+{code:04X} {ch}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 94 + 2 + 10 + 4);
     }
 
     #[test]
