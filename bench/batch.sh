@@ -11,10 +11,10 @@
 #
 #   bench/batch.sh [N] [EXTRA SCORE ARGS…]      e.g. bench/batch.sh 200000 --batch-size 4096
 #
-# Environment: CHANNEL=sms|call|all (default sms), THREADS="1 2" (thread counts to try), POSGUARD=path/to/binary (default: release
-# build), BENCH_DIR (default target/bench-batch), KEEP=1 keeps the outputs, FASTTEXT=0 skips
-# fastText (its venv is made under target/peers-venv on first use: fasttext 0.9.3, numpy 1.26.4
-# from PyPI).
+# Environment: CHANNEL=sms|call|all (default sms), THREADS="1 2" (thread counts to try),
+# POSGUARD=path/to/binary (default: release build), BENCH_DIR (default target/bench-batch),
+# KEEP=1 keeps the outputs, FASTTEXT=0 skips fastText (its venv is made under target/peers-venv
+# on first use: fasttext 0.9.3, numpy 1.26.4 from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-1000000}"

@@ -12,7 +12,9 @@
 //! [`WINDOW_TURNS`] turns (stride [`WINDOW_STRIDE`]) and per turn; the row names the turn where the
 //! scam signal peaks: the strongest turn of the window with the highest P(scam).
 
-use crate::io::writer::{OutAdvice, OutEvidence, OutResult, OutputRow, ResultWriter};
+use crate::io::writer::{
+    OutAdvice, OutEvidence, OutResult, OutputRow, PatternScores, ResultWriter,
+};
 use crate::io::{join_turns, Record, RecordResult, Turn, MAX_TEXT_CHARS};
 use crate::labels::{Pattern, Verdict};
 use crate::{Classifier, Error, Report, Result};
@@ -509,10 +511,9 @@ fn score_batch(
 
 fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
     let v = &report.verdict;
-    let mut patterns = serde_json::Map::new();
+    let mut patterns = PatternScores::default();
     for p in Pattern::ALL {
-        let s = v.patterns[p.index()].score;
-        patterns.insert(p.name().into(), serde_json::json!(s));
+        patterns.0[p.index()] = v.patterns[p.index()].score;
     }
     let mut signals: Vec<String> = Vec::new();
     for s in &report.signals {

@@ -22,8 +22,8 @@ pub struct OutResult {
     pub p_legit: f32,
     pub p_spam: f32,
     pub p_scam: f32,
-    /// Score per pattern, in [`Pattern::ALL`] order, keyed by name.
-    pub patterns: serde_json::Map<String, serde_json::Value>,
+    /// Score per pattern, keyed by name.
+    pub patterns: PatternScores,
     pub flagged: Vec<String>,
     pub evidence: Vec<OutEvidence>,
     pub signals: Vec<String>,
@@ -32,6 +32,36 @@ pub struct OutResult {
     /// The impersonation check, when the message names a known brand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub impersonation: Option<crate::contacts::Impersonation>,
+}
+
+/// The score of each pattern, indexed by [`Pattern::index`]; written as an object keyed by pattern
+/// name in alphabetical order, each score widened to f64 (as `serde_json::Map` of `json!(score)`
+/// writes them, which is how the output looked before this type).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PatternScores(pub [f32; Pattern::ALL.len()]);
+
+impl PatternScores {
+    /// The patterns in the order they are written: by name.
+    fn written_order() -> &'static [Pattern; Pattern::ALL.len()] {
+        static ORDER: std::sync::OnceLock<[Pattern; Pattern::ALL.len()]> =
+            std::sync::OnceLock::new();
+        ORDER.get_or_init(|| {
+            let mut order = Pattern::ALL;
+            order.sort_by_key(|p| p.name());
+            order
+        })
+    }
+}
+
+impl Serialize for PatternScores {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for p in Self::written_order() {
+            map.serialize_entry(p.name(), &f64::from(self.0[p.index()]))?;
+        }
+        map.end()
+    }
 }
 
 /// Advice as written to output files.
@@ -235,12 +265,7 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
                     self.prob(v as f64)?;
                 }
                 for p in Pattern::ALL {
-                    let v = r
-                        .patterns
-                        .get(p.name())
-                        .and_then(|v| v.as_f64())
-                        .unwrap_or(0.0);
-                    self.prob(v)?;
+                    self.prob(f64::from(r.patterns.0[p.index()]))?;
                 }
                 self.field(&r.flagged.join(";"))?;
                 let evidence = r
