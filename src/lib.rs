@@ -32,6 +32,9 @@ pub mod tokenize;
 pub mod train;
 pub mod verdict;
 
+#[cfg(test)]
+mod test_corpus;
+
 pub use error::{Error, Result};
 pub use labels::{Channel, Pattern, Verdict};
 pub use model::{EngineChoice, Model};

@@ -815,16 +815,7 @@ mod tests {
 
     #[test]
     fn prefilter_keeps_every_signal() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus");
-        let mut texts: Vec<String> = Vec::new();
-        for part in ["train.jsonl", "test.jsonl"] {
-            let body = std::fs::read_to_string(root.join(part)).expect("corpus part");
-            for line in body.lines().filter(|l| !l.trim().is_empty()) {
-                let v: serde_json::Value = serde_json::from_str(line).expect("corpus JSON");
-                texts.push(v["text"].as_str().expect("text").to_string());
-            }
-        }
-        assert!(texts.len() > 5000, "corpus too small: {}", texts.len());
+        let mut texts = crate::test_corpus::corpus_texts();
         // Messages that exercise every rule, whatever the corpus holds.
         texts.extend(
             [

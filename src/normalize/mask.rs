@@ -487,17 +487,10 @@ mod tests {
 
     #[test]
     fn gates_keep_every_mask() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/corpus");
-        let mut texts: Vec<String> = Vec::new();
-        for part in ["train.jsonl", "test.jsonl"] {
-            let body = std::fs::read_to_string(root.join(part)).expect("corpus part");
-            for line in body.lines().filter(|l| !l.trim().is_empty()) {
-                let v: serde_json::Value = serde_json::from_str(line).expect("corpus JSON");
-                let t = v["text"].as_str().expect("text").to_lowercase();
-                texts.push(t);
-            }
-        }
-        assert!(texts.len() > 5000, "corpus too small: {}", texts.len());
+        let mut texts: Vec<String> = crate::test_corpus::corpus_texts()
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect();
         // Messages that exercise every rule, whatever the corpus holds.
         texts.extend(
             [
