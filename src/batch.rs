@@ -556,10 +556,10 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
                 .advice
                 .iter()
                 .map(|a| OutAdvice {
-                    id: a.id.to_string(),
-                    applies_to: a.applies_to.clone(),
-                    text: a.zh.to_string(),
-                    text_en: a.en.to_string(),
+                    id: a.id.into(),
+                    applies_to: a.applies_to.clone().into(),
+                    text: a.zh.into(),
+                    text_en: a.en.into(),
                 })
                 .collect(),
             impersonation: report.impersonation.clone(),

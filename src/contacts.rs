@@ -221,6 +221,8 @@ fn index() -> &'static Index {
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // A full DFA: runs on every message, and the alias list is small enough.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&texts)
             .expect("alias automaton builds");
         Index {

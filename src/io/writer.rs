@@ -2,7 +2,10 @@
 
 use crate::labels::Pattern;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::OnceLock;
 
 /// Evidence as written to output files.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -65,14 +68,87 @@ impl Serialize for PatternScores {
 }
 
 /// Advice as written to output files.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutAdvice {
-    pub id: String,
+    pub id: Cow<'static, str>,
     /// `verdict`, a pattern name, `impersonation` or `transaction`.
-    pub applies_to: String,
+    pub applies_to: Cow<'static, str>,
     /// Headline in Chinese and its English gloss.
-    pub text: String,
-    pub text_en: String,
+    pub text: Cow<'static, str>,
+    pub text_en: Cow<'static, str>,
+}
+
+/// The fields of [`OutAdvice`] in the order they are written.
+#[derive(Serialize)]
+struct AdviceFields<'a> {
+    id: &'a str,
+    applies_to: &'a str,
+    text: &'a str,
+    text_en: &'a str,
+}
+
+impl OutAdvice {
+    fn fields(&self) -> AdviceFields<'_> {
+        AdviceFields {
+            id: &self.id,
+            applies_to: &self.applies_to,
+            text: &self.text,
+            text_en: &self.text_en,
+        }
+    }
+
+    /// The JSON of this advice written once per process: every row of a batch run carries one to
+    /// four of these, and escaping their Chinese and English headlines again for each row was a
+    /// good part of the writer's time. `None` for advice that is not one of the shipped texts
+    /// under a known `applies_to` (it is then written field by field, to the same bytes).
+    fn prerendered(&self) -> Option<&'static serde_json::value::RawValue> {
+        struct Written {
+            text: &'static str,
+            text_en: &'static str,
+            json: Box<serde_json::value::RawValue>,
+        }
+        /// Advice id → `applies_to` → how it is written.
+        type Table = HashMap<&'static str, HashMap<&'static str, Written>>;
+        static TABLE: OnceLock<Table> = OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            let mut applies: Vec<&'static str> = vec!["verdict", "impersonation", "transaction"];
+            applies.extend(Pattern::ALL.iter().map(|p| p.name()));
+            let mut t = Table::new();
+            for a in crate::advice::TEXTS {
+                for &to in &applies {
+                    let fields = AdviceFields {
+                        id: a.id,
+                        applies_to: to,
+                        text: a.zh,
+                        text_en: a.en,
+                    };
+                    let json = serde_json::to_string(&fields).expect("advice serialises");
+                    let json = serde_json::value::RawValue::from_string(json)
+                        .expect("serde_json writes valid JSON");
+                    t.entry(a.id).or_default().insert(
+                        to,
+                        Written {
+                            text: a.zh,
+                            text_en: a.en,
+                            json,
+                        },
+                    );
+                }
+            }
+            t
+        });
+        let w = table.get(&*self.id)?.get(&*self.applies_to)?;
+        (w.text == self.text && w.text_en == self.text_en).then_some(&*w.json)
+    }
+}
+
+impl Serialize for OutAdvice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.prerendered() {
+            Some(raw) => raw.serialize(serializer),
+            None => self.fields().serialize(serializer),
+        }
+    }
 }
 
 /// One output row: where the record came from and either its result or why it failed.
@@ -276,9 +352,9 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
                     .join(" | ");
                 self.field(&evidence)?;
                 self.field(&r.signals.join(";"))?;
-                let ids: Vec<&str> = r.advice.iter().map(|a| a.id.as_str()).collect();
+                let ids: Vec<&str> = r.advice.iter().map(|a| &*a.id).collect();
                 self.field(&ids.join(";"))?;
-                self.field(r.advice.first().map_or("", |a| a.text.as_str()))?;
+                self.field(r.advice.first().map_or("", |a| &*a.text))?;
                 let findings: Vec<&str> = r
                     .impersonation
                     .iter()
@@ -330,6 +406,47 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prerendered_advice_is_written_as_field_by_field() {
+        let mut applies = vec!["verdict", "impersonation", "transaction"];
+        applies.extend(Pattern::ALL.iter().map(|p| p.name()));
+        for a in crate::advice::TEXTS {
+            for to in &applies {
+                let adv = OutAdvice {
+                    id: a.id.into(),
+                    applies_to: to.to_string().into(),
+                    text: a.zh.into(),
+                    text_en: a.en.into(),
+                };
+                assert!(adv.prerendered().is_some(), "{} / {to}", a.id);
+                assert_eq!(
+                    serde_json::to_string(&adv).unwrap(),
+                    serde_json::to_string(&adv.fields()).unwrap()
+                );
+            }
+        }
+        // Not a shipped text: written field by field, still the same JSON shape.
+        let odd = OutAdvice {
+            id: "scam".into(),
+            applies_to: "verdict".into(),
+            text: "别的文字 \"引号\"".into(),
+            text_en: "other".into(),
+        };
+        assert!(odd.prerendered().is_none());
+        let v: serde_json::Value = serde_json::to_value(&odd).unwrap();
+        assert_eq!(v["text"], "别的文字 \"引号\"");
+        assert_eq!(v["applies_to"], "verdict");
+        let unknown = OutAdvice {
+            id: "no_such_advice".into(),
+            ..odd
+        };
+        assert!(unknown.prerendered().is_none());
+        assert_eq!(
+            serde_json::to_value(&unknown).unwrap()["id"],
+            "no_such_advice"
+        );
+    }
 
     #[test]
     fn csv_rows_have_every_column_on_one_line() {

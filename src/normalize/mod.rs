@@ -128,14 +128,16 @@ impl Normalizer {
 
     pub fn normalize(&self, original: &str) -> NormalizedText {
         let units = fold_chars(original);
-        let units = to_simplified(units);
-        let (mut units, _) = apply_variants(units, VariantPass::Symbols);
+        let (units, text) = to_simplified(units);
+        let (mut units, _) = apply_variants(units, VariantPass::Symbols, text);
         // Folding a variant or making a mask gives characters new neighbours (`费率.vx费率` →
         // `费率.微信费率`, whose `.` now stands between two Chinese characters), so the word-level
         // stages run until nothing changes: the result is a fixed point, and normalising the
         // normalised text again gives the same text (idempotence). Two rounds almost always do.
+        let mut before: Vec<char> = Vec::with_capacity(units.len());
         for _ in 0..MAX_ROUNDS {
-            let before: Vec<char> = units.iter().map(|u| u.c).collect();
+            before.clear();
+            before.extend(units.iter().map(|u| u.c));
             units = settle(units);
             if units.len() == before.len() && units.iter().zip(&before).all(|(u, c)| u.c == *c) {
                 break;
@@ -180,9 +182,9 @@ const MAX_ROUNDS: usize = 6;
 fn settle(units: Vec<Unit>) -> Vec<Unit> {
     let units = close_separators(units);
     let units = fold_digit_lookalikes(units);
-    let units = apply_masks(units);
-    let (units, changed) = apply_variants(units, VariantPass::Words);
-    let units = if changed { apply_masks(units) } else { units };
+    let (units, text) = apply_masks(units);
+    let (units, changed) = apply_variants(units, VariantPass::Words, text);
+    let units = if changed { apply_masks(units).0 } else { units };
     squeeze_spaces(units)
 }
 
@@ -330,28 +332,29 @@ fn fast_fold(ch: char) -> Option<char> {
 /// Traditional → simplified, repeated until nothing changes: zhconv's tables are not idempotent
 /// for a few characters (`薴` → `苧`, itself the traditional form of `苎`), and the normaliser
 /// must be. A message without traditional characters costs one converter call, as before.
-fn to_simplified(mut units: Vec<Unit>) -> Vec<Unit> {
+/// Also returns the text of the result when the last pass spelled it (nothing changed).
+fn to_simplified(mut units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
     for _ in 0..3 {
-        let (next, changed) = to_simplified_once(units);
+        let (next, unchanged_text) = to_simplified_once(units);
         units = next;
-        if !changed {
-            break;
+        if unchanged_text.is_some() {
+            return (units, unchanged_text);
         }
     }
-    units
+    (units, None)
 }
 
-/// One pass of the converter; true when it changed a character.
-fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, bool) {
+/// One pass of the converter; when it changes nothing, the units come back with their text.
+fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
     // Only Chinese text outside the common simplified range can change; skip the converter when a
     // message has none of the characters it would touch.
     let text = text_of(&units);
     if !text.chars().any(is_cjk) {
-        return (units, false);
+        return (units, Some(text));
     }
     let converted = zhconv::zhconv(&text, zhconv::Variant::ZhHans);
     if converted == text {
-        return (units, false);
+        return (units, Some(text));
     }
     if converted.chars().count() == units.len() {
         let units = units
@@ -359,7 +362,7 @@ fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, bool) {
             .zip(converted.chars())
             .map(|(u, c)| Unit { c, ..u })
             .collect();
-        return (units, true);
+        return (units, None);
     }
     // A phrase rule changed the length: convert character by character instead, which keeps the
     // alignment exact at the price of phrase-level choices.
@@ -382,7 +385,7 @@ fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, bool) {
             }
         })
         .collect();
-    (units, changed)
+    (units, (!changed).then_some(text))
 }
 
 fn is_separator(c: char) -> bool {
@@ -417,7 +420,8 @@ fn is_separator(c: char) -> bool {
 /// between a Latin word and Chinese (`pos 机`), and letters spelled one by one (`p o s`).
 fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
-    let mut keep = vec![true; n];
+    // Runs of separators to drop, in order.
+    let mut closed: Vec<Range<usize>> = Vec::new();
     let mut marks = Vec::new();
     let mut i = 0;
     while i < n {
@@ -447,9 +451,7 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
         // A full stop between two sentences is punctuation, not an obfuscation.
         let sentence_end = units[start..i].iter().any(|u| u.c == '。');
         if joinable && !sentence_end {
-            for k in keep.iter_mut().take(i).skip(start) {
-                *k = false;
-            }
+            closed.push(start..i);
             // Letters spelled out one by one (`P O S`) are an obfuscation. Separators between
             // Chinese characters are closed up but not reported: spaces, `-`, `/`, `*`, `·` and
             // emoji between Chinese characters are as common in genuine text (`广州-徐州`,
@@ -470,11 +472,17 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
     for m in marks {
         units[m].obf = true;
     }
-    units
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(u, k)| k.then_some(u))
-        .collect()
+    if closed.is_empty() {
+        return units;
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut next = 0;
+    for r in closed {
+        out.extend_from_slice(&units[next..r.start]);
+        next = r.end;
+    }
+    out.extend_from_slice(&units[next..]);
+    out
 }
 
 /// A Latin letter standing alone between separators (`p` in `p o s`).
@@ -559,27 +567,39 @@ fn fold_digit_lookalikes(mut units: Vec<Unit>) -> Vec<Unit> {
 /// Masks until nothing new is found: a mask can uncover another (in `13812345678****1234` the
 /// card tail is glued to the phone's digits until those are a placeholder), and normalising the
 /// output again must change nothing. Bounded rounds: each finds at least one new mask.
-fn apply_masks(mut units: Vec<Unit>) -> Vec<Unit> {
-    let masks = |u: &[Unit]| {
-        u.iter()
-            .filter(|u| MaskKind::from_placeholder(u.c).is_some())
-            .count()
-    };
+/// Also returns the text of the result when the last round built it (it found nothing), so that
+/// the next stage need not spell it again.
+fn apply_masks(mut units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
+    let is_mask = |u: &Unit| MaskKind::from_placeholder(u.c).is_some();
+    let mut masks = units.iter().filter(|u| is_mask(u)).count();
     for _ in 0..8 {
-        let before = masks(&units);
-        units = apply_masks_once(units);
-        if masks(&units) == before {
+        let before = masks;
+        let (next, outcome) = apply_masks_once(units);
+        units = next;
+        match outcome {
+            MaskRound::Unchanged(text) => return (units, Some(text)),
+            MaskRound::Masked { added, covered } => masks = masks + added - covered,
+        }
+        if masks == before {
             break;
         }
     }
-    units
+    (units, None)
 }
 
-fn apply_masks_once(units: Vec<Unit>) -> Vec<Unit> {
+/// What one round of masking did.
+enum MaskRound {
+    /// Nothing found: the units are as they were, and this is their text.
+    Unchanged(String),
+    /// `added` placeholders put in, replacing spans that held `covered` placeholders.
+    Masked { added: usize, covered: usize },
+}
+
+fn apply_masks_once(units: Vec<Unit>) -> (Vec<Unit>, MaskRound) {
     let text = text_of(&units);
     let hits = mask::find_masks(&text);
     if hits.is_empty() {
-        return units;
+        return (units, MaskRound::Unchanged(text));
     }
     // Byte offset in `text` → unit index.
     let mut unit_at = Vec::with_capacity(text.len() + 1);
@@ -591,8 +611,13 @@ fn apply_masks_once(units: Vec<Unit>) -> Vec<Unit> {
     unit_at.push(units.len());
     let mut out = Vec::with_capacity(units.len());
     let mut next = 0;
+    let mut covered = 0;
     for h in &hits {
         let (a, b) = (unit_at[h.start], unit_at[h.end]);
+        covered += units[a..b]
+            .iter()
+            .filter(|u| MaskKind::from_placeholder(u.c).is_some())
+            .count();
         out.extend_from_slice(&units[next..a]);
         let s = units[a..b].iter().map(|u| u.s).min().unwrap_or(0);
         let e = units[a..b].iter().map(|u| u.e).max().unwrap_or(0);
@@ -605,7 +630,8 @@ fn apply_masks_once(units: Vec<Unit>) -> Vec<Unit> {
         next = b;
     }
     out.extend_from_slice(&units[next..]);
-    out
+    let added = hits.len();
+    (out, MaskRound::Masked { added, covered })
 }
 
 struct VariantTable {
@@ -653,6 +679,8 @@ fn variants(pass: VariantPass) -> &'static VariantTable {
             }
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // A full DFA: it runs two or three times on every message.
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&pats)
                 .expect("variant lexicon builds");
             VariantTable {
@@ -693,9 +721,14 @@ fn variant_fits(text: &str, start: usize, end: usize, chinese_context: bool) -> 
 }
 
 /// Replaces obfuscated spellings with their canonical form; a `0` or `〇` between Latin letters
-/// is an `o`. Returns whether anything was replaced.
-fn apply_variants(mut units: Vec<Unit>, pass: VariantPass) -> (Vec<Unit>, bool) {
-    let mut changed = false;
+/// is an `o`. Returns whether anything was replaced. `text` is the text of `units` when the caller
+/// already has it.
+fn apply_variants(
+    mut units: Vec<Unit>,
+    pass: VariantPass,
+    text: Option<String>,
+) -> (Vec<Unit>, bool) {
+    let mut text = text;
     if pass == VariantPass::Words {
         for i in 1..units.len().saturating_sub(1) {
             if matches!(units[i].c, '0' | '〇')
@@ -704,20 +737,27 @@ fn apply_variants(mut units: Vec<Unit>, pass: VariantPass) -> (Vec<Unit>, bool) 
             {
                 units[i].c = 'o';
                 units[i].obf = true;
+                text = None;
             }
         }
     }
     let table = variants(pass);
-    let text = text_of(&units);
+    let text = text.unwrap_or_else(|| text_of(&units));
+    let found: Vec<aho_corasick::Match> = table
+        .ac
+        .find_iter(&text)
+        .filter(|m| {
+            let context = table.chinese_context[m.pattern().as_usize()];
+            variant_fits(&text, m.start(), m.end(), context)
+        })
+        .collect();
+    if found.is_empty() {
+        return (units, false);
+    }
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     let mut unit_idx = 0; // index into units of byte position `pos`
     let mut pos = 0;
-    for m in table.ac.find_iter(&text) {
-        let context = table.chinese_context[m.pattern().as_usize()];
-        if !variant_fits(&text, m.start(), m.end(), context) {
-            continue;
-        }
-        changed = true;
+    for m in found {
         while pos < m.start() {
             let u = units[unit_idx];
             out.push(u);
@@ -737,21 +777,25 @@ fn apply_variants(mut units: Vec<Unit>, pass: VariantPass) -> (Vec<Unit>, bool) 
         }
     }
     out.extend_from_slice(&units[unit_idx..]);
-    (out, changed)
+    (out, true)
 }
 
-fn squeeze_spaces(units: Vec<Unit>) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
-    for u in units {
-        if u.c == ' ' && out.last().is_none_or(|p| p.c == ' ') {
-            continue;
+/// Drops leading and trailing spaces and squeezes runs of spaces to one.
+fn squeeze_spaces(mut units: Vec<Unit>) -> Vec<Unit> {
+    // Whether the last unit kept is a space (at the start: as if one were, so leading ones go).
+    let mut after_space = true;
+    units.retain(|u| {
+        let space = u.c == ' ';
+        let keep = !(space && after_space);
+        if keep {
+            after_space = space;
         }
-        out.push(u);
+        keep
+    });
+    while units.last().is_some_and(|u| u.c == ' ') {
+        units.pop();
     }
-    while out.last().is_some_and(|u| u.c == ' ') {
-        out.pop();
-    }
-    out
+    units
 }
 
 #[cfg(test)]
