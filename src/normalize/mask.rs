@@ -104,7 +104,7 @@ struct Rule {
     /// saves running the regex (`tests::gates_keep_every_mask` checks none loses a match).
     gate: Gate,
     /// The rule masks its capture group `m`; without one, the whole match is masked and the
-    /// regex runs without captures (several times cheaper).
+    /// regex runs without filling capture slots.
     group_m: bool,
 }
 
