@@ -156,7 +156,7 @@ impl Tokenizer {
             // them was a visible cost.
             let alnum = |c: char| {
                 c.is_ascii_alphanumeric()
-                    || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+                    || crate::normalize::is_common_ideograph(c)
                     || (!c.is_ascii() && c.is_alphanumeric())
             };
             let kind = if word.chars().any(alnum) {
@@ -186,8 +186,10 @@ mod tests {
 
     #[test]
     fn common_ideographs_are_all_letters() {
-        // `cut_segment` takes U+4E00..U+9FFF as alphanumeric without asking Unicode's tables.
-        assert!(('\u{4E00}'..='\u{9FFF}').all(char::is_alphanumeric));
+        // `cut_segment` takes them as alphanumeric without asking Unicode's tables.
+        assert!((char::MIN..=char::MAX)
+            .filter(|&c| crate::normalize::is_common_ideograph(c))
+            .all(char::is_alphanumeric));
     }
 
     fn words(s: &str) -> Vec<String> {

@@ -156,6 +156,25 @@ impl Facts {
 
 type Gate = fn(&Facts, &str) -> bool;
 
+impl Rule {
+    /// Calls `f` with the byte span this rule would mask at each match in `text`: its group `m`
+    /// when it has one and the group took part, else the whole match.
+    fn for_each_span(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+        if self.group_m {
+            for caps in self.re.captures_iter(text) {
+                let m = caps
+                    .name("m")
+                    .unwrap_or_else(|| caps.get(0).expect("group 0"));
+                f(m.start(), m.end());
+            }
+        } else {
+            for m in self.re.find_iter(text) {
+                f(m.start(), m.end());
+            }
+        }
+    }
+}
+
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
@@ -364,7 +383,7 @@ fn find_masks_gated(text: &str, gated: bool) -> Vec<MaskHit> {
         if gated && !(rule.gate)(&facts, text) {
             continue;
         }
-        let mut consider = |start: usize, end: usize| {
+        rule.for_each_span(text, |start, end| {
             if start == end {
                 return;
             }
@@ -387,19 +406,7 @@ fn find_masks_gated(text: &str, gated: bool) -> Vec<MaskHit> {
                 start,
                 end,
             });
-        };
-        if rule.group_m {
-            for caps in rule.re.captures_iter(text) {
-                let m = caps
-                    .name("m")
-                    .unwrap_or_else(|| caps.get(0).expect("group 0"));
-                consider(m.start(), m.end());
-            }
-        } else {
-            for m in rule.re.find_iter(text) {
-                consider(m.start(), m.end());
-            }
-        }
+        });
     }
     hits.sort_by_key(|h| h.start);
     hits
@@ -546,11 +553,9 @@ mod tests {
                 let rule = rules()
                     .iter()
                     .position(|r| {
-                        r.kind == h.kind
-                            && r.re.captures_iter(t).any(|c| {
-                                let m = c.name("m").unwrap_or_else(|| c.get(0).expect("group 0"));
-                                (m.start(), m.end()) == (h.start, h.end)
-                            })
+                        let mut found = false;
+                        r.for_each_span(t, |s, e| found |= (s, e) == (h.start, h.end));
+                        r.kind == h.kind && found
                     })
                     .expect("a rule found the hit");
                 fired.insert(rule);

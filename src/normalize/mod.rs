@@ -117,6 +117,13 @@ struct Unit {
     obf: bool,
 }
 
+impl Unit {
+    /// Whether this unit is a mask's placeholder.
+    fn is_mask(&self) -> bool {
+        MaskKind::from_placeholder(self.c).is_some()
+    }
+}
+
 /// Normalises text. Cheap to create; all tables are built once per process.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Normalizer;
@@ -188,6 +195,12 @@ fn settle(units: Vec<Unit>) -> Vec<Unit> {
     squeeze_spaces(units)
 }
 
+/// CJK Unified Ideographs, U+4E00..U+9FFF: the common block, every code point assigned, a letter,
+/// and NFKC-stable (the fast paths of the normaliser and the tokeniser rely on these).
+pub(crate) fn is_common_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -241,7 +254,7 @@ fn fold_chars(original: &str) -> Vec<Unit> {
             });
             continue;
         }
-        if (0x4E00..=0x9FFF).contains(&(ch as u32)) {
+        if is_common_ideograph(ch) {
             out.push(Unit {
                 c: ch,
                 s,
@@ -570,8 +583,7 @@ fn fold_digit_lookalikes(mut units: Vec<Unit>) -> Vec<Unit> {
 /// Also returns the text of the result when the last round built it (it found nothing), so that
 /// the next stage need not spell it again.
 fn apply_masks(mut units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
-    let is_mask = |u: &Unit| MaskKind::from_placeholder(u.c).is_some();
-    let mut masks = units.iter().filter(|u| is_mask(u)).count();
+    let mut masks = units.iter().filter(|u| u.is_mask()).count();
     for _ in 0..8 {
         let before = masks;
         let (next, outcome) = apply_masks_once(units);
@@ -614,10 +626,7 @@ fn apply_masks_once(units: Vec<Unit>) -> (Vec<Unit>, MaskRound) {
     let mut covered = 0;
     for h in &hits {
         let (a, b) = (unit_at[h.start], unit_at[h.end]);
-        covered += units[a..b]
-            .iter()
-            .filter(|u| MaskKind::from_placeholder(u.c).is_some())
-            .count();
+        covered += units[a..b].iter().filter(|u| u.is_mask()).count();
         out.extend_from_slice(&units[next..a]);
         let s = units[a..b].iter().map(|u| u.s).min().unwrap_or(0);
         let e = units[a..b].iter().map(|u| u.e).max().unwrap_or(0);
