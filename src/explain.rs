@@ -32,8 +32,8 @@
 //!
 //! Measured with the shipped recipe (28,000 features): rules alone are far weaker than the model
 //! (they find almost no scams at the calibrated threshold); added to the n-grams they change the
-//! results by a few rows either way (corpus test macro-F1 94.8 vs 94.3, legit FPR 2.9% vs 2.7%;
-//! telecom_fraud_texts_5 recall 78.4% vs 78.5%, AP 98.0 vs 97.9). Their value at this vocabulary
+//! results by a few rows either way (corpus test macro-F1 95.2 vs 94.7, legit FPR 2.5% vs 2.6%;
+//! telecom_fraud_texts_5 recall 73.3% vs 73.2%, AP 97.7 vs 97.6). Their value at this vocabulary
 //! size is that they can be named and shown; `SignalKind::Obfuscation` is shown but is not a
 //! feature at all (see `SignalKind::is_feature`).
 

@@ -108,7 +108,9 @@ impl Default for TrainOptions {
         TrainOptions {
             max_features: 28_000,
             min_df: 2,
-            alpha: 1.0,
+            // Chosen on training-side validation only (models/MODEL_CARD.md, "Choosing the L2
+            // penalty"): 0.3 beat 1.0 on the by-text held-out part and on held-out corpus families.
+            alpha: 0.3,
             max_iterations: 200,
             holdout_percent: 10,
             target_legit_fpr: 0.003,
