@@ -74,7 +74,9 @@ pub enum Combine {
     /// fitted on the held-out part (families the first stage never saw). Both stages are linear, so
     /// they fold into one linear layer: the exported graph and the per-feature evidence are
     /// unchanged. Replaces temperature scaling as the verdict calibration. Rule signals are
-    /// binary (`binary_rules`) and the held-out part is chosen by template family.
+    /// binary (`binary_rules`) and the held-out part is chosen by template family. The scam
+    /// threshold is chosen on out-of-fold scores: the second stage is fitted again on each half of
+    /// the held-out families and scores the other half.
     Stacked,
     /// Rule signals as ordinary features of the one regression, weighted together with n-grams
     /// (the shipped design).
@@ -508,7 +510,24 @@ pub fn train(
         &config.vocabulary,
     )?;
     let folded = fold_second_stage(&params, &rule_cols, &stage2.0);
-    let held_scored = score_held(&folded);
+    // The threshold and the held-out report come from rows the second stage did not see: it is
+    // fitted again on each half of the held-out families and scores the other half (cross-fitting).
+    // A threshold chosen on the rows the stage was fitted on is too lenient.
+    let (held_scored, how) = match cross_fitted_second_stage(
+        &params,
+        &rule_cols,
+        &held_idx,
+        records,
+        &vectors,
+        opts,
+        &config.vocabulary,
+    )? {
+        Some(scored) => (scored, "out of fold: two halves of the held-out families"),
+        None => (
+            score_held(&folded),
+            "in sample: a half of the held-out part lacks a verdict class",
+        ),
+    };
     let decision = Decision {
         scam_threshold: choose_threshold(&held_scored, opts.target_legit_fpr),
         pattern_threshold: 0.5,
@@ -516,7 +535,7 @@ pub fn train(
     };
     let heldout = evaluate("held-out", &held_scored, &decision);
     progress(&format!(
-        "held-out (stacked, second stage fitted here): scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
+        "held-out (stacked, {how}): scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
         decision.scam_threshold, heldout.accuracy, heldout.macro_f1_present, heldout.scam_recall, heldout.legit_fpr
     ));
     progress(&format!(
@@ -649,6 +668,56 @@ fn fit_second_stage(
         _ => "no scam or legit rows held out".into(),
     };
     Ok((model, json, summary))
+}
+
+/// Half (0 or 1) of the held-out part a record falls in when the second stage is cross-fitted: by
+/// its held-out bucket, so a template family stays in one half.
+fn cross_fit_half(r: &LabelledRecord) -> u8 {
+    holdout_bucket(r) % 2
+}
+
+/// Scores every held-out record with a second stage fitted on the other half of the held-out part
+/// (`cross_fit_half`), in `held_idx` order; `None` when a half has fewer than two verdict classes
+/// to fit on.
+fn cross_fitted_second_stage(
+    stage1: &LinearParams,
+    rule_cols: &[usize],
+    held_idx: &[usize],
+    records: &[LabelledRecord],
+    vectors: &[SparseVector],
+    opts: &TrainOptions,
+    vocabulary: &[String],
+) -> Result<Option<Vec<Scored>>> {
+    let mut scored: Vec<Option<Scored>> = (0..held_idx.len()).map(|_| None).collect();
+    for half in 0..2u8 {
+        let (fit, score): (Vec<usize>, Vec<usize>) =
+            (0..held_idx.len()).partition(|&p| cross_fit_half(&records[held_idx[p]]) != half);
+        let truth: Vec<usize> = fit
+            .iter()
+            .map(|&p| records[held_idx[p]].verdict.index())
+            .collect();
+        if truth.iter().collect::<FxHashSet<_>>().len() < 2 {
+            return Ok(None);
+        }
+        let fit_vectors: Vec<&SparseVector> = fit.iter().map(|&p| &vectors[held_idx[p]]).collect();
+        let (model, _, _) =
+            fit_second_stage(stage1, rule_cols, &fit_vectors, &truth, opts, vocabulary)?;
+        let folded = fold_second_stage(stage1, rule_cols, &model);
+        for p in score {
+            let r = &records[held_idx[p]];
+            scored[p] = Some(Scored {
+                truth: r.verdict,
+                true_patterns: r.patterns.clone(),
+                prediction: predict_linear(&folded, &vectors[held_idx[p]]),
+            });
+        }
+    }
+    Ok(Some(
+        scored
+            .into_iter()
+            .map(|s| s.expect("each held-out record is in one half"))
+            .collect(),
+    ))
 }
 
 /// Folds the second stage into the first: both are linear in the features, so
@@ -942,6 +1011,127 @@ mod tests {
             .map(|k| holdout_bucket(&rec("x", Some(&format!("f{k}")))))
             .collect();
         assert!(buckets.len() > 50, "families spread over buckets");
+    }
+
+    #[test]
+    fn cross_fitted_second_stage_scores_each_half_with_a_stage_fitted_on_the_other() {
+        // A four-feature first stage whose feature 3 is a rule signal; 60 held-out records in 12
+        // families, each family one verdict.
+        let stage1 = LinearParams {
+            dim: 4,
+            n_verdicts: 3,
+            n_patterns: Pattern::ALL.len(),
+            weights: (0..40).map(|k| ((k * 7 % 11) as f32 - 5.0) / 4.0).collect(),
+            bias: vec![0.0; 10],
+        };
+        let rule_cols = [3usize];
+        let verdicts = [Verdict::Legit, Verdict::Spam, Verdict::Scam];
+        let records: Vec<LabelledRecord> = (0..60)
+            .map(|i| LabelledRecord {
+                text: format!("t{i}"),
+                verdict: verdicts[(i / 5) % 3],
+                patterns: None,
+                channel: None,
+                source: "t".into(),
+                family: Some(format!("family{}", i / 5)),
+            })
+            .collect();
+        let vectors: Vec<SparseVector> = (0..60)
+            .map(|i| {
+                let v = records[i].verdict.index() as f32;
+                let mut ids = vec![0u32, 1, 2];
+                let mut values = vec![
+                    v + (i % 5) as f32 / 5.0,
+                    1.0 - v / 3.0,
+                    (i % 7) as f32 / 7.0,
+                ];
+                if i % 3 != 0 {
+                    ids.push(3);
+                    values.push(1.0);
+                }
+                SparseVector { ids, values }
+            })
+            .collect();
+        let held_idx: Vec<usize> = (0..60).collect();
+        let vocabulary: Vec<String> = ["a", "b", "c", "r|x"].map(String::from).to_vec();
+        let opts = TrainOptions::default();
+        let halves: Vec<u8> = records.iter().map(cross_fit_half).collect();
+        for f in 0..12 {
+            assert!(
+                (1..5).all(|k| halves[f * 5 + k] == halves[f * 5]),
+                "a family is split"
+            );
+        }
+        assert!(
+            halves.contains(&0) && halves.contains(&1),
+            "one half is empty"
+        );
+
+        let got = cross_fitted_second_stage(
+            &stage1,
+            &rule_cols,
+            &held_idx,
+            &records,
+            &vectors,
+            &opts,
+            &vocabulary,
+        )
+        .unwrap()
+        .expect("both halves have several verdicts");
+        assert_eq!(got.len(), 60);
+        let mut differs_from_in_sample = false;
+        let all: Vec<&SparseVector> = vectors.iter().collect();
+        let truth: Vec<usize> = records.iter().map(|r| r.verdict.index()).collect();
+        let in_sample = fold_second_stage(
+            &stage1,
+            &rule_cols,
+            &fit_second_stage(&stage1, &rule_cols, &all, &truth, &opts, &vocabulary)
+                .unwrap()
+                .0,
+        );
+        for half in 0..2u8 {
+            let other: Vec<usize> = (0..60).filter(|&i| halves[i] != half).collect();
+            let fit: Vec<&SparseVector> = other.iter().map(|&i| &vectors[i]).collect();
+            let t: Vec<usize> = other.iter().map(|&i| truth[i]).collect();
+            let (model, _, _) =
+                fit_second_stage(&stage1, &rule_cols, &fit, &t, &opts, &vocabulary).unwrap();
+            let folded = fold_second_stage(&stage1, &rule_cols, &model);
+            for i in (0..60).filter(|&i| halves[i] == half) {
+                assert_eq!(got[i].truth, records[i].verdict);
+                let want = predict_linear(&folded, &vectors[i]);
+                assert_eq!(got[i].prediction.verdict, want.verdict, "record {i}");
+                differs_from_in_sample |=
+                    predict_linear(&in_sample, &vectors[i]).verdict != want.verdict;
+            }
+        }
+        assert!(
+            differs_from_in_sample,
+            "out-of-fold scores equal in-sample ones"
+        );
+
+        // A half that holds one verdict only cannot be fitted on: no cross-fitting.
+        let one_verdict: Vec<LabelledRecord> = records
+            .iter()
+            .map(|r| LabelledRecord {
+                verdict: if cross_fit_half(r) == 0 {
+                    Verdict::Scam
+                } else {
+                    r.verdict
+                },
+                ..r.clone()
+            })
+            .collect();
+        assert!(cross_fitted_second_stage(
+            &stage1,
+            &rule_cols,
+            &held_idx,
+            &one_verdict,
+            &vectors,
+            &opts,
+            &vocabulary,
+        )
+        .unwrap()
+        .is_none());
     }
 
     #[test]
