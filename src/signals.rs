@@ -44,10 +44,13 @@ pub enum SignalKind {
     ReversalNotice,
     /// A failed or interrupted transaction: 交易失败, 没出小票, 签购单没打出来.
     FailedTransaction,
+    /// An anti-fraud warning: tells the reader what a scam looks like (谨防…诈骗, …均是诈骗,
+    /// 诈骗高发, 反诈提醒), as police, banks and acquirers send and as scams rarely do.
+    FraudWarning,
 }
 
 impl SignalKind {
-    pub const ALL: [SignalKind; 15] = [
+    pub const ALL: [SignalKind; 16] = [
         SignalKind::ReplyAction,
         SignalKind::OptOut,
         SignalKind::Link,
@@ -63,6 +66,7 @@ impl SignalKind {
         SignalKind::DebitNotice,
         SignalKind::ReversalNotice,
         SignalKind::FailedTransaction,
+        SignalKind::FraudWarning,
     ];
 
     /// Whether the signal is a model feature (`r|<name>`). `Obfuscation` is shown as evidence but
@@ -86,6 +90,7 @@ impl SignalKind {
                 | SignalKind::DebitNotice
                 | SignalKind::ReversalNotice
                 | SignalKind::FailedTransaction
+                | SignalKind::FraudWarning
         )
     }
 
@@ -106,6 +111,7 @@ impl SignalKind {
             SignalKind::DebitNotice => "debit_notice",
             SignalKind::ReversalNotice => "reversal_notice",
             SignalKind::FailedTransaction => "failed_transaction",
+            SignalKind::FraudWarning => "fraud_warning",
         }
     }
 
@@ -127,6 +133,7 @@ impl SignalKind {
             SignalKind::DebitNotice => "银行卡扣款/消费通知",
             SignalKind::ReversalNotice => "冲正/撤销/退款通知",
             SignalKind::FailedTransaction => "交易失败/未出小票",
+            SignalKind::FraudWarning => "反诈提醒（教人识别骗局）",
         }
     }
 
@@ -148,6 +155,7 @@ impl SignalKind {
             SignalKind::DebitNotice => "card debit notice",
             SignalKind::ReversalNotice => "reversal / cancellation / refund notice",
             SignalKind::FailedTransaction => "failed transaction / no slip printed",
+            SignalKind::FraudWarning => "anti-fraud warning (how to spot a scam)",
         }
     }
 }
@@ -255,6 +263,14 @@ static DEBIT: LazyRegex = LazyRegex::new(
 static REVERSAL: LazyRegex = LazyRegex::new(
     r"(?:冲正|撤销|退货|退款|退回|原路退回)[^。!?\n]{0,20}?\u{E005}|\u{E005}[^。!?\n]{0,24}?(?:冲正|撤销|已退回|退回原卡|将退回|原路退回|已退款)|自动冲正|冲正成功|已冲正",
 );
+// A warning about scams: on guard against one, "… are all scams", scams are rife, an anti-fraud
+// notice. Every match holds 骗, 反诈 or 防诈 (the prefilter's FRAUD_WARN group). The shipped model
+// was trained with this rule as it stands, and it is too broad in one place: 诈骗案件 and 反诈中心
+// also open fake-police scams (您涉嫌一起诈骗案件, 我是反诈中心的) — 120 teleantifraud and 13 corpus
+// scam training rows fire it. Narrowing it needs the model retrained (models/MODEL_CARD.md).
+static FRAUD_WARNING: LazyRegex = LazyRegex::new(
+    r"(?:谨防|警惕|提防|小心|当心|防范|识别|远离|谨记|切勿上当)[^。!?\n]{0,12}?(?:诈骗|骗局|骗子|被骗|受骗|上当受骗)|(?:诈骗|骗局)(?:高发|多发|频发|案件|手法|套路)|(?:均|都|皆|一律|全|全部|肯定|必定|就)(?:是|为|系|属于?)[^。!?\n]{0,2}?(?:诈骗|骗子|骗局)|(?:反诈|防骗|防诈)(?:提醒|提示|宣传|中心|专线|知识|预警)",
+);
 static FAILED: LazyRegex = LazyRegex::new(
     r"(?:没|未|没有)(?:打印|打|出|吐)(?:出来?)?(?:小票|单子|签购单|凭条|票)|(?:小票|签购单|单子|凭条)[^。!?\n]{0,4}?(?:没|未|没有)(?:打印|打|出)|(?:交易|刷卡|支付|付款)(?:失败|不成功|没成功|未成功|中断|超时)|(?:显示|提示)[^。!?\n]{0,4}?(?:失败|不成功|超时)",
 );
@@ -280,6 +296,7 @@ mod gate {
     pub const MONEY: u32 = 1 << 12;
     pub const REVERSAL: u32 = 1 << 13;
     pub const FAILED: u32 = 1 << 14;
+    pub const FRAUD_WARN: u32 = 1 << 15;
 
     pub const GROUPS: &[(u32, &[&str])] = &[
         (HUI, &["回"]),
@@ -369,6 +386,7 @@ mod gate {
         (MONEY, &["\u{E005}"]),
         (REVERSAL, &["冲正", "撤销", "退货", "退款", "退回"]),
         (FAILED, &["没", "未", "失败", "不成功", "中断", "超时"]),
+        (FRAUD_WARN, &["骗", "反诈", "防诈"]),
     ];
 }
 
@@ -569,8 +587,9 @@ fn detect_gated(
     out
 }
 
-/// The signals added after the first model: unofficial contacts, letter replies, and the
-/// transaction notices (debit, reversal/refund, failed transaction) that legit messages carry.
+/// The signals added after the first model: unofficial contacts, letter replies, the transaction
+/// notices (debit, reversal/refund, failed transaction) that legit messages carry, and anti-fraud
+/// warnings.
 fn detect_extra(
     n: &NormalizedText,
     groups: u32,
@@ -633,6 +652,15 @@ fn detect_extra(
         for m in FAILED.get().find_iter(text) {
             out.push(Signal {
                 kind: SignalKind::FailedTransaction,
+                chars: chars.range(m.range()),
+            });
+        }
+    }
+    if any(gate::FRAUD_WARN) {
+        let mut chars = CharCursor::new(text);
+        for m in FRAUD_WARNING.get().find_iter(text) {
+            out.push(Signal {
+                kind: SignalKind::FraudWarning,
                 chars: chars.range(m.range()),
             });
         }
@@ -811,6 +839,25 @@ mod tests {
             .contains(&SignalKind::FailedTransaction));
         assert!(kinds("pos机刷卡时显示交易失败").contains(&SignalKind::FailedTransaction));
         assert!(!kinds("新机需交押金299元，刷满3万返还").contains(&SignalKind::ReversalNotice));
+    }
+
+    #[test]
+    fn fraud_warnings_are_found() {
+        for w in [
+            "【无锡公安】提醒，近期“POS机换新、零费率”类诈骗高发，凡要求您交押金、报验证码的均是诈骗。",
+            "银联提醒：谨防冒充客服的电话诈骗，请勿向他人透露验证码。",
+            "收到让你交押金换新机的短信，肯定是骗子，别理。",
+            "【某银行】反诈提醒：任何以“免费换机”为由索要验证码的都是诈骗。",
+        ] {
+            assert!(kinds(w).contains(&SignalKind::FraudWarning), "{w}");
+        }
+        for s in [
+            "您的POS机备案到期即将停用，回复1免费更换新机",
+            "您尾号1234的信用卡消费人民币58.00元",
+        ] {
+            assert!(!kinds(s).contains(&SignalKind::FraudWarning), "{s}");
+        }
+        assert!(!SignalKind::FraudWarning.is_scam_cue());
     }
 
     #[test]
