@@ -657,7 +657,6 @@ fn detect_extra(
         }
     }
     if any(gate::FRAUD_WARN) {
-        let mut chars = CharCursor::new(text);
         for m in FRAUD_WARNING.get().find_iter(text) {
             out.push(Signal {
                 kind: SignalKind::FraudWarning,
