@@ -9,7 +9,10 @@
 #                     signals, fitted on held-out template families (--combine stacked)
 #   stage1            that run's first stage alone: n-grams only, calibrated on the same held-out
 #                     families (--stage1-out)
-# Prints a markdown table and writes build/rules-vs-model/table.md. Benchmark, not a test; needs
+# Then it runs `posguard robustness` with each variant on the corpus test part (the same perturbed
+# rows for every variant; docs/robustness.md): the rule signals see what normalisation hides, such
+# as that a brand or product word was obfuscated.
+# Prints markdown tables and writes build/rules-vs-model/table.md. Benchmark, not a test; needs
 # ../shared/data (or a path). Each full training takes ~10 min and ~6 GB on 2 cores; REUSE=1 keeps
 # models already built.
 #
@@ -46,6 +49,7 @@ have rules_only || "$bin" train --data "${train[@]}" --out "$out/rules_only.onnx
 variants=(rules_and_ngrams ngrams_only rules_only stacked stage1)
 for v in "${variants[@]}"; do
   "$bin" eval --model "$out/$v.onnx" --data "${evalsets[@]}" --json > "$out/$v.eval.json"
+  "$bin" robustness --model "$out/$v.onnx" --data data/corpus/test.jsonl --json "$out/$v.robustness.json" > /dev/null
 done
 
 python3 - "$out" <<'PY' | tee "$out/table.md"
@@ -74,4 +78,16 @@ for name in data["rules_and_ngrams"]:
               f"{pct(at(r, 0.005)) if scam and legit else '—'} |")
 print()
 print("ᶠ held-out part (calibration, threshold, second stage) chosen by template family; the others by text.")
+print()
+# Robustness: per transformation, the perturbed rows' scam recall and legit FPR; `all` pools them.
+rob = {v: {r["name"]: r for r in json.load(open(f"{out}/{v}.robustness.json"))["rows"]} for v, _ in variants}
+names = list(rob["rules_and_ngrams"])
+print("Corpus test part perturbed (`posguard robustness`; docs/robustness.md): scam recall / legit FPR")
+print("on the rows each transformation changed (`clean`: the unperturbed part; `all`: every perturbed row).")
+print()
+print("| model | " + " | ".join(names) + " |")
+print("|---|" + "---|" * len(names))
+for v, label in variants:
+    print(f"| {label} | " + " | ".join(
+        f"{100 * rob[v][n]['scam_recall']:.1f} / {100 * rob[v][n]['legit_fpr']:.1f}" for n in names) + " |")
 PY

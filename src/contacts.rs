@@ -422,11 +422,11 @@ fn char_offsets(original: &str, bytes: Range<usize>) -> (usize, usize) {
     (start, start + original[bytes].chars().count())
 }
 
-/// Digits of a phone number as written (full-width digits folded), country code dropped in front
-/// of a mobile number.
+/// Digits of a phone number as the normaliser reads them ([`crate::normalize::number_digits`]:
+/// full-width digits folded, look-alike letters read as digits), country code dropped in front of
+/// a mobile number.
 pub fn phone_digits(s: &str) -> String {
-    let folded: String = s.nfkc().collect();
-    let mut d: String = folded.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut d = crate::normalize::number_digits(s);
     for cc in ["0086", "86"] {
         if d.len() == cc.len() + 11 && d.starts_with(cc) && d[cc.len()..].starts_with('1') {
             d = d[cc.len()..].to_string();
@@ -1191,6 +1191,15 @@ mod tests {
         assert_eq!(
             statuses("【反诈中心】提醒您，来电025-96110请接听"),
             vec![("025-96110".into(), ContactStatus::Authority)]
+        );
+        // Look-alike digits are read as the normaliser reads them: 955lб is 95516.
+        assert_eq!(
+            statuses("银联提醒：正规收单机构不收押金，有疑问请致电955lб。"),
+            vec![("955lб".into(), ContactStatus::Official)]
+        );
+        assert_eq!(
+            statuses("银联提醒：有疑问请致电９５５１６。"),
+            vec![("９５５１６".into(), ContactStatus::Official)]
         );
     }
 

@@ -40,6 +40,11 @@ pub struct FeatureConfig {
     pub binary_rules: bool,
     /// 1 + ln(tf) instead of raw counts.
     pub sublinear_tf: bool,
+    /// Words and character n-grams inside quotation marks (“…”, 「…」, '…' holding Chinese) are
+    /// features of their own (`qw|`, `qb|`, `qc|`), apart from the same words outside quotes: an
+    /// anti-fraud warning that quotes a scam's wording ("警惕'回复1换新机'") is not that scam.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quote_features: bool,
     /// Feature keys; a key's position is its feature id.
     pub vocabulary: Vec<String>,
     /// Inverse document frequency per feature id.
@@ -59,6 +64,7 @@ impl FeatureConfig {
             rule_signals: true,
             binary_rules: false,
             sublinear_tf: true,
+            quote_features: false,
             vocabulary: Vec::new(),
             idf: Vec::new(),
         }
@@ -124,6 +130,9 @@ pub struct Analysis {
     pub signals: Vec<Signal>,
     /// The impersonation check ([`crate::contacts::check`]); its findings are also a signal.
     pub impersonation: Option<Impersonation>,
+    /// Character ranges of the normalised text that were inside quotation marks in the original
+    /// ([`quoted_spans`]).
+    pub quoted: Vec<Range<usize>>,
 }
 
 impl Analysis {
@@ -132,13 +141,70 @@ impl Analysis {
         let tokens = Tokenizer::shared().tokenize(&normalized);
         let impersonation = crate::contacts::check(&normalized, original);
         let signals = signals::detect_with(&normalized, original, impersonation.as_ref());
+        let quoted = quoted_spans(original)
+            .into_iter()
+            .filter_map(|bytes| normalized.chars_within(bytes))
+            .collect();
         Analysis {
             normalized,
             tokens,
             signals,
             impersonation,
+            quoted,
         }
     }
+}
+
+impl Analysis {
+    /// Whether the normalised characters `chars` all lie inside one quotation.
+    pub fn in_quotes(&self, chars: &Range<usize>) -> bool {
+        self.quoted
+            .iter()
+            .any(|q| q.start <= chars.start && chars.end <= q.end)
+    }
+}
+
+/// Longest quotation taken as one (characters between the marks).
+const MAX_QUOTE_CHARS: usize = 40;
+
+/// Byte ranges of the original text between quotation marks: a Chinese opening mark (“ ‘ 「 『)
+/// closed by any Chinese closing mark (” ’ 」 』 — conversion to traditional script turns “ into 「
+/// but leaves ”, and people mix them), or an ASCII or full-width `"` `'` closed by the same mark.
+/// At most [`MAX_QUOTE_CHARS`] characters, within one sentence, and holding a Chinese character —
+/// so `回复“1”` quotes nothing and an unmatched mark opens nothing.
+pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
+    let closes = |open: char, c: char| match open {
+        '“' | '‘' | '「' | '『' => matches!(c, '”' | '’' | '」' | '』'),
+        '"' | '\'' | '＂' | '＇' => c == open,
+        _ => false,
+    };
+    let opens = |c: char| matches!(c, '“' | '‘' | '「' | '『' | '"' | '\'' | '＂' | '＇');
+    let mut out = Vec::new();
+    let mut it = original.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !opens(c) {
+            continue;
+        }
+        let start = i + c.len_utf8();
+        let mut chinese = false;
+        for (n, (j, d)) in original[start..].char_indices().enumerate() {
+            if n > MAX_QUOTE_CHARS || matches!(d, '。' | '！' | '？' | '\n') {
+                break;
+            }
+            if closes(c, d) {
+                if chinese {
+                    out.push(start..start + j);
+                }
+                // Continue after the closing mark, which opens nothing.
+                while it.peek().is_some_and(|(k, _)| *k <= start + j) {
+                    it.next();
+                }
+                break;
+            }
+            chinese |= ('\u{4e00}'..='\u{9fff}').contains(&d);
+        }
+    }
+    out
 }
 
 /// Calls `f(key, chars)` for every feature occurrence of the message, where `chars` is the
@@ -158,9 +224,10 @@ pub fn visit_features(cfg: &FeatureConfig, a: &Analysis, mut f: impl FnMut(&str,
             _ => &text[t.bytes.clone()],
         }
     };
+    let quoted = |r: &Range<usize>| cfg.quote_features && a.in_quotes(r);
     for (i, t) in words.iter().enumerate() {
         key.clear();
-        key.push_str("w|");
+        key.push_str(if quoted(&t.chars) { "qw|" } else { "w|" });
         key.push_str(word_str(t));
         f(&key, t.chars.clone());
         if cfg.word_ngram_max >= 2 {
@@ -168,7 +235,11 @@ pub fn visit_features(cfg: &FeatureConfig, a: &Analysis, mut f: impl FnMut(&str,
                 // Bigrams only across adjacent words: punctuation in between breaks them.
                 if next.chars.start == t.chars.end {
                     key.clear();
-                    key.push_str("b|");
+                    key.push_str(if quoted(&(t.chars.start..next.chars.end)) {
+                        "qb|"
+                    } else {
+                        "b|"
+                    });
                     key.push_str(word_str(t));
                     key.push('|');
                     key.push_str(word_str(next));
@@ -189,7 +260,11 @@ pub fn visit_features(cfg: &FeatureConfig, a: &Analysis, mut f: impl FnMut(&str,
         }
         for w in chars.windows(len) {
             key.clear();
-            key.push_str("c|");
+            key.push_str(if quoted(&(w[0].0..w[len - 1].0 + 1)) {
+                "qc|"
+            } else {
+                "c|"
+            });
             for (_, c) in w {
                 key.push(*c);
             }
@@ -229,15 +304,41 @@ impl SparseVector {
 pub struct Vectorizer {
     config: FeatureConfig,
     index: FxHashMap<u64, u32>,
-    /// The same vocabulary by kind, looked up without building keys: words (`w|`), bigrams (`b|`,
-    /// keyed `first|second`), character n-grams (`c|`, packed with [`pack_chars`]) and rule
-    /// signals (`r|`, indexed by `SignalKind as usize`).
-    words: FxHashMap<Box<str>, u32>,
-    bigrams: FxHashMap<Box<str>, u32>,
-    char_ngrams: FxHashMap<u128, u32>,
+    /// The same vocabulary by kind, looked up without building keys: n-grams outside quotation
+    /// marks (`w|`, `b|`, `c|`) and inside them (`qw|`, `qb|`, `qc|`), and rule signals (`r|`,
+    /// indexed by `SignalKind as usize`).
+    plain: NgramIndex,
+    quoted: NgramIndex,
     signal_ids: [Option<u32>; SignalKind::ALL.len()],
     /// `is_rule[id]`: feature `id` is a rule signal.
     is_rule: Vec<bool>,
+}
+
+/// N-gram feature ids by kind: words (`w|`), bigrams (`b|`, keyed `first|second`) and character
+/// n-grams (`c|`, packed with [`pack_chars`]).
+#[derive(Debug, Clone, Default)]
+struct NgramIndex {
+    words: FxHashMap<Box<str>, u32>,
+    bigrams: FxHashMap<Box<str>, u32>,
+    char_ngrams: FxHashMap<u128, u32>,
+}
+
+impl NgramIndex {
+    /// Files `key` under its kind; false when it is not an n-gram key.
+    fn add(&mut self, key: &str, id: u32) -> bool {
+        if let Some(w) = key.strip_prefix("w|") {
+            self.words.insert(w.into(), id);
+        } else if let Some(b) = key.strip_prefix("b|") {
+            self.bigrams.insert(b.into(), id);
+        } else if let Some(c) = key.strip_prefix("c|") {
+            if c.chars().count() <= 5 {
+                self.char_ngrams.insert(pack_chars(c.chars()), id);
+            }
+        } else {
+            return false;
+        }
+        true
+    }
 }
 
 /// Up to five characters in one integer, with their number: the key of a character n-gram.
@@ -258,9 +359,8 @@ impl Vectorizer {
             .map_err(|reason| Error::model("feature configuration", reason))?;
         let mut index = FxHashMap::default();
         index.reserve(config.vocabulary.len());
-        let mut words = FxHashMap::default();
-        let mut bigrams = FxHashMap::default();
-        let mut char_ngrams = FxHashMap::default();
+        let mut plain = NgramIndex::default();
+        let mut quoted = NgramIndex::default();
         let mut signal_ids = [None; SignalKind::ALL.len()];
         let mut is_rule = vec![false; config.vocabulary.len()];
         for (i, k) in config.vocabulary.iter().enumerate() {
@@ -271,15 +371,14 @@ impl Vectorizer {
                 ));
             }
             let id = i as u32;
-            if let Some(w) = k.strip_prefix("w|") {
-                words.insert(w.into(), id);
-            } else if let Some(b) = k.strip_prefix("b|") {
-                bigrams.insert(b.into(), id);
-            } else if let Some(c) = k.strip_prefix("c|") {
-                if c.chars().count() <= 5 {
-                    char_ngrams.insert(pack_chars(c.chars()), id);
-                }
-            } else if let Some(r) = k.strip_prefix("r|") {
+            let filed = match k.strip_prefix('q') {
+                Some(rest) => quoted.add(rest, id),
+                None => plain.add(k, id),
+            };
+            if filed {
+                continue;
+            }
+            if let Some(r) = k.strip_prefix("r|") {
                 if let Some(kind) = SignalKind::ALL.iter().find(|s| s.name() == r) {
                     signal_ids[*kind as usize] = Some(id);
                     is_rule[i] = true;
@@ -289,12 +388,19 @@ impl Vectorizer {
         Ok(Vectorizer {
             config,
             index,
-            words,
-            bigrams,
-            char_ngrams,
+            plain,
+            quoted,
             signal_ids,
             is_rule,
         })
+    }
+
+    fn index_for(&self, quoted: bool) -> &NgramIndex {
+        if quoted {
+            &self.quoted
+        } else {
+            &self.plain
+        }
     }
 
     /// Whether feature `id` is a rule signal.
@@ -319,8 +425,9 @@ impl Vectorizer {
             .iter()
             .filter(|t| t.kind != TokenKind::Punct)
             .collect();
+        let quoted = |r: &Range<usize>| cfg.quote_features && a.in_quotes(r);
         for (i, t) in words.iter().enumerate() {
-            if let Some(&id) = self.words.get(word_str(t)) {
+            if let Some(&id) = self.index_for(quoted(&t.chars)).words.get(word_str(t)) {
                 f(id, t.chars.clone());
             }
             if cfg.word_ngram_max >= 2 {
@@ -331,8 +438,10 @@ impl Vectorizer {
                         key.push_str(word_str(t));
                         key.push('|');
                         key.push_str(word_str(next));
-                        if let Some(&id) = self.bigrams.get(key.as_str()) {
-                            f(id, t.chars.start..next.chars.end);
+                        let span = t.chars.start..next.chars.end;
+                        let bigrams = &self.index_for(quoted(&span)).bigrams;
+                        if let Some(&id) = bigrams.get(key.as_str()) {
+                            f(id, span);
                         }
                     }
                 }
@@ -349,8 +458,10 @@ impl Vectorizer {
                 break;
             }
             for w in chars.windows(len) {
-                if let Some(&id) = self.char_ngrams.get(&pack_chars(w.iter().map(|(_, c)| *c))) {
-                    f(id, w[0].0..w[len - 1].0 + 1);
+                let span = w[0].0..w[len - 1].0 + 1;
+                let map = &self.index_for(quoted(&span)).char_ngrams;
+                if let Some(&id) = map.get(&pack_chars(w.iter().map(|(_, c)| *c))) {
+                    f(id, span);
                 }
             }
         }
@@ -463,6 +574,65 @@ impl Vectorizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotations_holding_chinese_are_found_in_the_original() {
+        let spans = |s: &str| -> Vec<String> {
+            quoted_spans(s)
+                .into_iter()
+                .map(|r| s[r].to_string())
+                .collect()
+        };
+        assert_eq!(
+            spans("警惕“回复1换新机”和'零费率'类诈骗，「免费上门」也是"),
+            ["回复1换新机", "零费率", "免费上门"]
+        );
+        // A digit in quotes, an unmatched mark, a quote across a sentence end: nothing.
+        assert!(spans("回复“1”即可").is_empty());
+        assert!(spans("他说“明天再来").is_empty());
+        assert!(spans("“你好。再见”").is_empty());
+        // The closing mark of a quoted digit does not open a quotation.
+        assert_eq!(spans("回复\"1\"即可换\"新机\""), ["新机"]);
+        // Mixed Chinese marks, as traditional-script conversion leaves them.
+        assert_eq!(spans("收到過「回1換新機”的短信"), ["回1換新機"]);
+    }
+
+    #[test]
+    fn quoted_words_get_their_own_keys_only_when_configured() {
+        let text = "警惕“回复1换新机”的诈骗";
+        let a = Analysis::new(text);
+        assert_eq!(a.quoted.len(), 1);
+        let mut cfg = FeatureConfig::unfitted();
+        let collect = |cfg: &FeatureConfig| {
+            let mut out = Vec::new();
+            visit_features(cfg, &a, |k, r| out.push((k.to_string(), r)));
+            out
+        };
+        assert!(collect(&cfg).iter().all(|(k, _)| !k.starts_with('q')));
+        cfg.quote_features = true;
+        let keys = collect(&cfg);
+        // Inside: 新机 as a quoted word; outside: 警惕 and 诈骗 as ordinary words.
+        assert!(keys.iter().any(|(k, _)| k == "qw|新机"), "{keys:?}");
+        assert!(keys.iter().any(|(k, _)| k == "w|警惕"), "{keys:?}");
+        assert!(keys.iter().any(|(k, _)| k == "w|诈骗"), "{keys:?}");
+        assert!(!keys.iter().any(|(k, _)| k == "w|新机"), "{keys:?}");
+        // Every quoted key lies inside the quotation, every other one does not.
+        for (k, r) in &keys {
+            if !k.starts_with("r|") {
+                assert_eq!(k.starts_with('q'), a.in_quotes(r), "{k} {r:?}");
+            }
+        }
+        // The fast path finds the same features as the keys.
+        cfg.vocabulary = keys
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        cfg.idf = vec![1.0; cfg.vocabulary.len()];
+        let v = Vectorizer::new(cfg).unwrap();
+        assert_eq!(v.vectorize(&a), v.vectorize_by_keys(&a));
+    }
 
     fn keys(s: &str) -> Vec<String> {
         let cfg = FeatureConfig::unfitted();

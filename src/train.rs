@@ -63,6 +63,10 @@ pub struct TrainOptions {
     /// How rule signals and the n-gram model combine.
     #[serde(default, skip_serializing_if = "Combine::is_features")]
     pub combine: Combine,
+    /// Words and character n-grams inside quotation marks are features of their own
+    /// ([`FeatureConfig::quote_features`]).
+    #[serde(default)]
+    pub quote_features: bool,
 }
 
 /// How rule signals and the n-gram model combine (when both are in use).
@@ -121,6 +125,8 @@ impl Default for TrainOptions {
             rule_signals: true,
             rules_only: false,
             combine: Combine::Features,
+            // Chosen on held-out corpus families (models/MODEL_CARD.md, "Quoted wording").
+            quote_features: true,
         }
     }
 }
@@ -260,6 +266,7 @@ pub fn train(
     let mut config = FeatureConfig::unfitted();
     config.rule_signals = opts.rule_signals || opts.rules_only;
     config.binary_rules = stack;
+    config.quote_features = opts.quote_features;
     let selected = select_features(records, &analyses, &train_idx, &config, opts);
     config.vocabulary = selected.iter().map(|(k, _)| k.clone()).collect();
     let n_train = train_idx.len() as f32;

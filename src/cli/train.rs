@@ -46,6 +46,11 @@ pub struct TrainArgs {
     /// and the rule signals fitted on held-out template families (stacked).
     #[arg(long, value_enum, default_value_t = Combine::Features)]
     combine: Combine,
+    /// Words and character n-grams inside quotation marks are features of their own (an
+    /// anti-fraud warning that quotes a scam's wording is not that scam).
+    #[arg(long, value_name = "BOOL", default_value_t = TrainOptions::default().quote_features,
+          action = clap::ArgAction::Set)]
+    quote_features: bool,
     /// With --combine stacked: also write the first stage alone (n-grams only, calibrated on the
     /// same held-out part) to FILE, to compare with the combination.
     #[arg(long, value_name = "FILE")]
@@ -80,6 +85,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         rule_signals: !a.no_rule_signals,
         rules_only: a.rules_only,
         combine: a.combine,
+        quote_features: a.quote_features,
         ..TrainOptions::default()
     };
     let out = train(&records, &opts, &mut |msg| {

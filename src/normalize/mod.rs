@@ -43,6 +43,23 @@ pub struct Mask {
     pub original: Range<usize>,
 }
 
+/// The digits of a number as the normaliser reads it (`fold_digit_lookalikes`): full-width digits
+/// folded, and the letters that pass for digits inside a number (`l`/`I` → 1, `О`/`o`/`〇` → 0,
+/// `З` → 3, `б` → 6) read as those digits; anything else dropped. For a span the masks took as a
+/// number, so that `955lб` is judged as the 95516 the model was shown.
+pub fn number_digits(s: &str) -> String {
+    s.nfkc()
+        .filter_map(|c| {
+            if c.is_ascii_digit() {
+                return Some(c);
+            }
+            let c =
+                confusable::fold_capital(c).unwrap_or_else(|| c.to_lowercase().next().unwrap_or(c));
+            confusable::digit_lookalike(confusable::fold_letter(c))
+        })
+        .collect()
+}
+
 /// The normalised message with its alignment back to the original.
 #[derive(Debug, Clone)]
 pub struct NormalizedText {
@@ -92,6 +109,17 @@ impl NormalizedText {
         let lo = slice.iter().map(|s| s.0).min().unwrap_or(0) as usize;
         let hi = slice.iter().map(|s| s.1).max().unwrap_or(0) as usize;
         lo..hi
+    }
+
+    /// The characters of the normalised text that came from inside the original byte range
+    /// `original`, as one character range (`None` when no character did).
+    pub fn chars_within(&self, original: Range<usize>) -> Option<Range<usize>> {
+        let inside = |s: &(u32, u32)| {
+            s.0 as usize >= original.start && s.1 as usize <= original.end && s.0 < s.1
+        };
+        let first = self.spans.iter().position(inside)?;
+        let last = self.spans.iter().rposition(inside)?;
+        Some(first..last + 1)
     }
 
     /// The normalised text with masks written as readable tokens (`<mobile>`).
