@@ -34,8 +34,8 @@
 //! (they find almost no scams at the calibrated threshold); added to the n-grams they change the
 //! results by a few rows, mostly for the better (corpus test macro-F1 94.8 vs 94.5, legit FPR
 //! 1.8% vs 2.0%; telecom_fraud_texts_5 recall 74.1% vs 73.9%, AP 97.8 vs 97.7). Their value at
-//! this vocabulary size is that they can be named and shown; `SignalKind::Obfuscation` is shown but is not a
-//! feature at all (see `SignalKind::is_feature`).
+//! this vocabulary size is that they can be named and shown; `SignalKind::Obfuscation` is shown
+//! but is not a feature at all (see `SignalKind::is_feature`).
 
 use crate::features::{Analysis, SparseVector};
 use crate::labels::{Pattern, Verdict};

@@ -153,9 +153,7 @@ impl Analysis {
             quoted,
         }
     }
-}
 
-impl Analysis {
     /// Whether the normalised characters `chars` all lie inside one quotation.
     pub fn in_quotes(&self, chars: &Range<usize>) -> bool {
         self.quoted

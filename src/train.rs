@@ -64,7 +64,8 @@ pub struct TrainOptions {
     #[serde(default, skip_serializing_if = "Combine::is_features")]
     pub combine: Combine,
     /// Words and character n-grams inside quotation marks are features of their own
-    /// ([`FeatureConfig::quote_features`]).
+    /// ([`FeatureConfig::quote_features`]). Absent from the options stored in models trained
+    /// before it existed, which did not have it: off.
     #[serde(default)]
     pub quote_features: bool,
 }
