@@ -101,7 +101,7 @@ PY
   for s in "${evalsets[@]}"; do
     name=$(basename "$s" .jsonl)
     for v in rules_and_ngrams ngrams_only; do
-      "$bin" score --no-evidence --no-progress -m "$out/$v.onnx" "$s" -o "$out/$v.$name.scores.jsonl" 2>/dev/null
+      "$bin" score --no-evidence --no-progress -m "$out/$v.onnx" "$s" -o "$out/$v.$name.scores.jsonl" 2>"$out/$v.$name.scores.log"
     done
     echo
     echo "$name:"
