@@ -32,21 +32,7 @@ fi
 
 if [[ ! -s "$INPUT" ]]; then
   echo "generating $INPUT ($N messages)…" >&2
-  python3 - "$N" "$INPUT" "$CHANNEL" <<'EOF'
-import json, sys, glob
-n, out, channel = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-texts = []
-for f in sorted(glob.glob("data/corpus/*.jsonl")):
-    with open(f, encoding="utf-8") as fh:
-        rows = [json.loads(l) for l in fh if l.strip()]
-    texts += [r["text"] for r in rows if channel == "all" or r["channel"] == channel]
-senders = ["10655%04d" % i for i in range(500)] + ["95588", "95533", "10086", "106900"]
-with open(out, "w", encoding="utf-8") as fh:
-    for i in range(n):
-        fh.write(json.dumps({"id": "msg-%08d" % i, "sender": senders[(i * 7919) % len(senders)],
-                             "date": "2024-03-%02dT%02d:%02d:00" % (1 + i % 28, i % 24, i % 60),
-                             "text": texts[(i * 104729) % len(texts)]}, ensure_ascii=False) + "\n")
-EOF
+  python3 bench/gen_inbox.py "$N" "$INPUT" "$CHANNEL"
 fi
 
 bytes=$(stat -c %s "$INPUT")

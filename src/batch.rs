@@ -44,8 +44,8 @@ pub struct BatchOptions {
     pub stop: Option<Arc<AtomicBool>>,
     /// Resuming: input records to skip (already in the output) …
     pub skip: u64,
-    /// … the last of which must be this (source, record number), if known.
-    pub skip_check: Option<(String, u64)>,
+    /// … the last of which must be this one, if known.
+    pub skip_check: Option<RowKey>,
 }
 
 impl Default for BatchOptions {
@@ -181,13 +181,60 @@ enum ReaderMsg {
     Failed(Error),
 }
 
+/// What identifies a record in the output: where it came from and what the input said of it.
+/// Resuming checks the last row kept against the input record at its place, so that an input
+/// changed since (a re-exported inbox with one more message on top) is refused instead of
+/// duplicating one record and losing another.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowKey {
+    pub source: String,
+    pub record: u64,
+    pub id: Option<String>,
+    pub sender: Option<String>,
+    pub date: Option<String>,
+}
+
+impl RowKey {
+    fn new(
+        source: String,
+        record: u64,
+        id: Option<String>,
+        sender: Option<String>,
+        date: Option<String>,
+    ) -> RowKey {
+        // CSV output writes a missing value as an empty cell.
+        let known = |v: Option<String>| v.filter(|s| !s.is_empty());
+        RowKey {
+            source,
+            record,
+            id: known(id),
+            sender: known(sender),
+            date: known(date),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut s = format!("record {} of {}", self.record, self.source);
+        for (k, v) in [
+            ("id", &self.id),
+            ("sender", &self.sender),
+            ("date", &self.date),
+        ] {
+            if let Some(v) = v {
+                s.push_str(&format!(", {k} {v:?}"));
+            }
+        }
+        s
+    }
+}
+
 /// Skips `opts.skip` records (resume), checking the last one skipped against `opts.skip_check`.
 fn skip_records(input: &mut dyn Iterator<Item = RecordResult>, opts: &BatchOptions) -> Result<()> {
-    let mut last: Option<(String, u64)> = None;
+    let mut last: Option<RowKey> = None;
     for n in 0..opts.skip {
         match input.next() {
-            Some(Ok(r)) => last = Some((r.source, r.index)),
-            Some(Err(e)) => last = Some((e.source, e.index)),
+            Some(Ok(r)) => last = Some(RowKey::new(r.source, r.index, r.id, r.sender, r.date)),
+            Some(Err(e)) => last = Some(RowKey::new(e.source, e.index, e.id, e.sender, e.date)),
             None => {
                 return Err(Error::Invalid(format!(
                 "cannot resume: the output already holds {} records but the inputs have only {n}",
@@ -199,9 +246,11 @@ fn skip_records(input: &mut dyn Iterator<Item = RecordResult>, opts: &BatchOptio
     if let (Some(want), Some(got)) = (&opts.skip_check, &last) {
         if want != got {
             return Err(Error::Invalid(format!(
-                "cannot resume: the output's last row is record {} of {} but input record number {} is record {} of {} \
+                "cannot resume: the output's last row is {} but input record number {} is {} \
                  (were the inputs or their order changed?)",
-                want.1, want.0, opts.skip, got.1, got.0
+                want.describe(),
+                opts.skip,
+                got.describe()
             )));
         }
     }
@@ -688,8 +737,8 @@ pub struct ResumePoint {
     pub rows: u64,
     /// Bytes of the file to keep (the rest is a row cut in the middle, dropped).
     pub keep_bytes: u64,
-    /// The last row kept: (source, record number), to check the inputs are the same.
-    pub last: Option<(String, u64)>,
+    /// The last row kept, to check the inputs are the same.
+    pub last: Option<RowKey>,
     /// Counts over the rows kept.
     pub summary: Summary,
     /// A checkpoint file was used (else the rows were counted).
@@ -758,7 +807,9 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
         }
         point.summary.calls += row.call as u64;
         point.summary.written += 1;
-        point.last = Some((row.source, row.record));
+        point.last = Some(RowKey::new(
+            row.source, row.record, row.id, row.sender, row.date,
+        ));
     }
     match checkpoint {
         Some(c) if c.rows == point.rows => {
@@ -787,6 +838,8 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
 struct RowCounts {
     source: String,
     record: u64,
+    id: Option<String>,
+    date: Option<String>,
     verdict: Option<String>,
     flagged: Vec<String>,
     sender: Option<String>,
@@ -800,6 +853,8 @@ fn row_counts_json(line: &[u8]) -> Option<RowCounts> {
     Some(RowCounts {
         source: s("source")?,
         record: v.get("record")?.as_u64()?,
+        id: s("id"),
+        date: s("date"),
         verdict: if v.get("error").is_some() {
             None
         } else {
@@ -846,6 +901,8 @@ fn row_counts_csv(fields: &[String], header: &[String]) -> Option<RowCounts> {
     Some(RowCounts {
         source: get("source").to_string(),
         record: get("record").parse().ok()?,
+        id: opt(get("id")),
+        date: opt(get("date")),
         verdict: if get("error").is_empty() {
             Some(get("verdict").to_string())
         } else {

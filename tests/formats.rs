@@ -868,3 +868,203 @@ fn summary_file_has_counts_by_verdict_pattern_sender_and_errors() {
     assert!(senders.contains(&"10655"), "{senders:?}");
     assert!(stderr(&o).contains("top scam senders"), "{}", stderr(&o));
 }
+
+#[test]
+fn resume_refuses_an_input_that_gained_a_record_on_top() {
+    // A re-exported inbox with one new message first: record 23 is now what was record 22.
+    // Resuming would write record 23 twice and lose the new one; it must be refused.
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = write_inbox(dir.path(), 40);
+    let o = run_in(dir.path(), &["inbox.jsonl", "-o", "full.out"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let full = fs::read_to_string(dir.path().join("full.out")).unwrap();
+    let kept: String = full.split_inclusive('\n').take(23).collect();
+    fs::write(dir.path().join("out.partial"), kept).unwrap();
+    let old = fs::read_to_string(&inbox).unwrap();
+    fs::write(
+        &inbox,
+        format!("{{\"id\":\"new0\",\"sender\":\"10655\",\"text\":\"{SCAM}\"}}\n{old}"),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["inbox.jsonl", "-o", "out", "--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot resume") && err.contains("id \"m22\"") && err.contains("id \"m21\""),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out.partial"))
+            .unwrap()
+            .lines()
+            .count(),
+        23,
+        "nothing appended"
+    );
+}
+
+#[test]
+fn every_input_file_shows_up_even_empty_or_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("calls");
+    fs::create_dir(&d).unwrap();
+    fs::write(
+        d.join("a.txt"),
+        "客服：您好，POS中心\n商户：嗯\n客服：您的机器要升级\n",
+    )
+    .unwrap();
+    fs::write(d.join("b_empty.txt"), "").unwrap();
+    fs::write(d.join("c_blank.txt"), "\n  \n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("missing.csv"), d.join("d_broken.csv")).unwrap();
+    let o = run_in(dir.path(), &["calls"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let s = r["source"].as_str().unwrap();
+            s.rsplit('/').next().unwrap().to_string()
+        })
+        .collect();
+    let mut want = vec!["a.txt", "b_empty.txt", "c_blank.txt"];
+    if cfg!(unix) {
+        want.push("d_broken.csv");
+    }
+    assert_eq!(names, want, "{}", stdout(&o));
+    assert!(rows[0]["verdict"].is_string());
+    for r in &rows[1..3] {
+        assert_eq!(r["error"], "no records: the input is empty");
+    }
+    if cfg!(unix) {
+        assert!(
+            rows[3]["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("cannot read the file"),
+            "{}",
+            rows[3]
+        );
+    }
+}
+
+#[test]
+fn json_array_of_strings_chinese_header_csv_asr_speaker_numbers_and_mms_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // A JSON array of plain strings, pretty-printed, with bad elements.
+    fs::write(
+        p.join("msgs.json"),
+        format!("[\n  \"{BANK}\",\n  \"{SCAM}\",\n  \"\",\n  42,\n  null\n]\n"),
+    )
+    .unwrap();
+    // A CSV on stdin-like content (no .csv name) with a Chinese header.
+    fs::write(
+        p.join("export"),
+        format!(
+            "编号,发送方,短信内容,时间\n1,95588,{BANK},2024-03-01\n2,10690,{SCAM},2024-03-02\n"
+        ),
+    )
+    .unwrap();
+    // An ASR export labelling speakers `说话人 1`.
+    fs::write(
+        p.join("call.txt"),
+        "说话人 1：您好，这里是POS服务中心\n说话人 2：嗯\n说话人 1：您的机器要升级，请告诉我验证码\n说话人 2：好\n",
+    )
+    .unwrap();
+    // An MMS text part whose content type carries a charset.
+    fs::write(
+        p.join("mms.xml"),
+        format!(
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"1\">\n<mms date=\"1709251200000\" address=\"10690\" msg_box=\"1\"><parts><part ct=\"application/smil\" text=\"&lt;smil/&gt;\" /><part ct=\"text/plain;charset=utf-8\" text=\"{SCAM}\" /></parts></mms>\n</smses>\n"
+        ),
+    )
+    .unwrap();
+    let (rows, o) = score_in(p, &["msgs.json", "export", "call.txt", "mms.xml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let src: Vec<&str> = rows.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert_eq!(
+        src,
+        [
+            "msgs.json",
+            "msgs.json",
+            "msgs.json",
+            "msgs.json",
+            "msgs.json",
+            "export",
+            "export",
+            "call.txt",
+            "mms.xml"
+        ],
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(rows[0]["verdict"], "legit");
+    assert_eq!(rows[1]["verdict"], "scam");
+    assert_eq!(rows[2]["error"], "empty text");
+    assert!(rows[3]["error"]
+        .as_str()
+        .unwrap()
+        .contains("found a number"));
+    assert!(rows[4]["error"].as_str().unwrap().contains("found null"));
+    assert_eq!(
+        (rows[5]["id"].as_str(), rows[5]["verdict"].as_str()),
+        (Some("1"), Some("legit"))
+    );
+    assert_eq!(
+        (rows[6]["id"].as_str(), rows[6]["verdict"].as_str()),
+        (Some("2"), Some("scam"))
+    );
+    assert_eq!(rows[7]["turns"], 4, "{}", rows[7]);
+    assert_eq!(rows[7]["verdict"], "scam");
+    assert_eq!(rows[8]["verdict"], "scam", "{}", rows[8]);
+}
+
+#[test]
+fn csv_output_header_names_each_column_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write_inbox(dir.path(), 3);
+    let o = run_in(dir.path(), &["inbox.jsonl", "--output-format", "csv"]);
+    let out = stdout(&o);
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let mut seen = std::collections::HashSet::new();
+    for h in &header {
+        assert!(seen.insert(*h), "column {h} twice in {header:?}");
+    }
+    assert!(header.contains(&"impersonation") && header.contains(&"impersonation_check"));
+}
+
+#[test]
+fn csv_ending_inside_a_quoted_field_is_an_error_record_not_a_long_text() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("inbox.csv"),
+        format!(
+            "id,sender,text\n1,95588,{BANK}\n2,10690,\"{SCAM}\n3,95588,{BANK}\n4,95588,{BANK}\n"
+        ),
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["inbox.csv"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2, "{}", stdout(&o));
+    assert_eq!(rows[0]["verdict"], "legit");
+    assert_eq!(
+        (rows[1]["record"].as_u64(), rows[1]["line"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(rows[1]["id"], "2", "what is known of the row is kept");
+    let e = rows[1]["error"].as_str().unwrap();
+    assert!(e.contains("ends inside a quoted field"), "{e}");
+    // A quoted field that is closed, newline and doubled quotes inside, is fine.
+    fs::write(
+        dir.path().join("ok.csv"),
+        format!("id,text\n1,\"{SCAM}\n第二行 \"\"引号\"\"\"\n2,{BANK}\n"),
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["ok.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2);
+}

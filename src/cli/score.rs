@@ -46,7 +46,7 @@ Interrupting and resuming:
   command says where the rows are and exits with 130 (a second Ctrl-C quits at once). To go on,
   run the same command with --resume: the complete rows of FILE.partial are kept (a row cut in
   the middle is dropped), that many input records are skipped — checking that the last one kept
-  is the same record — and the rest is appended. The same works after a crash.
+  is the same record (source, number, id, sender, date) — and the rest is appended. The same works after a crash.
 
 Exit code: 0 all records scored, 3 some records failed, 2 error, 130 interrupted.";
 
@@ -259,11 +259,12 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         date_field: a.date_col.clone(),
         bytes_read: Some(bytes_read.clone()),
     };
-    // The first input is opened now, so that a bad file or option given alone fails before any
-    // output; the others are opened when reached (an unreadable one is an error record).
-    let first: Option<RecordStream> = match paths.first() {
-        Some(p) => Some(pio::open(p, a.format, &ropts)?),
-        None => None,
+    // A file given alone is opened now, so that a bad file or option fails before any output.
+    // With several (a directory, a glob), each is opened when reached and one that cannot be read
+    // is an error record for that file: a broken link among a thousand calls must not stop the run.
+    let first: Option<RecordStream> = match paths.as_slice() {
+        [p] => Some(pio::open(p, a.format, &ropts)?),
+        _ => None,
     };
     let total_bytes: Option<u64> = paths
         .iter()

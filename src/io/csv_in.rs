@@ -25,6 +25,8 @@ pub struct CsvReader<R: BufRead> {
     rows: csv::ByteRecordsIntoIter<RecordLimit<R>>,
     /// Records cut by the length limit, in order, and the line shift they cause.
     cuts: Arc<Mutex<VecDeque<Cut>>>,
+    /// Parser line of the record the file ended in, inside a quoted field.
+    unterminated: Arc<Mutex<Option<u64>>>,
     /// Input lines minus lines the csv parser has seen (cut records hide their skipped newlines).
     shift: i64,
     buffered: VecDeque<csv::Result<csv::ByteRecord>>,
@@ -106,7 +108,9 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         builder.terminator(csv::Terminator::Any(b'\n'));
     }
     let cuts = Arc::new(Mutex::new(VecDeque::new()));
-    let limited = RecordLimit::new(inner, delimiter, has_lf, max_record_bytes, cuts.clone());
+    let unterminated = Arc::new(Mutex::new(None));
+    let mut limited = RecordLimit::new(inner, delimiter, has_lf, max_record_bytes, cuts.clone());
+    limited.unterminated = unterminated.clone();
     let mut rdr = builder.from_reader(limited);
     let header_row = rdr
         .byte_headers()
@@ -199,6 +203,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     Ok(Box::new(CsvReader {
         rows,
         cuts,
+        unterminated,
         shift: 0,
         buffered,
         cols,
@@ -264,6 +269,9 @@ pub(crate) struct RecordLimit<R> {
     /// Bytes to hand out before any more input (a cut record's synthetic end).
     pending: Vec<u8>,
     cuts: Arc<Mutex<VecDeque<Cut>>>,
+    /// Set at the end of the input when it ends inside a quoted field: the parser line of the
+    /// record that quote opened in (the parser takes the rest of the file as that field).
+    unterminated: Arc<Mutex<Option<u64>>>,
 }
 
 /// The CSV state machine of [`RecordLimit`].
@@ -342,6 +350,7 @@ impl<R: BufRead> RecordLimit<R> {
             record_parsed_line: 1,
             pending: Vec::new(),
             cuts,
+            unterminated: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -398,6 +407,9 @@ impl<R: BufRead> Read for RecordLimit<R> {
             return Ok(n);
         }
         let buf = self.inner.fill_buf()?;
+        if buf.is_empty() && self.m.state == CsvState::InQuoted {
+            *lock(&self.unterminated) = Some(self.record_parsed_line);
+        }
         let avail = buf.len().min(out.len());
         let mut n = 0;
         let mut over = false;
@@ -475,6 +487,9 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 _ => None,
             }
         };
+        // The last row, if the file ended inside a quoted field opened in it.
+        let unterminated = *lock(&self.unterminated) == Some(parsed_line);
+        self.done |= unterminated;
         if let Some(c) = cut {
             self.shift = c.shift_after;
             return Some(Err(RecordError::new(
@@ -506,6 +521,13 @@ impl<R: BufRead> Iterator for CsvReader<R> {
             date: date.clone(),
             ..RecordError::new(self.source.as_str(), line, self.index, reason)
         };
+        if unterminated {
+            return Some(Err(err(
+                "the file ends inside a quoted field that opens in this row: every line after it \
+                 was read as its text (a missing closing quote?)"
+                    .into(),
+            )));
+        }
         let Some(raw) = get(self.cols.text) else {
             return Some(Err(err(format!(
                 "row has {} fields, the text column is number {}",

@@ -106,9 +106,19 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// already opened stream for the first path.
 pub struct Chain {
     paths: VecDeque<PathBuf>,
-    current: Option<RecordStream>,
+    current: Option<Current>,
     format: Option<InputFormat>,
     opts: ReaderOptions,
+    /// Several inputs: one with no record is an error record, else it would not show at all.
+    /// (One input with none is a run of 0 records, as the summary says.)
+    report_empty: bool,
+}
+
+/// The file being read and whether it has given a record yet.
+struct Current {
+    path: PathBuf,
+    stream: RecordStream,
+    records: u64,
 }
 
 impl Chain {
@@ -118,15 +128,22 @@ impl Chain {
         format: Option<InputFormat>,
         opts: ReaderOptions,
     ) -> Chain {
+        let report_empty = paths.len() > 1;
         let mut paths: VecDeque<PathBuf> = paths.into();
-        if first.is_some() {
-            paths.pop_front();
-        }
+        let current = match first {
+            Some(stream) => paths.pop_front().map(|path| Current {
+                path,
+                stream,
+                records: 0,
+            }),
+            None => None,
+        };
         Chain {
             paths,
-            current: first,
+            current,
             format,
             opts,
+            report_empty,
         }
     }
 }
@@ -136,14 +153,31 @@ impl Iterator for Chain {
     fn next(&mut self) -> Option<RecordResult> {
         loop {
             if let Some(cur) = self.current.as_mut() {
-                if let Some(r) = cur.next() {
+                if let Some(r) = cur.stream.next() {
+                    cur.records += 1;
                     return Some(r);
                 }
-                self.current = None;
+                let ended = self.current.take().expect("current input");
+                if ended.records == 0 && self.report_empty {
+                    // Every input shows up in the output: a file with nothing in it (an empty
+                    // transcript, a CSV with only its header) is one error record, not silence.
+                    return Some(Err(RecordError::new(
+                        ended.path.display().to_string(),
+                        0,
+                        0,
+                        "no records: the input is empty",
+                    )));
+                }
             }
             let p = self.paths.pop_front()?;
             match open(&p, self.format, &self.opts) {
-                Ok(s) => self.current = Some(s),
+                Ok(stream) => {
+                    self.current = Some(Current {
+                        path: p,
+                        stream,
+                        records: 0,
+                    })
+                }
                 Err(e) => {
                     return Some(Err(RecordError::new(
                         p.display().to_string(),

@@ -11,7 +11,12 @@
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
-//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]` or `{"segments":[…]}`; an array of message objects is read as messages | 1 (messages: element number) |
+//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]` or `{"segments":[…]}`; an array of message objects or strings is read as messages | 1 (messages: element number) |
+//!
+//! Among several inputs (a directory, a glob) every one shows up in the output: an input with no
+//! record at all (an empty file, a transcript of blank lines, a CSV with only its header) is one
+//! error record, and so is a file that cannot be opened, while the run goes on. A single input with
+//! no record is a run of 0 records.
 
 // A failed record carries what is known of it (id, sender, date) next to the reason, as large as
 // the record it stands for; boxing it would only add an allocation per error.
@@ -257,6 +262,16 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
         if rest.trim_start().starts_with(['{', ']']) || rest.trim_start().is_empty() {
             return InputFormat::Asr;
         }
+        // A JSON array of strings (messages): a `.json` file, or `[` alone on the first line, or
+        // a first line that is such an array.
+        let first = trimmed.lines().next().unwrap_or_default().trim();
+        if rest.trim_start().starts_with('"')
+            && (ext(".json")
+                || first == "["
+                || serde_json::from_str::<Vec<serde_json::Value>>(first).is_ok())
+        {
+            return InputFormat::Asr;
+        }
     }
     if trimmed.starts_with('{') {
         if ext(".jsonl") || ext(".ndjson") {
@@ -292,9 +307,20 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
         return InputFormat::Transcript;
     }
     let line = text.split('\n').next().unwrap_or_default();
+    // A header naming a known text column (`编号,发送方,短信内容,时间`): Excel exports in China
+    // have Chinese headers, which the ASCII test below does not take.
+    let names_text_column = |sep: char| {
+        let fields: Vec<&str> = line.trim_end_matches('\r').split(sep).collect();
+        fields.len() >= 2
+            && fields.iter().any(|f| {
+                let f = f.trim().trim_matches('"').trim();
+                jsonl::TEXT_FIELDS.iter().any(|t| t.eq_ignore_ascii_case(f))
+            })
+    };
     if line.contains('\t') {
         InputFormat::Tsv
-    } else if line.contains(',') && line.len() < 200 && line.is_ascii() {
+    } else if line.contains(',') && line.len() < 200 && (line.is_ascii() || names_text_column(','))
+    {
         InputFormat::Csv
     } else {
         InputFormat::Text

@@ -177,7 +177,9 @@ impl SmsDbReader {
                 }
                 _ => None,
             };
-            let text = match text_of(r.get_ref(2)?) {
+            // An empty `text` is as good as NULL: the message may still be in `attributedBody`.
+            let text = match text_of(r.get_ref(2)?).filter(|t| !matches!(t, Ok(s) if s.is_empty()))
+            {
                 Some(t) => t,
                 None => match r.get_ref(5)? {
                     ValueRef::Blob(b) => Ok(decode_attributed_body(b).unwrap_or_default()),

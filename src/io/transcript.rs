@@ -28,7 +28,7 @@ fn speaker_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"^\s*(?:[\[【(（]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]】)）]?\s*)?(?:[\[【]([^\]】\s]{1,16})[\]】]\s*[:：]|([A-Za-z]+[ _]?\d{1,2}|[^\s:：,，。.!！?？\[\]【】()（）"“”'‘’<>《》/]{1,16})\s*[:：])\s*(.*)$"#,
+            r#"^\s*(?:[\[【(（]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]】)）]?\s*)?(?:[\[【]([^\]】\s]{1,16})[\]】]\s*[:：]|((?:[A-Za-z]+|\p{Han}{1,8})[ _]?\d{1,2}|[^\s:：,，。.!！?？\[\]【】()（）"“”'‘’<>《》/]{1,16})\s*[:：])\s*(.*)$"#,
         )
         .expect("speaker regex")
     })
@@ -188,6 +188,17 @@ pub fn read_transcript(
     Box::new(std::iter::once(result))
 }
 
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn is_segment(v: &Value) -> bool {
     v.as_object().is_some_and(|o| {
         o.contains_key("start") || o.contains_key("end") || o.contains_key("speaker")
@@ -283,11 +294,16 @@ pub fn read_json_document(
                 let n = i as u64 + 1;
                 match item {
                     Value::Object(o) => record_from_object(o, &opts, &source, n, n),
-                    _ => Err(RecordError::new(
+                    // An array of plain strings: each is a message.
+                    Value::String(text) => finish_record(Record::new(source.as_str(), n, n, text)),
+                    other => Err(RecordError::new(
                         source.as_str(),
                         n,
                         n,
-                        "expected a JSON object",
+                        format!(
+                            "expected a message (a JSON object or string), found {}",
+                            json_kind(&other)
+                        ),
                     )),
                 }
             }))
@@ -324,6 +340,8 @@ mod tests {
         );
         assert_eq!(split_speaker("Speaker 1: hi"), Some(("Speaker 1", "hi")));
         assert_eq!(split_speaker("SPEAKER_00: hi"), Some(("SPEAKER_00", "hi")));
+        assert_eq!(split_speaker("说话人 1：您好"), Some(("说话人 1", "您好")));
+        assert_eq!(split_speaker("说话人2: 喂"), Some(("说话人2", "喂")));
         assert_eq!(split_speaker("http://x.cn/a"), None);
         assert_eq!(split_speaker("10:30 开会"), None);
         assert_eq!(split_speaker("您好，我是客服"), None);

@@ -243,7 +243,8 @@ pub fn csv_header() -> Vec<String> {
             "signals",
             "advice",
             "advice_text",
-            "impersonation",
+            // Not `impersonation`: that is the pattern score's column.
+            "impersonation_check",
             "turns",
             "peak_turn",
             "peak_score",

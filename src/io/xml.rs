@@ -400,7 +400,13 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     match attrs(&e, &["ct", "text"]) {
                         Ok(a) => {
                             let ct = a.iter().find(|(i, _)| *i == 0).map(|(_, v)| v.as_str());
-                            if ct.is_some_and(|c| c.eq_ignore_ascii_case("text/plain")) {
+                            // `text/plain;charset=utf-8` too: the media type before parameters.
+                            let plain = |c: &str| {
+                                c.split(';')
+                                    .next()
+                                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"))
+                            };
+                            if ct.is_some_and(plain) {
                                 if let Some((_, t)) = a.iter().find(|(i, _)| *i == 1) {
                                     if t != "null" && !t.trim().is_empty() {
                                         if m.text_bytes > MAX_TEXT_CHARS * 4 {

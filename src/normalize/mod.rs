@@ -170,10 +170,11 @@ impl Normalizer {
         // stages run until nothing changes: the result is a fixed point, and normalising the
         // normalised text again gives the same text (idempotence). Two rounds almost always do.
         let mut before: Vec<char> = Vec::with_capacity(units.len());
+        let mut settled = None;
         for _ in 0..MAX_ROUNDS {
             before.clear();
             before.extend(units.iter().map(|u| u.c));
-            units = settle(units);
+            units = settle(units, &mut settled);
             if units.len() == before.len() && units.iter().zip(&before).all(|(u, c)| u.c == *c) {
                 break;
             }
@@ -214,12 +215,35 @@ impl Normalizer {
 const MAX_ROUNDS: usize = 6;
 
 /// One round of the word-level stages: separators, look-alike digits, masks, variant words.
-fn settle(units: Vec<Unit>) -> Vec<Unit> {
+///
+/// `settled` is a text that masking and the variant words are known to leave as it is (both
+/// found nothing in it in an earlier round). When separators and digits leave this round's text
+/// equal to it, masking and the variant words are skipped: they are functions of the text and
+/// would find nothing again. Most messages take a second round only to confirm the first, and the masks'
+/// rules are the dearest part of normalising.
+fn settle(units: Vec<Unit>, settled: &mut Option<String>) -> Vec<Unit> {
     let units = close_separators(units);
     let units = fold_digit_lookalikes(units);
-    let (units, text) = apply_masks(units);
-    let (units, changed) = apply_variants(units, VariantPass::Words, text);
-    let units = if changed { apply_masks(units).0 } else { units };
+    if let Some(done) = settled.as_deref() {
+        if units.len() <= done.len() && units.iter().map(|u| u.c).eq(done.chars()) {
+            return squeeze_spaces(units);
+        }
+    }
+    let (units, masked_text) = apply_masks(units);
+    let confirmed = masked_text.is_some();
+    let (units, outcome) = apply_variants(units, VariantPass::Words, masked_text);
+    *settled = None;
+    let units = match outcome {
+        Variants::Replaced => apply_masks(units).0,
+        Variants::NoneFound { text, rewritten } => {
+            // Settled when masking's last pass found nothing in this very text (its `0`→`o`
+            // rule changed nothing).
+            if confirmed && !rewritten {
+                *settled = Some(text);
+            }
+            units
+        }
+    };
     squeeze_spaces(units)
 }
 
@@ -757,15 +781,25 @@ fn variant_fits(text: &str, start: usize, end: usize, chinese_context: bool) -> 
     before.is_some_and(is_cjk) || after.is_some_and(is_cjk)
 }
 
+/// What [`apply_variants`] did.
+enum Variants {
+    /// Variant spellings were replaced.
+    Replaced,
+    /// None was found in `text`, the text of the returned units; `rewritten` when a `0` between
+    /// Latin letters was made an `o` before the search.
+    NoneFound { text: String, rewritten: bool },
+}
+
 /// Replaces obfuscated spellings with their canonical form; a `0` or `〇` between Latin letters
-/// is an `o`. Returns whether anything was replaced. `text` is the text of `units` when the caller
+/// is an `o`. Says whether anything was replaced. `text` is the text of `units` when the caller
 /// already has it.
 fn apply_variants(
     mut units: Vec<Unit>,
     pass: VariantPass,
     text: Option<String>,
-) -> (Vec<Unit>, bool) {
+) -> (Vec<Unit>, Variants) {
     let mut text = text;
+    let mut rewritten = false;
     if pass == VariantPass::Words {
         for i in 1..units.len().saturating_sub(1) {
             if matches!(units[i].c, '0' | '〇')
@@ -775,6 +809,7 @@ fn apply_variants(
                 units[i].c = 'o';
                 units[i].obf = true;
                 text = None;
+                rewritten = true;
             }
         }
     }
@@ -789,7 +824,7 @@ fn apply_variants(
         })
         .collect();
     if found.is_empty() {
-        return (units, false);
+        return (units, Variants::NoneFound { text, rewritten });
     }
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     let mut unit_idx = 0; // index into units of byte position `pos`
@@ -814,7 +849,7 @@ fn apply_variants(
         }
     }
     out.extend_from_slice(&units[unit_idx..]);
-    (out, true)
+    (out, Variants::Replaced)
 }
 
 /// Drops leading and trailing spaces and squeezes runs of spaces to one.
