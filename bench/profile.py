@@ -4,9 +4,9 @@
     python3 bench/profile.py [--small 5000] [--large 20000] [--channel sms] [--evidence]
                              [--posguard BIN] [--out FILE.md]
 
-Runs `posguard score` (one rayon thread, JSONL in, JSONL out to /dev/null, `--no-evidence` unless
-`--evidence`) under valgrind's callgrind on two generated inboxes (bench/gen_inbox.py) of `--small`
-and `--large` messages, and reads the inclusive instruction counts of the functions that are the
+Runs `posguard score` (one rayon thread, JSONL in, JSONL out to stdout, discarded;
+`--no-evidence` unless `--evidence`) under valgrind's callgrind on two generated inboxes
+(bench/gen_inbox.py) of `--small` and `--large` messages, and reads the inclusive instruction counts of the functions that are the
 stages of the pipeline. The steady-state cost of one message is the difference between the two runs
 divided by the difference in messages, so start-up (loading the model, the dictionary, building
 the automata) cancels out; start-up is reported on its own.
@@ -48,10 +48,12 @@ def run(cmd, **kw):
 
 
 def profile(binary, inbox, out_file, evidence):
+    # Rows go to stdout, discarded (not `-o /dev/null`: posguard before 2026-11-27 wrote
+    # `-o FILE` as FILE.partial renamed over FILE, which as root replaced /dev/null itself).
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", binary, "score",
-           "--no-progress", inbox, "-o", "/dev/null"]
+           "--no-progress", inbox]
     if not evidence:
-        cmd.insert(6, "--no-evidence")
+        cmd.append("--no-evidence")
     env = dict(os.environ, RAYON_NUM_THREADS="1")
     p = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if p.returncode not in (0, 3):  # 3: some records failed (none should here)

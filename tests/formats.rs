@@ -1068,3 +1068,39 @@ fn csv_ending_inside_a_quoted_field_is_an_error_record_not_a_long_text() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(rows.len(), 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_is_written_as_a_stream_not_replaced() {
+    // `-o /dev/null` or a named pipe: no `.partial` file renamed over it (as root that replaced
+    // /dev/null with a regular file). A FIFO stands in for the device here.
+    let dir = tempfile::tempdir().unwrap();
+    write_inbox(dir.path(), 12);
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let o = run_in(dir.path(), &["inbox.jsonl", "-o", "pipe"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = reader.join().unwrap();
+    assert_eq!(got.lines().count(), 12, "{got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "still a FIFO"
+    );
+    assert!(!dir.path().join("pipe.partial").exists());
+    let o = run_in(dir.path(), &["inbox.jsonl", "-o", "pipe", "--resume"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--resume needs a regular output file"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -6,7 +6,7 @@ use posguard::io::writer::{CsvWriter, JsonlWriter, ResultWriter};
 use posguard::io::{self as pio, inputs, InputFormat, ReaderOptions, RecordStream};
 use posguard::{Classifier, Verdict};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -185,6 +185,11 @@ fn print_summary(s: &Summary) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether `path` is something other than a regular file or a directory (a device, a FIFO).
+fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// The command line to resume with: this one plus `--resume`.
 fn resume_command() -> String {
     let mut args: Vec<String> = std::env::args().collect();
@@ -221,6 +226,15 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         bail!("stdin (-) can be read only once");
     }
 
+    // `-o /dev/null`, a FIFO, `/dev/stdout`: written to as a stream. The `.partial` file and its
+    // rename would replace the device itself (as root, /dev/null becomes a regular file).
+    let stream_out: Option<&Path> = a.output.as_deref().filter(|p| is_stream(p));
+    if let (Some(p), true) = (stream_out, a.resume) {
+        bail!(
+            "--resume needs a regular output file; {} is a device or pipe",
+            p.display()
+        );
+    }
     // Resuming: what the interrupted run left.
     let resume: Option<ResumePoint> = match (&a.output, a.resume) {
         (Some(out), true) => {
@@ -317,7 +331,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         }
     };
 
-    let (mut summary, output) = match &a.output {
+    let (mut summary, output) = match a.output.as_ref().filter(|_| stream_out.is_none()) {
         Some(path) => {
             let mut file = match &resume {
                 Some(r) => OutputFile::resume(path, r.keep_bytes)?,
@@ -352,8 +366,16 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
             (summary, Some((path.clone(), partial)))
         }
         None => {
-            let stdout = std::io::stdout();
-            let out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            let sink: Box<dyn std::io::Write + Send> = match stream_out {
+                Some(p) => Box::new(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(p)
+                        .with_context(|| format!("opening {}", p.display()))?,
+                ),
+                None => Box::new(std::io::stdout()),
+            };
+            let out = std::io::BufWriter::with_capacity(1 << 16, sink);
             let mut w: Box<dyn ResultWriter> = match a.output_format {
                 OutputFormat::Jsonl => Box::new(JsonlWriter::new(out)),
                 OutputFormat::Csv => Box::new(CsvWriter::new(out)),
