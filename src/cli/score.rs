@@ -42,11 +42,12 @@ peak_score, peak_window, peak_text: where the scam signal peaks, from sliding wi
 
 Interrupting and resuming:
   With -o FILE, rows go to FILE.partial, flushed after every batch, and FILE.partial is renamed
-  to FILE when the run completes (a device or FIFO, such as /dev/null, is written directly). On Ctrl-C the batch being scored is finished and flushed, the
-  command says where the rows are and exits with 130 (a second Ctrl-C quits at once). To go on,
-  run the same command with --resume: the complete rows of FILE.partial are kept (a row cut in
-  the middle is dropped), that many input records are skipped — checking that the last one kept
-  is the same record (source, number, id, sender, date) — and the rest is appended. The same works after a crash.
+  to FILE when the run completes (a device or FIFO, such as /dev/null, is written directly).
+  On Ctrl-C the batch being scored is finished and flushed, the command says where the rows are
+  and exits with 130 (a second Ctrl-C quits at once). To go on, run the same command with
+  --resume: the complete rows of FILE.partial are kept (a row cut in the middle is dropped),
+  that many input records are skipped — checking that the last one kept is the same record
+  (source, number, id, sender, date) — and the rest is appended. The same works after a crash.
 
 Exit code: 0 all records scored, 3 some records failed, 2 error, 130 interrupted.";
 
