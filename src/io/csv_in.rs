@@ -109,8 +109,14 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     }
     let cuts = Arc::new(Mutex::new(VecDeque::new()));
     let unterminated = Arc::new(Mutex::new(None));
-    let mut limited = RecordLimit::new(inner, delimiter, has_lf, max_record_bytes, cuts.clone());
-    limited.unterminated = unterminated.clone();
+    let limited = RecordLimit::new(
+        inner,
+        delimiter,
+        has_lf,
+        max_record_bytes,
+        cuts.clone(),
+        unterminated.clone(),
+    );
     let mut rdr = builder.from_reader(limited);
     let header_row = rdr
         .byte_headers()
@@ -334,6 +340,7 @@ impl<R: BufRead> RecordLimit<R> {
         lf_only: bool,
         limit: usize,
         cuts: Arc<Mutex<VecDeque<Cut>>>,
+        unterminated: Arc<Mutex<Option<u64>>>,
     ) -> Self {
         RecordLimit {
             inner,
@@ -350,7 +357,7 @@ impl<R: BufRead> RecordLimit<R> {
             record_parsed_line: 1,
             pending: Vec::new(),
             cuts,
-            unterminated: Arc::new(Mutex::new(None)),
+            unterminated,
         }
     }
 

@@ -309,18 +309,15 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
     let line = text.split('\n').next().unwrap_or_default();
     // A header naming a known text column (`编号,发送方,短信内容,时间`): Excel exports in China
     // have Chinese headers, which the ASCII test below does not take.
-    let names_text_column = |sep: char| {
-        let fields: Vec<&str> = line.trim_end_matches('\r').split(sep).collect();
-        fields.len() >= 2
-            && fields.iter().any(|f| {
-                let f = f.trim().trim_matches('"').trim();
-                jsonl::TEXT_FIELDS.iter().any(|t| t.eq_ignore_ascii_case(f))
-            })
+    let names_text_column = || {
+        line.trim_end_matches('\r').split(',').any(|f| {
+            let f = f.trim().trim_matches('"').trim();
+            jsonl::TEXT_FIELDS.iter().any(|t| t.eq_ignore_ascii_case(f))
+        })
     };
     if line.contains('\t') {
         InputFormat::Tsv
-    } else if line.contains(',') && line.len() < 200 && (line.is_ascii() || names_text_column(','))
-    {
+    } else if line.contains(',') && line.len() < 200 && (line.is_ascii() || names_text_column()) {
         InputFormat::Csv
     } else {
         InputFormat::Text
