@@ -79,6 +79,9 @@ pub struct Summary {
     pub scored: u64,
     pub errors: u64,
     pub truncated: u64,
+    /// Records scored with parts left out that could not be read (their rows name them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub incomplete: u64,
     pub written: u64,
     /// Call transcripts among the scored records.
     pub calls: u64,
@@ -131,10 +134,12 @@ impl Summary {
         flagged: impl IntoIterator<Item = &'a str>,
         sender: Option<&str>,
         truncated: bool,
+        incomplete: bool,
     ) {
         self.records += 1;
         self.scored += 1;
         self.truncated += truncated as u64;
+        self.incomplete += incomplete as u64;
         bump(&mut self.by_verdict, verdict);
         if verdict == Verdict::Scam.name() {
             for p in flagged {
@@ -158,6 +163,7 @@ impl Summary {
         self.scored += other.scored;
         self.errors += other.errors;
         self.truncated += other.truncated;
+        self.incomplete += other.incomplete;
         self.written += other.written;
         self.calls += other.calls;
         for (k, v) in &other.by_verdict {
@@ -541,6 +547,7 @@ fn score_batch(
                     flagged.iter().map(|p| p.pattern.name()),
                     rec.sender.as_deref(),
                     rec.truncated,
+                    !rec.skipped.is_empty(),
                 );
                 summary.calls += !rec.turns.is_empty() as u64;
                 if opts.only.is_some_and(|o| o != v) {
@@ -614,6 +621,7 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
             impersonation: report.impersonation.clone(),
         }),
         truncated: rec.truncated,
+        skipped: rec.skipped.clone(),
         error: None,
         ..OutputRow::default()
     }
@@ -802,6 +810,7 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
                 row.flagged.iter().map(String::as_str),
                 row.sender.as_deref(),
                 row.truncated,
+                row.incomplete,
             ),
             None => point.summary.count_error(),
         }
@@ -844,6 +853,7 @@ struct RowCounts {
     flagged: Vec<String>,
     sender: Option<String>,
     truncated: bool,
+    incomplete: bool,
     call: bool,
 }
 
@@ -874,6 +884,7 @@ fn row_counts_json(line: &[u8]) -> Option<RowCounts> {
             .get("truncated")
             .and_then(|t| t.as_bool())
             .unwrap_or(false),
+        incomplete: v.get("skipped").is_some(),
         call: v.get("turns").is_some(),
     })
 }
@@ -915,6 +926,7 @@ fn row_counts_csv(fields: &[String], header: &[String]) -> Option<RowCounts> {
             .collect(),
         sender: opt(get("sender")),
         truncated: get("truncated") == "true",
+        incomplete: !get("skipped").is_empty(),
         call: !get("turns").is_empty(),
     })
 }
@@ -950,15 +962,18 @@ mod tests {
     #[test]
     fn summary_counts_and_merges() {
         let mut a = Summary::default();
-        a.count_scored("scam", ["fake_upgrade"], Some("106"), false);
-        a.count_scored("scam", [], Some("106"), true);
-        a.count_scored("legit", ["x"], Some("95588"), false);
+        a.count_scored("scam", ["fake_upgrade"], Some("106"), false, false);
+        a.count_scored("scam", [], Some("106"), true, false);
+        a.count_scored("legit", ["x"], Some("95588"), false, true);
         a.count_error();
         let mut b = Summary::default();
-        b.count_scored("scam", ["fake_upgrade"], Some("107"), false);
+        b.count_scored("scam", ["fake_upgrade"], Some("107"), false, false);
         b.merge(&a);
         b.finish();
-        assert_eq!((b.records, b.scored, b.errors, b.truncated), (5, 4, 1, 1));
+        assert_eq!(
+            (b.records, b.scored, b.errors, b.truncated, b.incomplete),
+            (5, 4, 1, 1, 1)
+        );
         assert_eq!(b.by_verdict["scam"], 3);
         assert_eq!(b.by_pattern["fake_upgrade"], 2);
         assert_eq!(

@@ -427,6 +427,117 @@ fn oversized_texts_are_cut_and_flagged() {
     );
 }
 
+/// ASR segments that cannot be read are left out of the call and named on its row (JSONL and CSV)
+/// and in the summary; a call with nothing readable is an error record naming them.
+#[test]
+fn unreadable_asr_segments_are_named_not_dropped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a_call.json"),
+        r#"{"segments": [
+            {"speaker": "A", "text": "老板您好，我是POS机服务中心的", "start": 0.0},
+            {"speaker": "A", "text": null, "start": 1.0},
+            {"speaker": "A", "text": {"zh": "费率上调"}, "start": 1.2},
+            {"speaker": "B", "text": 95516, "start": 2.0},
+            {"speaker": "A", "text": "您的机器需要升级，把卡号和验证码报给我", "start": 3.0},
+            7
+        ]}"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b_call.json"),
+        r#"[{"speaker": "A", "text": false, "start": 0.0}, {"speaker": "B", "text": [], "start": 1.0}]"#,
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["a_call.json", "b_call.json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0]["verdict"].is_string(), "{}", rows[0]);
+    assert_eq!(rows[0]["turns"], 3, "A, B (the number read as text), A");
+    assert_eq!(
+        rows[0]["skipped"],
+        serde_json::json!([
+            "segment 3: its text is an object, not a string",
+            "segment 6: expected an object, found a number"
+        ])
+    );
+    assert_eq!(
+        rows[1]["error"],
+        "no readable text (segment 1: its text is a boolean, not a string; \
+         segment 2: its text is an array, not a string)"
+    );
+    assert!(
+        stderr(&o).contains("1 with unreadable parts left out"),
+        "{}",
+        stderr(&o)
+    );
+    let recs = records(&dir.path().join("a_call.json"));
+    let rec = recs[0].as_ref().unwrap();
+    assert!(rec.text.contains("B：95516"), "{}", rec.text);
+    // The CSV row has the same list in its `skipped` column.
+    let o = run_in(dir.path(), &["a_call.json", "--output-format", "csv"]);
+    let text = stdout(&o);
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header = rdr.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == "skipped").unwrap();
+    let row = rdr.records().next().unwrap().unwrap();
+    assert_eq!(
+        &row[at],
+        "segment 3: its text is an object, not a string; segment 6: expected an object, found a number"
+    );
+}
+
+/// A transcript whose turns wrap onto unlabelled lines is read as one call, and a speaker label
+/// with a space in it (`张 老板：`) is a label; a text file of messages opening with salutations
+/// (`尊敬的客户：`) stays one message per line.
+#[test]
+fn wrapped_transcripts_are_calls_and_salutation_lists_are_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("wrapped.txt"),
+        "客服：老板您好，这里是POS机服务中心，\n\
+         系统显示您的机器备案到期了，\n\
+         今天不处理明天就停用。\n\
+         张 老板：那怎么办？\n\
+         客服：您把卡号和收到的验证码\n\
+         报给我，我帮您在后台\n\
+         免费更换新机。\n\
+         张 老板：好吧。\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("messages.txt"),
+        "尊敬的客户：您尾号1234的信用卡本期账单已出，请按时还款。\n\
+         【工商银行】您尾号1234卡11月26日POS支出128.00元。\n\
+         亲爱的用户：您的积分将于月底清零。\n\
+         【建设银行】验证码482913，5分钟内有效，请勿泄露。\n\
+         尊敬的客户：您的还款已到账。\n",
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["messages.txt", "wrapped.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 6, "{}", stdout(&o));
+    assert!(rows[..5]
+        .iter()
+        .all(|r| r["source"] == "messages.txt" && r["turns"].is_null()));
+    assert_eq!(col(&rows[..5], "line"), [1, 2, 3, 4, 5]);
+    let call = &rows[5];
+    assert_eq!(call["source"], "wrapped.txt");
+    assert_eq!(call["turns"], 4);
+    assert_eq!(call["verdict"], "scam");
+    let recs = records(&dir.path().join("wrapped.txt"));
+    let rec = recs[0].as_ref().unwrap();
+    let speakers: Vec<Option<&str>> = rec.turns.iter().map(|t| t.speaker.as_deref()).collect();
+    assert_eq!(
+        speakers,
+        [Some("客服"), Some("张 老板"), Some("客服"), Some("张 老板")]
+    );
+    assert_eq!(
+        rec.turns[0].text,
+        "老板您好，这里是POS机服务中心， 系统显示您的机器备案到期了， 今天不处理明天就停用。"
+    );
+}
+
 /// Many records, small batches, errors sprinkled in: output order is input order.
 #[test]
 fn output_order_is_input_order() {

@@ -37,7 +37,8 @@ Inputs (format detected from the content, then the name; --format overrides):
 
 Output: one row per input record, in input order: a result, or an error record with file, line
 (sms.db: ROWID) and reason (malformed row, invalid encoding, empty text; texts longer than
-20,000 characters are cut and flagged `truncated`). Calls also get turns, peak_turn,
+20,000 characters are cut and flagged `truncated`; ASR segments that cannot be read are left
+out and listed in `skipped`). Calls also get turns, peak_turn,
 peak_score, peak_window, peak_text: where the scam signal peaks, from sliding windows of 6 turns.
 
 Interrupting and resuming:
@@ -160,6 +161,10 @@ fn print_summary(s: &Summary) -> std::io::Result<()> {
         s.errors,
         if s.truncated > 0 {
             format!(", {} truncated", s.truncated)
+        } else {
+            String::new()
+        } + &if s.incomplete > 0 {
+            format!(", {} with unreadable parts left out", s.incomplete)
         } else {
             String::new()
         },

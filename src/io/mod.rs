@@ -117,6 +117,10 @@ pub struct Record {
     /// The turns of a call transcript (empty for messages); `text` is all of them joined.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub turns: Vec<Turn>,
+    /// Parts of the record that could not be read and were left out of `text`, each with its
+    /// place and the reason (an ASR segment whose text is not a string, say). The rest is scored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 impl Record {
@@ -133,6 +137,7 @@ impl Record {
             text,
             truncated: false,
             turns: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 }

@@ -1,12 +1,13 @@
 //! Call transcripts: one call per file, as speaker-prefixed text lines or as ASR JSON segments.
 //!
 //! Text (`.txt`, any of the text encodings): each line starting with a speaker label — `客服：…`,
-//! `A: …`, `商户:…`, `【坐席】：…`, `Speaker 1: …`, optionally after a time stamp `[00:01:02]` — starts a
-//! turn; other lines continue the turn before them.
+//! `A: …`, `商户:…`, `【坐席】：…`, `Speaker 1: …`, `张 老板：…`, optionally after a time stamp
+//! `[00:01:02]` — starts a turn; other lines continue the turn before them.
 //!
 //! ASR JSON: an array of segments `[{"speaker","text","start","end"}]` or an object with a
 //! `segments` array (whisper, WhisperX, FunASR-style); consecutive segments of the same speaker
-//! form one turn, segments without a speaker are turns of their own. A JSON array of objects
+//! form one turn, segments without a speaker are turns of their own. Segments that cannot be read
+//! are left out and named on the record ([`Record::skipped`]). A JSON array of objects
 //! without `speaker`/`start`/`end` is read as an array of messages instead (text field as in JSONL).
 //!
 //! A call is one record: the text is all turns, one `speaker：text` line each, and the turns are kept
@@ -28,7 +29,7 @@ fn speaker_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"^\s*(?:[\[【(（]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]】)）]?\s*)?(?:[\[【]([^\]】\s]{1,16})[\]】]\s*[:：]|((?:[A-Za-z]+|\p{Han}{1,8})[ _]?\d{1,2}|[^\s:：,，。.!！?？\[\]【】()（）"“”'‘’<>《》/]{1,16})\s*[:：])\s*(.*)$"#,
+            r#"^\s*(?:[\[【(（]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]】)）]?\s*)?(?:[\[【]([^\]】\s]{1,16})[\]】]\s*[:：]|((?:[A-Za-z]+|\p{Han}{1,8})[ _]?\d{1,2}|\p{Han}{1,4} \p{Han}{1,4}|[^\s:：,，。.!！?？\[\]【】()（）"“”'‘’<>《》/]{1,16})\s*[:：])\s*(.*)$"#,
         )
         .expect("speaker regex")
     })
@@ -49,8 +50,55 @@ pub fn split_speaker(line: &str) -> Option<(&str, &str)> {
     Some((label, c.get(3).map(|m| m.as_str()).unwrap_or("").trim()))
 }
 
+/// A label that is the salutation opening a message (`尊敬的客户：`, `亲爱的用户：`), never a
+/// speaker in a call.
+fn is_salutation(label: &str) -> bool {
+    label.starts_with("尊敬") || label.starts_with("亲爱") || label.contains('的')
+}
+
+/// Whether a speaker label names a role in a call (`客服`, `商户`, `张老板`, `A`, `SPEAKER_00`,
+/// `说话人 1`) rather than being the salutation of a message (`尊敬的客户`).
+fn is_role_label(label: &str) -> bool {
+    const ROLES: [&str; 24] = [
+        "客服",
+        "坐席",
+        "专员",
+        "用户",
+        "客户",
+        "来电",
+        "主叫",
+        "被叫",
+        "商户",
+        "商家",
+        "老板",
+        "业务员",
+        "销售",
+        "经理",
+        "骗子",
+        "嫌疑人",
+        "受害人",
+        "受害者",
+        "对方",
+        "本人",
+        "我",
+        "甲",
+        "乙",
+        "店主",
+    ];
+    if is_salutation(label) {
+        return false;
+    }
+    let ascii_role = label.len() <= 3 && label.chars().all(|c| c.is_ascii_alphabetic());
+    let numbered = label.chars().last().is_some_and(|c| c.is_ascii_digit());
+    ascii_role || numbered || ROLES.iter().any(|r| label.ends_with(r))
+}
+
 /// Whether the text reads as a call transcript rather than one message per line: most lines
-/// carry a speaker label, a handful of labels recur, and the speaker changes.
+/// carry a speaker label, a handful of labels recur, and the speaker changes. A transcript whose
+/// turns wrap onto unlabelled lines passes with fewer labelled lines (a quarter) when it opens
+/// with a label and every label names a role in a call (`客服`, `商户`, `A`, `说话人 1`), so
+/// that a list of messages that happen to start `尊敬的客户：` is not taken for a call; a text
+/// with such a salutation among its labels is never one.
 pub fn looks_like_transcript(text: &str) -> bool {
     let lines: Vec<&str> = text
         .lines()
@@ -77,7 +125,11 @@ pub fn looks_like_transcript(text: &str) -> bool {
     }
     labels.sort_by_key(|l| std::cmp::Reverse(l.1));
     let top2: usize = labels.iter().take(2).map(|(_, n)| n).sum();
-    labelled * 10 >= lines.len() * 6
+    let wrapped_call = split_speaker(lines[0]).is_some()
+        && labelled * 4 >= lines.len()
+        && labels.iter().all(|(l, _)| is_role_label(l));
+    (labelled * 10 >= lines.len() * 6 || wrapped_call)
+        && !labels.iter().any(|(l, _)| is_salutation(l))
         && (2..=8).contains(&labels.len())
         && changes >= 1
         && top2 * 10 >= labelled * 7
@@ -126,12 +178,22 @@ fn file_stem(source: &str) -> Option<String> {
         .filter(|s| s != "-")
 }
 
-/// The record of one call.
-fn call_record(source: &str, id: Option<String>, mut turns: Vec<Turn>) -> RecordResult {
+/// The record of one call; `skipped` names the parts of the document left out.
+fn call_record(
+    source: &str,
+    id: Option<String>,
+    mut turns: Vec<Turn>,
+    skipped: Vec<String>,
+) -> RecordResult {
     if turns.is_empty() {
+        let reason = if skipped.is_empty() {
+            "empty text".to_string()
+        } else {
+            format!("no readable text ({})", skipped.join("; "))
+        };
         return Err(RecordError {
             id,
-            ..RecordError::new(source, 1, 1, "empty text")
+            ..RecordError::new(source, 1, 1, reason)
         });
     }
     // Bounded work and memory: at most MAX_TURNS turns of at most MAX_TEXT_CHARS each, and the
@@ -151,6 +213,7 @@ fn call_record(source: &str, id: Option<String>, mut turns: Vec<Turn>) -> Record
     rec.id = id;
     rec.channel = Some(Channel::Call);
     rec.turns = turns;
+    rec.skipped = skipped;
     finish_record(rec).map(|mut r| {
         r.truncated |= truncated;
         r
@@ -184,7 +247,7 @@ pub fn read_transcript(
             id: id.clone(),
             ..RecordError::new(source.as_str(), 0, 1, reason)
         })
-        .and_then(|text| call_record(&source, id.clone(), parse_turns(&text)));
+        .and_then(|text| call_record(&source, id.clone(), parse_turns(&text), Vec::new()));
     Box::new(std::iter::once(result))
 }
 
@@ -214,25 +277,53 @@ fn scalar(v: Option<&Value>) -> Option<String> {
 }
 
 /// Turns from ASR segments: consecutive segments of one speaker are merged.
-pub fn segments_to_turns(segments: &[Value]) -> Vec<Turn> {
+///
+/// A segment's text is its `text` (or `sentence`) string; a number there is read as its digits.
+/// A segment with no text, a `null` or a blank one is silence and gives no turn. A segment that
+/// cannot be read — an item that is not an object, or a text that is a boolean, an array or an
+/// object — is left out and named in the second list ("segment 4: …"), so that the call is still
+/// scored and the output row says what it was scored without.
+pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
     let mut turns: Vec<Turn> = Vec::new();
+    let mut skipped = Vec::new();
     for (i, seg) in segments.iter().enumerate() {
-        let Some(o) = seg.as_object() else { continue };
-        let text = o
-            .get("text")
-            .or_else(|| o.get("sentence"))
-            .and_then(|t| t.as_str())
-            .unwrap_or("")
-            .trim();
+        let n = i + 1;
+        let (o, text) = match seg {
+            Value::Object(o) => match o.get("text").or_else(|| o.get("sentence")) {
+                None | Some(Value::Null) => continue,
+                Some(Value::String(s)) => (Some(o), s.trim().to_string()),
+                Some(Value::Number(x)) => (Some(o), x.to_string()),
+                Some(other) => {
+                    skipped.push(format!(
+                        "segment {n}: its text is {}, not a string",
+                        json_kind(other)
+                    ));
+                    continue;
+                }
+            },
+            // A bare string among segments: a turn with no speaker.
+            Value::String(s) => (None, s.trim().to_string()),
+            Value::Null => continue,
+            other => {
+                skipped.push(format!(
+                    "segment {n}: expected an object, found {}",
+                    json_kind(other)
+                ));
+                continue;
+            }
+        };
+        let text = text.as_str();
         if text.is_empty() {
             continue;
         }
-        let speaker = scalar(
-            o.get("speaker")
-                .or_else(|| o.get("spk"))
-                .or_else(|| o.get("role")),
-        );
-        let start = o.get("start").and_then(|s| s.as_f64());
+        let speaker = o.and_then(|o| {
+            scalar(
+                o.get("speaker")
+                    .or_else(|| o.get("spk"))
+                    .or_else(|| o.get("role")),
+            )
+        });
+        let start = o.and_then(|o| o.get("start")).and_then(|s| s.as_f64());
         match turns.last_mut() {
             Some(t) if speaker.is_some() && t.speaker == speaker => {
                 let join_space = t
@@ -257,7 +348,7 @@ pub fn segments_to_turns(segments: &[Value]) -> Vec<Turn> {
             }),
         }
     }
-    turns
+    (turns, skipped)
 }
 
 /// A JSON document: ASR segments of one call, or an array of messages.
@@ -285,9 +376,10 @@ pub fn read_json_document(
     };
     let id = file_stem(&source);
     match v {
-        Value::Array(items) if items.iter().any(is_segment) => Box::new(std::iter::once(
-            call_record(&source, id, segments_to_turns(&items)),
-        )),
+        Value::Array(items) if items.iter().any(is_segment) => {
+            let (turns, skipped) = segments_to_turns(&items);
+            Box::new(std::iter::once(call_record(&source, id, turns, skipped)))
+        }
         Value::Array(items) => {
             let opts = opts.clone();
             Box::new(items.into_iter().enumerate().map(move |(i, item)| {
@@ -311,11 +403,8 @@ pub fn read_json_document(
         Value::Object(o) => match o.get("segments") {
             Some(Value::Array(segs)) => {
                 let id = scalar(o.get("id")).or(id);
-                Box::new(std::iter::once(call_record(
-                    &source,
-                    id,
-                    segments_to_turns(segs),
-                )))
+                let (turns, skipped) = segments_to_turns(segs);
+                Box::new(std::iter::once(call_record(&source, id, turns, skipped)))
             }
             _ => Box::new(std::iter::once(record_from_object(o, opts, &source, 1, 1))),
         },
@@ -345,6 +434,8 @@ mod tests {
         assert_eq!(split_speaker("http://x.cn/a"), None);
         assert_eq!(split_speaker("10:30 开会"), None);
         assert_eq!(split_speaker("您好，我是客服"), None);
+        assert_eq!(split_speaker("张 老板：在吗"), Some(("张 老板", "在吗")));
+        assert_eq!(split_speaker("回复 退订 谢谢"), None);
     }
 
     #[test]
@@ -357,6 +448,24 @@ mod tests {
         ));
         assert!(!looks_like_transcript(
             "尊敬的客户：您好\n尊敬的客户：再见\n"
+        ));
+        // Turns wrapped onto unlabelled lines (fewer than 60% of lines labelled).
+        let wrapped = "客服：老板您好，这里是POS机服务中心，\n\
+                       系统显示您的机器备案到期了，\n\
+                       今天不处理明天就停用。\n\
+                       商户：那怎么办？\n\
+                       客服：您把卡号和收到的验证码\n\
+                       报给我，我帮您在后台\n\
+                       免费更换新机。\n\
+                       商户：好吧。";
+        assert!(looks_like_transcript(wrapped));
+        let turns = parse_turns(wrapped);
+        assert_eq!(turns.len(), 4);
+        assert!(turns[2].text.ends_with("免费更换新机。"));
+        // A list of messages with a salutation on a few lines is not a call.
+        assert!(!looks_like_transcript(
+            "尊敬的客户：您的账单已出\n【工行】您尾号1234的卡消费100元\n\
+             亲爱的用户：积分即将清零\n【建行】验证码1234\n尊敬的客户：还款提醒\n"
         ));
     }
 
@@ -374,9 +483,39 @@ mod tests {
             r#"[{"speaker":"A","text":"您好","start":0.0},{"speaker":"A","text":"我是客服","start":1.0},{"speaker":"B","text":"嗯","start":2.5}]"#,
         )
         .unwrap();
-        let t = segments_to_turns(v.as_array().unwrap());
+        let (t, skipped) = segments_to_turns(v.as_array().unwrap());
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].text, "您好我是客服");
         assert_eq!((t[1].line, t[1].start), (3, Some(2.5)));
+        assert!(skipped.is_empty());
+    }
+
+    #[test]
+    fn unreadable_segments_are_named_and_silent_ones_are_not() {
+        let v: Value = serde_json::from_str(
+            r#"[{"speaker":"A","text":"验证码是","start":0.0},
+                {"speaker":"A","text":null,"start":1.0},
+                {"speaker":"A","text":4821,"start":1.5},
+                {"speaker":"B","text":true},
+                42,
+                {"speaker":"B","start":3.0},
+                "好的",
+                {"speaker":"B","text":["嗯"]}]"#,
+        )
+        .unwrap();
+        let (t, skipped) = segments_to_turns(v.as_array().unwrap());
+        let texts: Vec<(Option<&str>, &str)> = t
+            .iter()
+            .map(|t| (t.speaker.as_deref(), t.text.as_str()))
+            .collect();
+        assert_eq!(texts, vec![(Some("A"), "验证码是4821"), (None, "好的")]);
+        assert_eq!(
+            skipped,
+            vec![
+                "segment 4: its text is a boolean, not a string",
+                "segment 5: expected an object, found a number",
+                "segment 8: its text is an array, not a string",
+            ]
+        );
     }
 }

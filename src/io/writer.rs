@@ -189,6 +189,9 @@ pub struct OutputRow {
     pub peak_text: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// Parts of the record left out because they could not be read, with place and reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -253,6 +256,7 @@ pub fn csv_header() -> Vec<String> {
             "peak_start",
             "peak_text",
             "truncated",
+            "skipped",
             "error",
         ]
         .iter()
@@ -396,6 +400,7 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
         }
         self.opt(&row.peak_text)?;
         self.field(if row.truncated { "true" } else { "" })?;
+        self.field(&row.skipped.join("; "))?;
         self.opt(&row.error)?;
         self.out.write_record(None::<&[u8]>).map_err(csv_err)
     }
