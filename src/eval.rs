@@ -60,15 +60,17 @@ pub struct EvalReport {
     /// `confusion[true][predicted]`, in legit/spam/scam order.
     pub confusion: [[usize; 3]; 3],
     pub scam_precision: f64,
+    /// NaN (`null` in JSON) on a set without scam rows.
     pub scam_recall: f64,
-    /// Share of legit rows predicted scam.
+    /// Share of legit rows predicted scam; NaN (`null` in JSON) on a set without legit rows.
     pub legit_fpr: f64,
     /// Binary scam-vs-not F1.
     pub scam_f1: f64,
     pub patterns: Option<PatternMetrics>,
     /// Threshold sweep on P(scam) (the precision–recall curve).
     pub thresholds: Vec<ThresholdRow>,
-    /// Area under the precision–recall curve for scam vs not (average precision).
+    /// Area under the precision–recall curve for scam vs not (average precision); NaN (`null`
+    /// in JSON) on a set without scam rows.
     pub average_precision: f64,
     /// Scam recall at the lowest threshold keeping legit FPR within each limit (0.1%, 0.5%,
     /// 0.9%). The threshold is chosen on this very set: an oracle operating point, for comparing
@@ -161,6 +163,15 @@ fn recall_at_fpr(rows: &[Scored]) -> Vec<RecallAtFpr> {
         .collect()
 }
 
+/// `a / b`, NaN (undefined) when `b` is 0.
+fn defined_ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
@@ -216,7 +227,9 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
     let scam_support: usize = confusion[s].iter().sum();
     let legit_support: usize = confusion[l].iter().sum();
     let scam_precision = ratio(confusion[s][s], scam_pred);
-    let scam_recall = ratio(confusion[s][s], scam_support);
+    // Undefined, not zero, on a set without scam rows (recall, AP) or without legit rows (FPR):
+    // NaN, which JSON writes as `null` and the reports show as n/a.
+    let scam_recall = defined_ratio(confusion[s][s], scam_support);
 
     // Pattern assignment on scam rows with known patterns.
     let mut with = 0;
@@ -281,6 +294,11 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
     });
 
     let (thresholds, average_precision) = sweep(rows);
+    let average_precision = if scam_support == 0 {
+        f64::NAN
+    } else {
+        average_precision
+    };
     EvalReport {
         name: name.to_string(),
         records: rows.len(),
@@ -292,7 +310,7 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
         confusion,
         scam_precision,
         scam_recall,
-        legit_fpr: ratio(confusion[l][s], legit_support),
+        legit_fpr: defined_ratio(confusion[l][s], legit_support),
         scam_f1: f1(scam_precision, scam_recall),
         patterns,
         thresholds,
@@ -356,6 +374,25 @@ mod tests {
                 patterns,
             },
         }
+    }
+
+    #[test]
+    fn rates_without_their_rows_are_undefined_not_zero() {
+        let legit_only = vec![
+            row(Verdict::Legit, 0.7, None, 0.0),
+            row(Verdict::Legit, 0.1, None, 0.0),
+        ];
+        let r = evaluate("legit only", &legit_only, &Decision::default());
+        assert!(r.scam_recall.is_nan() && r.average_precision.is_nan());
+        assert!((r.legit_fpr - 0.5).abs() < 1e-12);
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(json["scam_recall"].is_null() && json["average_precision"].is_null());
+        assert_eq!(json["legit_fpr"], 0.5);
+        let scam_only = vec![row(Verdict::Scam, 0.9, None, 0.0)];
+        let r = evaluate("scam only", &scam_only, &Decision::default());
+        assert!(r.legit_fpr.is_nan());
+        assert_eq!(r.scam_recall, 1.0);
+        assert!(serde_json::to_value(&r).unwrap()["legit_fpr"].is_null());
     }
 
     #[test]

@@ -83,10 +83,10 @@ impl Classifier {
         &self.model
     }
 
-    /// Overrides the model's scam threshold.
-    pub fn with_scam_threshold(mut self, t: f32) -> Self {
-        self.model.set_scam_threshold(t);
-        self
+    /// Overrides the model's scam threshold; refused unless it is a probability (0 to 1).
+    pub fn with_scam_threshold(mut self, t: f32) -> Result<Self> {
+        self.model.set_scam_threshold(t)?;
+        Ok(self)
     }
 
     /// Classifies one message with full explanations.

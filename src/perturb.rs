@@ -10,7 +10,7 @@
 //! adding a transformation does not change the others. The variant tables below are the
 //! adversary's — spellings seen in the wild — not the normaliser's.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::eval::{evaluate, Scored};
 use crate::features::Analysis;
 use crate::labels::{Pattern, Verdict};
@@ -758,6 +758,19 @@ pub fn robustness(
     let kept: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].verdict != Verdict::Spam)
         .collect();
+    // Recall needs scam rows and the false-positive rate legit rows: without both, every row of
+    // the table would be 0 → 0 and "pass" without having measured anything.
+    let scams = kept
+        .iter()
+        .filter(|&&i| rows[i].verdict == Verdict::Scam)
+        .count();
+    if scams == 0 || scams == kept.len() {
+        return Err(Error::Invalid(format!(
+            "{data_name}: robustness measures scam recall and the legit false-positive rate, so \
+             it needs both scam and legit rows; this set has {scams} scam and {} legit rows",
+            kept.len() - scams
+        )));
+    }
     let clean_texts: Vec<&str> = kept.iter().map(|&i| rows[i].text.as_str()).collect();
     let clean_pred = score_texts(model, &clean_texts)?;
     let mut clean: Vec<Option<Scored>> = vec![None; rows.len()];
@@ -788,17 +801,22 @@ pub fn robustness(
                 decide(&c.prediction, &decision).verdict == decide(&a.prediction, &decision).verdict
             })
             .count();
-        let dr = (ra.scam_recall - rb.scam_recall) * 100.0;
-        let df = (ra.legit_fpr - rb.legit_fpr) * 100.0;
+        // A transformation that touched no legit (scam) rows has no false-positive rate (recall)
+        // to move: counted as 0 before and after, unchanged.
+        let defined = |x: f64| if x.is_nan() { 0.0 } else { x };
+        let (ra_recall, rb_recall) = (defined(ra.scam_recall), defined(rb.scam_recall));
+        let (ra_fpr, rb_fpr) = (defined(ra.legit_fpr), defined(rb.legit_fpr));
+        let dr = (ra_recall - rb_recall) * 100.0;
+        let df = (ra_fpr - rb_fpr) * 100.0;
         RobustnessRow {
             name: name.to_string(),
             scam_rows,
             legit_rows,
-            scam_recall_clean: rb.scam_recall,
-            scam_recall: ra.scam_recall,
+            scam_recall_clean: rb_recall,
+            scam_recall: ra_recall,
             delta_recall_points: dr,
-            legit_fpr_clean: rb.legit_fpr,
-            legit_fpr: ra.legit_fpr,
+            legit_fpr_clean: rb_fpr,
+            legit_fpr: ra_fpr,
             delta_fpr_points: df,
             unchanged: if pairs.is_empty() {
                 1.0

@@ -253,6 +253,45 @@ pub fn train(
             "every record fell into the held-out part".into(),
         ));
     }
+    if held_idx.is_empty() {
+        // The temperature and the scam threshold are fitted on the held-out part, and its
+        // metrics are reported: with none, both would be defaults and the metrics zeros.
+        return Err(Error::Train(format!(
+            "no record fell into the held-out part ({} distinct records, {}% held out): it is \
+             what calibrates the model and what its held-out metrics are measured on; give more \
+             records or a larger --holdout",
+            unique.len(),
+            opts.holdout_percent
+        )));
+    }
+    // The same text under different verdicts: kept (a data set may disagree with itself), but
+    // said, with where the first such text comes from.
+    let mut verdict_of: FxHashMap<&str, (Verdict, usize)> = FxHashMap::default();
+    let mut conflicting: Vec<(usize, usize)> = Vec::new();
+    for &i in &unique {
+        let r = &records[i];
+        match verdict_of.get(r.text.as_str()) {
+            Some(&(v, first)) if v != r.verdict => conflicting.push((first, i)),
+            Some(_) => {}
+            None => {
+                verdict_of.insert(r.text.as_str(), (r.verdict, i));
+            }
+        }
+    }
+    if !conflicting.is_empty() {
+        let mut sources: Vec<&str> = conflicting
+            .iter()
+            .flat_map(|&(a, b)| [records[a].source.as_str(), records[b].source.as_str()])
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        progress(&format!(
+            "warning: {} rows repeat an earlier text under a different verdict (kept as given), \
+             in {}",
+            conflicting.len(),
+            sources.join(", ")
+        ));
+    }
     progress(&format!(
         "{} records ({} repeats dropped): {} for training, {} held out",
         records.len(),

@@ -353,3 +353,179 @@ fn train_reports_bad_labelled_line() {
         "{e}"
     );
 }
+
+#[test]
+fn thresholds_that_are_not_probabilities_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("set.jsonl");
+    fs::write(
+        &f,
+        format!("{{\"text\":\"{SCAM}\",\"verdict\":\"scam\"}}\n"),
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    for t in ["NaN", "1.5", "-0.5", "inf", "abc"] {
+        let t = format!("--threshold={t}");
+        let t = t.as_str();
+        for args in [
+            vec!["classify", t, SCAM],
+            vec!["score", t, f],
+            vec!["eval", t, "--data", f],
+        ] {
+            let o = run(&args, b"");
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+            assert!(stdout(&o).is_empty(), "{args:?}: nothing scored");
+            assert!(stderr(&o).contains("--threshold"), "{}", stderr(&o));
+        }
+    }
+    // 0 and 1 are probabilities.
+    let o = run(&["classify", "--threshold", "1", SCAM], b"");
+    assert_eq!(o.status.code(), Some(0), "nothing reaches P(scam) > 1");
+}
+
+#[test]
+fn eval_refuses_an_empty_set_and_shows_undefined_rates_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    fs::write(&empty, "\n\n").unwrap();
+    let o = run(&["eval", "--data", empty.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("empty.jsonl: no records to evaluate"),
+        "{}",
+        stderr(&o)
+    );
+    // Two sets with the same file name, one without scam rows.
+    for sub in ["a", "b"] {
+        fs::create_dir(dir.path().join(sub)).unwrap();
+        fs::write(
+            dir.path().join(sub).join("set.jsonl"),
+            format!("{{\"text\":\"{BANK}\",\"verdict\":\"legit\"}}\n"),
+        )
+        .unwrap();
+    }
+    let (a, b) = (
+        dir.path().join("a/set.jsonl"),
+        dir.path().join("b/set.jsonl"),
+    );
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let o = run(&["eval", "--data", a, b], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("== {a} (")) && out.contains(&format!("== {b} (")),
+        "{out}"
+    );
+    assert!(
+        out.contains("scam recall n/a")
+            && out.contains("AP n/a")
+            && out.contains("legit FPR 0.0000"),
+        "{out}"
+    );
+    let o = run(&["eval", "--json", "--data", a], b"");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v[0]["scam_recall"].is_null() && v[0]["average_precision"].is_null());
+    assert_eq!(v[0]["legit_fpr"], 0.0);
+    // A report directory that cannot be made fails before the evaluation.
+    let o = run(
+        &[
+            "eval",
+            "--json",
+            "--data",
+            a,
+            "--report",
+            &format!("{a}/sub"),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
+fn classify_json_flags_a_cut_message() {
+    let long = format!("{SCAM}{}", "。".repeat(20_000));
+    let o = run(&["classify", "--json", &long], b"");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["truncated"], true);
+    let o = run(&["classify", "--json", SCAM], b"");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.get("truncated").is_none());
+    assert_eq!(v["verdict"], "scam", "{v}");
+}
+
+#[test]
+fn train_checks_its_outputs_first_and_refuses_an_empty_held_out_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("tiny.jsonl");
+    fs::write(
+        &data,
+        format!(
+            "{{\"text\":\"{SCAM}\",\"verdict\":\"scam\"}}\n{{\"text\":\"{BANK}\",\"verdict\":\"legit\"}}\n"
+        ),
+    )
+    .unwrap();
+    let model = dir.path().join("m.onnx");
+    let metrics_dir = dir.path().join("metrics");
+    fs::create_dir(&metrics_dir).unwrap();
+    let o = run(
+        &[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--metrics",
+            metrics_dir.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("read 2 records"),
+        "refused before reading the data"
+    );
+    assert!(!model.exists());
+    let o = run(
+        &[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no record fell into the held-out part"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!model.exists());
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "only the data and the metrics directory"
+    );
+}
+
+#[test]
+fn robustness_needs_scam_and_legit_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("legit.jsonl");
+    fs::write(
+        &f,
+        format!("{{\"text\":\"{BANK}\",\"verdict\":\"legit\"}}\n"),
+    )
+    .unwrap();
+    let o = run(&["robustness", "--data", f.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("needs both scam and legit rows; this set has 0 scam and 1 legit"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -31,8 +31,8 @@ pub struct ClassifyArgs {
     /// Print JSON instead of the readable report.
     #[arg(long)]
     json: bool,
-    /// Scam threshold on P(scam) (default: the model's).
-    #[arg(long, value_name = "P")]
+    /// Scam threshold on P(scam), from 0 to 1 (default: the model's).
+    #[arg(long, value_name = "P", value_parser = super::probability)]
     threshold: Option<f32>,
     /// Highlight the evidence in colour.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
@@ -72,7 +72,7 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
     };
     let mut classifier = Classifier::new(a.model.load()?);
     if let Some(t) = a.threshold {
-        classifier = classifier.with_scam_threshold(t);
+        classifier = classifier.with_scam_threshold(t)?;
     }
     if let Some(w) = warm {
         w.join().ok();
@@ -81,7 +81,19 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
     // The process ends right after: freeing the model and dictionaries would only cost time.
     std::mem::forget(classifier);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        /// The report, and `"truncated": true` when the message was cut (as `score` flags it).
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            report: &'a posguard::Report,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            truncated: bool,
+        }
+        let out = Out {
+            report: &report,
+            truncated,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         let color = match a.color {
             ColorArg::Always => true,

@@ -18,8 +18,8 @@ pub struct EvalArgs {
     /// Print the reports as JSON.
     #[arg(long)]
     json: bool,
-    /// Scam threshold on P(scam) (default: the model's).
-    #[arg(long, value_name = "P")]
+    /// Scam threshold on P(scam), from 0 to 1 (default: the model's).
+    #[arg(long, value_name = "P", value_parser = super::probability)]
     threshold: Option<f32>,
     /// Also write an HTML report with charts (index.html) and metrics.json into this directory.
     #[arg(long, value_name = "DIR")]
@@ -29,11 +29,31 @@ pub struct EvalArgs {
 pub fn run(a: EvalArgs) -> Result<ExitCode> {
     let mut classifier = Classifier::new(a.model.load()?);
     if let Some(t) = a.threshold {
-        classifier = classifier.with_scam_threshold(t);
+        classifier = classifier.with_scam_threshold(t)?;
     }
+    // The report directory is made before the evaluation, so a bad path fails at once.
+    if let Some(dir) = &a.report {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let names = set_names(&a.data);
     let mut reports = Vec::new();
-    for path in &a.data {
-        let records = read_labelled(path)?;
+    for (path, name) in a.data.iter().zip(names) {
+        let mut records = read_labelled(path)?;
+        if records.is_empty() {
+            anyhow::bail!("{}: no records to evaluate", path.display());
+        }
+        // Scored as `classify` and `score` score them: a text over the length limit is cut.
+        let cut = records
+            .iter_mut()
+            .filter_map(|r| posguard::io::cut_text(&mut r.text).then_some(()))
+            .count();
+        if cut > 0 {
+            eprintln!(
+                "posguard: {}: {cut} texts longer than {} characters cut to that length, as `score` cuts them",
+                path.display(),
+                posguard::io::MAX_TEXT_CHARS
+            );
+        }
         let mut scored = Vec::with_capacity(records.len());
         let mut signals = Vec::with_capacity(records.len());
         for chunk in records.chunks(2048) {
@@ -50,10 +70,6 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
                 signals.push((r.verdict, a.signals));
             }
         }
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let mut report = evaluate(&name, &scored, &classifier.model().decision());
         report.signals = signal_counts(signals.iter().map(|(v, s)| (*v, s.as_slice())));
         reports.push(report);
@@ -66,7 +82,6 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
         }
     }
     if let Some(dir) = &a.report {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let model = classifier.model();
         let d = model.decision();
         // f32 thresholds rounded so they read 0.62, not 0.6200000047683716.
@@ -92,6 +107,27 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The name each set is reported under: its file stem, or its path when two sets share a stem
+/// (`a/set.jsonl` and `b/set.jsonl`).
+fn set_names(paths: &[PathBuf]) -> Vec<String> {
+    let stem = |p: &PathBuf| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let s = stem(p);
+            if paths.iter().filter(|q| stem(q) == s).count() > 1 {
+                p.display().to_string()
+            } else {
+                s
+            }
+        })
+        .collect()
+}
+
 pub fn print_report(r: &EvalReport) {
     println!(
         "== {} ({} records, scam threshold {})",
@@ -99,9 +135,23 @@ pub fn print_report(r: &EvalReport) {
         r.records,
         posguard::verdict::threshold_text(r.scam_threshold)
     );
+    // Undefined metrics (no scam rows: recall, AP; no legit rows: FPR) are NaN: shown as n/a.
+    let f4 = |x: f64| {
+        if x.is_nan() {
+            "n/a".to_string()
+        } else {
+            format!("{x:.4}")
+        }
+    };
     println!(
-        "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {:.4}  scam recall {:.4}  legit FPR {:.4}  AP {:.4}",
-        r.accuracy, r.macro_f1, r.macro_f1_present, r.scam_precision, r.scam_recall, r.legit_fpr, r.average_precision
+        "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {:.4}  scam recall {}  legit FPR {}  AP {}",
+        r.accuracy,
+        r.macro_f1,
+        r.macro_f1_present,
+        r.scam_precision,
+        f4(r.scam_recall),
+        f4(r.legit_fpr),
+        f4(r.average_precision)
     );
     println!(
         "{:<8} {:>9} {:>9} {:>9} {:>8}",

@@ -15,6 +15,16 @@ use posguard::Model;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Parses a `--threshold`: a probability from 0 to 1 (NaN and values outside are refused, not
+/// clamped: `NaN` would otherwise call every message legit).
+fn probability(s: &str) -> std::result::Result<f32, String> {
+    let t: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    posguard::model::check_probability(t).map_err(|e| e.to_string())
+}
+
 #[derive(Parser)]
 #[command(name = "posguard", version, about = "POS-terminal scam detector for Chinese SMS and call transcripts", long_about = None)]
 struct Cli {

@@ -85,8 +85,8 @@ pub struct ScoreArgs {
     /// Write only results with this verdict (errors are always written).
     #[arg(long, value_enum)]
     only: Option<OnlyArg>,
-    /// Scam threshold on P(scam) (default: the model's).
-    #[arg(long, value_name = "P")]
+    /// Scam threshold on P(scam), from 0 to 1 (default: the model's).
+    #[arg(long, value_name = "P", value_parser = super::probability)]
     threshold: Option<f32>,
     /// Skip evidence spans (faster).
     #[arg(long)]
@@ -219,7 +219,7 @@ fn resume_command() -> String {
 pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     let mut classifier = Classifier::new(a.model.load()?);
     if let Some(t) = a.threshold {
-        classifier = classifier.with_scam_threshold(t);
+        classifier = classifier.with_scam_threshold(t)?;
     }
     let csv_out = a.output_format == OutputFormat::Csv;
     let mut exclude = Vec::new();

@@ -2,7 +2,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use posguard::io::labelled::read_labelled;
 use posguard::train::{train, Combine, Selection, TrainOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -64,6 +64,29 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     {
         anyhow::bail!("--stage1-out needs --combine stacked (and rule signals on)");
     }
+    if !(1..=99).contains(&a.holdout) {
+        anyhow::bail!(
+            "--holdout {}: give a percentage from 1 to 99 (the held-out part calibrates the model)",
+            a.holdout
+        );
+    }
+    if a.max_features == 0 {
+        anyhow::bail!("--max-features 0: the model needs at least one feature");
+    }
+    let metrics_path = a.metrics.clone().unwrap_or_else(|| {
+        let mut s = a.out.as_os_str().to_owned();
+        s.push(".metrics.json");
+        PathBuf::from(s)
+    });
+    // Every output is checked before the (long) training, and written under a temporary name
+    // renamed into place only once all are written: a failed run leaves no half of a result.
+    let outputs: Vec<&PathBuf> = [Some(&a.out), Some(&metrics_path), a.stage1_out.as_ref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    for p in &outputs {
+        check_writable(p)?;
+    }
     let mut records = Vec::new();
     for p in &a.data {
         let r = read_labelled(p)?;
@@ -91,13 +114,19 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     let out = train(&records, &opts, &mut |msg| {
         eprintln!("[{:>6.1}s] {msg}", start.elapsed().as_secs_f64());
     })?;
-    std::fs::write(&a.out, &out.model_bytes)
-        .with_context(|| format!("writing {}", a.out.display()))?;
-    let metrics_path = a.metrics.unwrap_or_else(|| {
-        let mut s = a.out.as_os_str().to_owned();
-        s.push(".metrics.json");
-        PathBuf::from(s)
-    });
+    if a.stage1_out.is_some() && out.second_stage.is_none() {
+        anyhow::bail!(
+            "--stage1-out: this model has no second stage (no rule signal or no held-out part)"
+        );
+    }
+    let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut stage = |path: &PathBuf, bytes: &[u8]| -> Result<()> {
+        let tmp = partial(path);
+        std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+        written.push((tmp, path.clone()));
+        Ok(())
+    };
+    stage(&a.out, &out.model_bytes)?;
     let mut metrics = serde_json::json!({
         "model": a.out.display().to_string(),
         "fingerprint": out.meta.training.fingerprint,
@@ -111,19 +140,20 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         metrics["second_stage"] = stage2.summary.clone();
         metrics["first_stage_alone_heldout"] = serde_json::to_value(&stage2.stage1_heldout)?;
     }
-    match (&a.stage1_out, &out.second_stage) {
-        (Some(path), Some(stage2)) => {
-            std::fs::write(path, &stage2.stage1_model_bytes)
-                .with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("wrote the first stage alone to {}", path.display());
-        }
-        (Some(_), None) => anyhow::bail!(
-            "--stage1-out: this model has no second stage (no rule signal or no held-out part)"
-        ),
-        _ => {}
+    if let (Some(path), Some(stage2)) = (&a.stage1_out, &out.second_stage) {
+        stage(path, &stage2.stage1_model_bytes)?;
     }
-    std::fs::write(&metrics_path, serde_json::to_string_pretty(&metrics)?)
-        .with_context(|| format!("writing {}", metrics_path.display()))?;
+    stage(
+        &metrics_path,
+        serde_json::to_string_pretty(&metrics)?.as_bytes(),
+    )?;
+    for (tmp, path) in &written {
+        std::fs::rename(tmp, path)
+            .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
+    }
+    if let Some(path) = &a.stage1_out {
+        eprintln!("wrote the first stage alone to {}", path.display());
+    }
     eprintln!(
         "[{:>6.1}s] wrote {} ({} bytes) and {}",
         start.elapsed().as_secs_f64(),
@@ -132,4 +162,23 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         metrics_path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `<path>.partial`: where an output is written before it is renamed into place.
+fn partial(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".partial");
+    PathBuf::from(s)
+}
+
+/// Fails at once, naming the path, when an output could not be written: a directory there, or
+/// a directory that does not exist or refuses a file.
+fn check_writable(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        anyhow::bail!("{}: is a directory, not a file to write", path.display());
+    }
+    let tmp = partial(path);
+    std::fs::write(&tmp, b"").with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::remove_file(&tmp).ok();
+    Ok(())
 }

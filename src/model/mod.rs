@@ -261,6 +261,17 @@ impl Prediction {
     }
 }
 
+/// `t` when it is a probability (0 to 1), an error saying why otherwise.
+pub fn check_probability(t: f32) -> Result<f32> {
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(Error::Invalid(format!(
+            "a threshold must be a probability from 0 to 1, not {t}"
+        )))
+    }
+}
+
 /// A loaded, validated model ready to score.
 pub struct Model {
     origin: String,
@@ -377,9 +388,13 @@ impl Model {
         self.meta.decision
     }
 
-    /// Overrides the scam threshold stored in the model (for this process only).
-    pub fn set_scam_threshold(&mut self, t: f32) {
-        self.meta.decision.scam_threshold = t.clamp(0.0, 1.0);
+    /// Overrides the scam threshold stored in the model (for this process only). A threshold
+    /// that is not a probability (NaN, below 0, above 1) is refused: clamped or compared as NaN it
+    /// would quietly turn scam detection off.
+    pub fn set_scam_threshold(&mut self, t: f32) -> Result<()> {
+        check_probability(t)?;
+        self.meta.decision.scam_threshold = t;
+        Ok(())
     }
 
     /// Scores a batch of feature vectors on the active engine (tract unless set up otherwise).
