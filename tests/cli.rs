@@ -529,3 +529,24 @@ fn robustness_needs_scam_and_legit_rows() {
         stderr(&o)
     );
 }
+
+#[test]
+fn labelled_lines_over_the_limit_are_refused_without_being_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.jsonl");
+    let text = "老".repeat((16 << 20) / 3 + 10); // a little over 16 MiB of UTF-8
+    fs::write(
+        &f,
+        format!(
+            "{{\"text\":\"{BANK}\",\"verdict\":\"legit\"}}\n{{\"text\":\"{text}\",\"verdict\":\"scam\"}}\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["eval", "--data", f.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("long.jsonl:2: line longer than 16 MiB"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,5 +1,5 @@
 use super::ModelArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use posguard::advice::Advice;
 use posguard::{Classifier, Report, Verdict};
@@ -50,7 +50,7 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
             let cut = posguard::io::cut_text(&mut t);
             (t, cut)
         }
-        _ => posguard::io::read_message(std::io::stdin(), "stdin").context("reading stdin")?,
+        _ => posguard::io::read_message(std::io::stdin(), "stdin")?,
     };
     if truncated {
         eprintln!(

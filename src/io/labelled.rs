@@ -64,16 +64,38 @@ pub(crate) fn for_each_line(
     path: &Path,
     mut f: impl FnMut(u64, &str, &dyn Fn(String) -> Error) -> Result<()>,
 ) -> Result<()> {
+    use std::io::Read;
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    for (i, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
+    let mut reader = std::io::BufReader::new(file);
+    let mut bytes = Vec::new();
+    for i in 0.. {
         let line_no = i as u64 + 1;
         let bad = |reason: String| Error::Record {
             source_name: name.clone(),
             line: line_no,
             reason,
         };
-        let bytes = line.map_err(|e| Error::io(path, e))?;
+        // At most MAX_LINE_BYTES of a line is ever held, as in every reader of inboxes.
+        bytes.clear();
+        let n = reader
+            .by_ref()
+            .take(super::MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        if bytes.len() > super::MAX_LINE_BYTES {
+            return Err(bad(format!(
+                "line longer than {} MiB",
+                super::MAX_LINE_BYTES >> 20
+            )));
+        }
+        let bytes = std::mem::take(&mut bytes);
         let s = String::from_utf8(bytes).map_err(|e| {
             bad(format!(
                 "invalid UTF-8 at byte {}",
