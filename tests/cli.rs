@@ -550,3 +550,43 @@ fn labelled_lines_over_the_limit_are_refused_without_being_held() {
         stderr(&o)
     );
 }
+
+/// A model written to a FIFO (like `/dev/null`) goes through it; the FIFO is not replaced by a file.
+#[cfg(unix)]
+#[test]
+fn train_writes_to_a_fifo_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("model.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(&fifo).unwrap())
+    };
+    let metrics = dir.path().join("m.metrics.json");
+    let o = run(
+        &[
+            "train",
+            "--data",
+            repo("data/corpus/test.jsonl").to_str().unwrap(),
+            "--out",
+            fifo.to_str().unwrap(),
+            "--metrics",
+            metrics.to_str().unwrap(),
+            "--max-features",
+            "500",
+            "--max-iter",
+            "20",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = reader.join().unwrap();
+    assert!(bytes.len() > 1000, "the model went through the FIFO");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(metrics.is_file());
+}

@@ -121,6 +121,11 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     }
     let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut stage = |path: &PathBuf, bytes: &[u8]| -> Result<()> {
+        if is_device(path) {
+            // `/dev/null`, a FIFO: written as it is (renaming over it would replace it).
+            return std::fs::write(path, bytes)
+                .with_context(|| format!("writing {}", path.display()));
+        }
         let tmp = partial(path);
         std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
         written.push((tmp, path.clone()));
@@ -177,8 +182,16 @@ fn check_writable(path: &Path) -> Result<()> {
     if path.is_dir() {
         anyhow::bail!("{}: is a directory, not a file to write", path.display());
     }
+    if is_device(path) {
+        return Ok(());
+    }
     let tmp = partial(path);
     std::fs::write(&tmp, b"").with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::remove_file(&tmp).ok();
     Ok(())
+}
+
+/// Whether `path` is an existing device or FIFO (`/dev/null`), which is written in place.
+fn is_device(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
