@@ -590,3 +590,24 @@ fn train_writes_to_a_fifo_in_place() {
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
     assert!(metrics.is_file());
 }
+
+#[test]
+fn a_misspelt_key_in_labelled_data_is_an_error_not_a_lost_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("typo.jsonl");
+    fs::write(
+        &f,
+        format!(
+            "{{\"id\":\"a\",\"text\":\"{BANK}\",\"verdict\":\"legit\",\"source\":\"x\"}}\n\
+             {{\"text\":\"{SCAM}\",\"verdict\":\"scam\",\"pattern\":[\"fake_upgrade\"]}}\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["eval", "--data", f.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("typo.jsonl:2: bad row: unknown field `pattern`"),
+        "{e}"
+    );
+}

@@ -7,7 +7,11 @@ use serde::Deserialize;
 use std::io::BufRead;
 use std::path::Path;
 
+/// One labelled row. A key that is none of these is an error: a misspelt `"pattern"` would
+/// otherwise drop the row's pattern labels without a word. `id`, `source`, `sender` and `date`
+/// are allowed and not used.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Row {
     text: String,
     verdict: String,
@@ -17,6 +21,14 @@ struct Row {
     channel: Option<Channel>,
     #[serde(default)]
     family: Option<String>,
+    #[serde(default, rename = "id")]
+    _id: serde::de::IgnoredAny,
+    #[serde(default, rename = "source")]
+    _source: serde::de::IgnoredAny,
+    #[serde(default, rename = "sender")]
+    _sender: serde::de::IgnoredAny,
+    #[serde(default, rename = "date")]
+    _date: serde::de::IgnoredAny,
 }
 
 /// Reads a labelled JSONL file. Any bad line is an error naming the file and line: training on a
@@ -25,7 +37,13 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
     let name = path.display().to_string();
     let mut out = Vec::new();
     for_each_line(path, |_, s, bad| {
-        let row: Row = serde_json::from_str(s).map_err(|e| bad(format!("malformed JSON: {e}")))?;
+        let row: Row = serde_json::from_str(s).map_err(|e| {
+            bad(if e.is_data() {
+                format!("bad row: {e}")
+            } else {
+                format!("malformed JSON: {e}")
+            })
+        })?;
         if row.text.trim().is_empty() {
             return Err(bad("empty text".into()));
         }
