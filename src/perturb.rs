@@ -603,6 +603,26 @@ pub fn read_rows(path: &Path) -> Result<Vec<SourceRow>> {
     crate::io::labelled::for_each_line(path, |line_no, s, bad| {
         let fields: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(s).map_err(|e| bad(format!("malformed JSON object: {e}")))?;
+        // The keys of labelled data (see `io::labelled`): another is most likely a misspelling.
+        const KEYS: [&str; 11] = [
+            "text",
+            "verdict",
+            "patterns",
+            "channel",
+            "family",
+            "id",
+            "source",
+            "sender",
+            "date",
+            "perturbation",
+            "source_id",
+        ];
+        if let Some(k) = fields.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            return Err(bad(format!(
+                "bad row: unknown field `{k}`, expected one of {}",
+                KEYS.map(|k| format!("`{k}`")).join(", ")
+            )));
+        }
         let text = fields
             .get("text")
             .and_then(|v| v.as_str())

@@ -611,3 +611,35 @@ fn a_misspelt_key_in_labelled_data_is_an_error_not_a_lost_label() {
         "{e}"
     );
 }
+
+#[test]
+fn a_perturbed_set_is_itself_labelled_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.jsonl");
+    fs::write(
+        &src,
+        format!(
+            "{{\"id\":\"s1\",\"text\":\"{SCAM}\",\"verdict\":\"scam\",\"patterns\":[\"fake_upgrade\"]}}\n\
+             {{\"id\":\"l1\",\"text\":\"{BANK}\",\"verdict\":\"legit\"}}\n"
+        ),
+    )
+    .unwrap();
+    let adv = dir.path().join("adv.jsonl");
+    let o = run(
+        &[
+            "perturb",
+            "--data",
+            src.to_str().unwrap(),
+            "--out",
+            adv.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(fs::read_to_string(&adv)
+        .unwrap()
+        .contains("\"perturbation\""));
+    let o = run(&["eval", "--data", adv.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("== adv ("), "{}", stdout(&o));
+}

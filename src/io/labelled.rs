@@ -8,8 +8,8 @@ use std::io::BufRead;
 use std::path::Path;
 
 /// One labelled row. A key that is none of these is an error: a misspelt `"pattern"` would
-/// otherwise drop the row's pattern labels without a word. `id`, `source`, `sender` and `date`
-/// are allowed and not used.
+/// otherwise drop the row's pattern labels without a word. `id`, `source`, `sender`, `date`, and
+/// `perturbation` and `source_id` (which `posguard perturb` writes) are allowed and not used.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Row {
@@ -29,6 +29,10 @@ struct Row {
     _sender: serde::de::IgnoredAny,
     #[serde(default, rename = "date")]
     _date: serde::de::IgnoredAny,
+    #[serde(default, rename = "perturbation")]
+    _perturbation: serde::de::IgnoredAny,
+    #[serde(default, rename = "source_id")]
+    _source_id: serde::de::IgnoredAny,
 }
 
 /// Reads a labelled JSONL file. Any bad line is an error naming the file and line: training on a
