@@ -557,15 +557,7 @@ fn labelled_lines_over_the_limit_are_refused_without_being_held() {
 fn train_writes_to_a_fifo_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("model.fifo");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let reader = {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || fs::read(&fifo).unwrap())
-    };
+    let reader = fifo_with_reader(&fifo);
     let metrics = dir.path().join("m.metrics.json");
     let o = run(
         &[

@@ -1188,18 +1188,10 @@ fn output_to_a_fifo_is_written_as_a_stream_not_replaced() {
     let dir = tempfile::tempdir().unwrap();
     write_inbox(dir.path(), 12);
     let fifo = dir.path().join("pipe");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let reader = {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
-    };
+    let reader = fifo_with_reader(&fifo);
     let o = run_in(dir.path(), &["inbox.jsonl", "-o", "pipe"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let got = reader.join().unwrap();
+    let got = String::from_utf8(reader.join().unwrap()).unwrap();
     assert_eq!(got.lines().count(), 12, "{got}");
     use std::os::unix::fs::FileTypeExt;
     assert!(

@@ -45,7 +45,8 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
         // Scored as `classify` and `score` score them: a text over the length limit is cut.
         let cut = records
             .iter_mut()
-            .filter_map(|r| posguard::io::cut_text(&mut r.text).then_some(()))
+            .map(|r| posguard::io::cut_text(&mut r.text))
+            .filter(|&cut| cut)
             .count();
         if cut > 0 {
             eprintln!(

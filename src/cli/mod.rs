@@ -15,6 +15,12 @@ use posguard::Model;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Whether `path` is something other than a regular file or a directory (a device such as
+/// `/dev/null`, a FIFO): an output there is written in place, never renamed over.
+fn is_stream(path: &std::path::Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Parses a `--threshold`: a probability from 0 to 1 (NaN and values outside are refused, not
 /// clamped: `NaN` would otherwise call every message legit).
 fn probability(s: &str) -> std::result::Result<f32, String> {

@@ -191,11 +191,6 @@ fn print_summary(s: &Summary) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether `path` is something other than a regular file or a directory (a device, a FIFO).
-fn is_stream(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
-}
-
 /// The command line to resume with: this one plus `--resume`.
 fn resume_command() -> String {
     let mut args: Vec<String> = std::env::args().collect();
@@ -234,7 +229,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
 
     // `-o /dev/null`, a FIFO, `/dev/stdout`: written to as a stream. The `.partial` file and its
     // rename would replace the device itself (as root, /dev/null becomes a regular file).
-    let stream_out: Option<&Path> = a.output.as_deref().filter(|p| is_stream(p));
+    let stream_out: Option<&Path> = a.output.as_deref().filter(|p| super::is_stream(p));
     if let (Some(p), true) = (stream_out, a.resume) {
         bail!(
             "--resume needs a regular output file; {} is a device or pipe",

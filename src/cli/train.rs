@@ -1,5 +1,6 @@
 use anyhow::{Context, Result};
 use clap::Args;
+use posguard::batch::partial_path;
 use posguard::io::labelled::read_labelled;
 use posguard::train::{train, Combine, Selection, TrainOptions};
 use std::path::{Path, PathBuf};
@@ -121,12 +122,12 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     }
     let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut stage = |path: &PathBuf, bytes: &[u8]| -> Result<()> {
-        if is_device(path) {
+        if super::is_stream(path) {
             // `/dev/null`, a FIFO: written as it is (renaming over it would replace it).
             return std::fs::write(path, bytes)
                 .with_context(|| format!("writing {}", path.display()));
         }
-        let tmp = partial(path);
+        let tmp = partial_path(path);
         std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
         written.push((tmp, path.clone()));
         Ok(())
@@ -169,29 +170,17 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `<path>.partial`: where an output is written before it is renamed into place.
-fn partial(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".partial");
-    PathBuf::from(s)
-}
-
 /// Fails at once, naming the path, when an output could not be written: a directory there, or
 /// a directory that does not exist or refuses a file.
 fn check_writable(path: &Path) -> Result<()> {
     if path.is_dir() {
         anyhow::bail!("{}: is a directory, not a file to write", path.display());
     }
-    if is_device(path) {
+    if super::is_stream(path) {
         return Ok(());
     }
-    let tmp = partial(path);
+    let tmp = partial_path(path);
     std::fs::write(&tmp, b"").with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::remove_file(&tmp).ok();
     Ok(())
-}
-
-/// Whether `path` is an existing device or FIFO (`/dev/null`), which is written in place.
-fn is_device(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }

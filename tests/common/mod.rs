@@ -102,3 +102,13 @@ pub fn score_in(dir: &Path, args: &[&str]) -> (Vec<serde_json::Value>, Output) {
         .collect();
     (rows, o)
 }
+
+/// Makes a FIFO at `path` and starts a thread reading all of it (as a reader of `/dev/null` or a
+/// pipe would), so that a writer opening it does not block; join the thread for the bytes.
+#[cfg(unix)]
+pub fn fifo_with_reader(path: &Path) -> std::thread::JoinHandle<Vec<u8>> {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success());
+    let path = path.to_path_buf();
+    std::thread::spawn(move || std::fs::read(path).unwrap())
+}
