@@ -247,20 +247,15 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
         if truth.is_empty() {
             continue;
         }
+        // A model without a trained pattern head assigns no pattern: nothing to measure.
+        let Some(top) = crate::verdict::top_pattern(&r.prediction, decision) else {
+            continue;
+        };
         with += 1;
-        let top = Pattern::ALL
-            .iter()
-            .copied()
-            .max_by(|a, b| {
-                r.prediction
-                    .pattern(*a)
-                    .total_cmp(&r.prediction.pattern(*b))
-            })
-            .expect("patterns");
         if truth.contains(&top) {
             top_ok += 1;
         }
-        let flags = crate::verdict::flag_patterns(&r.prediction, decision.pattern_threshold, true);
+        let flags = crate::verdict::flag_patterns(&r.prediction, decision, true);
         let flagged: Vec<Pattern> = Pattern::ALL
             .iter()
             .copied()

@@ -492,6 +492,7 @@ pub fn train(
         scam_threshold: choose_threshold(&held_scored, opts.target_legit_fpr),
         pattern_threshold: 0.5,
         temperature,
+        trained_patterns: params.trained_heads(),
     };
     let heldout1 = evaluate("held-out", &held_scored, &decision1);
     progress(&format!(
@@ -579,6 +580,7 @@ pub fn train(
         scam_threshold: choose_threshold(&held_scored, opts.target_legit_fpr),
         pattern_threshold: 0.5,
         temperature: 1.0,
+        trained_patterns: params.trained_heads(),
     };
     let heldout = evaluate("held-out", &held_scored, &decision);
     progress(&format!(

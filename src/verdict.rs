@@ -8,7 +8,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PatternScore {
     pub pattern: Pattern,
-    pub score: f32,
+    /// `None` when the model's head for this pattern was never trained (see
+    /// [`Decision::trained_patterns`]): its constant output says nothing about the message.
+    pub score: Option<f32>,
     /// Score reached the model's pattern threshold (and the message is not legit).
     pub flagged: bool,
 }
@@ -61,12 +63,12 @@ pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
     } else {
         Verdict::Legit
     };
-    let flags = flag_patterns(p, d.pattern_threshold, verdict == Verdict::Scam);
+    let flags = flag_patterns(p, d, verdict == Verdict::Scam);
     let patterns = Pattern::ALL
         .iter()
         .map(|&pattern| PatternScore {
             pattern,
-            score: p.pattern(pattern),
+            score: d.trained_patterns[pattern.index()].then(|| p.pattern(pattern)),
             flagged: verdict != Verdict::Legit && flags[pattern.index()],
         })
         .collect();
@@ -79,22 +81,30 @@ pub fn decide(p: &Prediction, d: &Decision) -> VerdictResult {
     }
 }
 
-/// Patterns whose score reaches `threshold`; with `at_least_one`, the top-scoring pattern is
-/// flagged even below it (a scam always gets the pattern it most resembles).
-pub fn flag_patterns(p: &Prediction, threshold: f32, at_least_one: bool) -> [bool; 7] {
+/// Patterns whose score reaches the decision's pattern threshold; with `at_least_one`, the
+/// top-scoring pattern is flagged even below it (a scam always gets the pattern it most
+/// resembles). Only trained heads count: a model trained without pattern labels flags none.
+pub fn flag_patterns(p: &Prediction, d: &Decision, at_least_one: bool) -> [bool; 7] {
     let mut flags = [false; 7];
     for pat in Pattern::ALL {
-        flags[pat.index()] = p.pattern(pat) >= threshold;
+        flags[pat.index()] =
+            d.trained_patterns[pat.index()] && p.pattern(pat) >= d.pattern_threshold;
     }
     if at_least_one && !flags.iter().any(|f| *f) {
-        let top = Pattern::ALL
-            .iter()
-            .copied()
-            .max_by(|a, b| p.pattern(*a).total_cmp(&p.pattern(*b)))
-            .expect("patterns");
-        flags[top.index()] = true;
+        if let Some(top) = top_pattern(p, d) {
+            flags[top.index()] = true;
+        }
     }
     flags
+}
+
+/// The trained pattern with the highest score; `None` when no head was trained.
+pub fn top_pattern(p: &Prediction, d: &Decision) -> Option<Pattern> {
+    Pattern::ALL
+        .iter()
+        .copied()
+        .filter(|pat| d.trained_patterns[pat.index()])
+        .max_by(|a, b| p.pattern(*a).total_cmp(&p.pattern(*b)))
 }
 
 impl VerdictResult {
@@ -106,7 +116,11 @@ impl VerdictResult {
             .copied()
             .filter(|p| p.flagged)
             .collect();
-        v.sort_by(|a, b| b.score.total_cmp(&a.score));
+        v.sort_by(|a, b| {
+            b.score
+                .unwrap_or(f32::NEG_INFINITY)
+                .total_cmp(&a.score.unwrap_or(f32::NEG_INFINITY))
+        });
         v
     }
 }
@@ -152,5 +166,30 @@ mod tests {
             !r.patterns[0].flagged,
             "patterns are never flagged on legit messages"
         );
+    }
+
+    #[test]
+    fn untrained_pattern_heads_are_neither_scored_nor_flagged() {
+        // Head 0 was trained; the others were not (a scam's top pattern comes from head 0 even
+        // though an untrained head has the higher constant score).
+        let mut d = Decision {
+            trained_patterns: [true, false, false, false, false, false, false],
+            ..Decision::default()
+        };
+        let mut p = pred([0.0, 0.0, 1.0], 0.2);
+        p.patterns[6] = 0.3;
+        let r = decide(&p, &d);
+        assert_eq!(r.patterns[0].score, Some(0.2));
+        assert!(r.patterns[0].flagged, "the top trained pattern of a scam");
+        assert_eq!(r.patterns[6].score, None);
+        assert!(!r.patterns[6].flagged);
+        assert_eq!(top_pattern(&p, &d), Some(Pattern::ALL[0]));
+        // No trained head: a scam gets no pattern at all, not an arbitrary one.
+        d.trained_patterns = [false; 7];
+        let r = decide(&p, &d);
+        assert_eq!(r.verdict, Verdict::Scam);
+        assert!(r.flagged_patterns().is_empty());
+        assert!(r.patterns.iter().all(|ps| ps.score.is_none()));
+        assert_eq!(top_pattern(&p, &d), None);
     }
 }

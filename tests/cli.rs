@@ -328,6 +328,121 @@ fn train_then_eval_then_info_on_project_data() {
 }
 
 #[test]
+fn a_model_trained_without_pattern_labels_assigns_no_pattern() {
+    let dir = tempfile::tempdir().unwrap();
+    let train_file = dir.path().join("train.jsonl");
+    let mut records = corpus_sample(6);
+    for r in &mut records {
+        r.patterns = None;
+    }
+    posguard::datasets::write_jsonl(&train_file, &records).unwrap();
+    let model = dir.path().join("m.onnx");
+    let m = model.to_str().unwrap();
+    let o = run(
+        &[
+            "train",
+            "--data",
+            train_file.to_str().unwrap(),
+            "--out",
+            m,
+            "--max-features",
+            "1500",
+            "--max-iter",
+            "60",
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fitted 0 pattern models"),
+        "{}",
+        stderr(&o)
+    );
+    let scam = "您的POS机备案到期即将停用，回复1免费更换0.38%费率新机，详询13812345678";
+
+    // classify: a scam, but no pattern is scored or flagged (before, the last of seven equal
+    // ~1e-13 scores was flagged as the scam's pattern).
+    let o = run(&["classify", "--model", m, "--json", scam], b"");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "exit code 1 = scam: {}",
+        stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "scam", "{v}");
+    let patterns = v["patterns"].as_array().unwrap();
+    assert_eq!(patterns.len(), 7);
+    for p in patterns {
+        assert!(p["score"].is_null() && p["flagged"] == false, "{p}");
+    }
+    let o = run(&["classify", "--model", m, scam], b"");
+    assert!(
+        stdout(&o).contains("trained without pattern labels"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["info", "--model", m, "--json"], b"");
+    let info: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        info["untrained_patterns"].as_array().unwrap().len(),
+        7,
+        "{info}"
+    );
+
+    // score: null pattern scores in JSONL, empty cells in CSV, nothing flagged.
+    let o = run(
+        &["score", "--model", m, "--no-progress", "-"],
+        format!("{scam}\n").as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let row: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let scores = row["patterns"].as_object().unwrap();
+    assert_eq!(scores.len(), 7);
+    assert!(scores.values().all(|s| s.is_null()), "{row}");
+    assert_eq!(row["flagged"], serde_json::json!([]), "{row}");
+    let o = run(
+        &[
+            "score",
+            "--model",
+            m,
+            "--no-progress",
+            "--output-format",
+            "csv",
+            "-",
+        ],
+        format!("{scam}\n").as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut csv = csv::Reader::from_reader(&o.stdout[..]);
+    let header = csv.headers().unwrap().clone();
+    let rec = csv.records().next().unwrap().unwrap();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rec[col("verdict")], "scam");
+    assert_eq!(&rec[col("fake_upgrade")], "");
+
+    // eval: no pattern metrics rather than a 0% top-pattern rate.
+    let o = run(
+        &[
+            "eval",
+            "--model",
+            m,
+            "--json",
+            "--data",
+            repo("data/corpus/test.jsonl").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        reports[0]["patterns"].is_null(),
+        "{}",
+        reports[0]["patterns"]
+    );
+}
+
+#[test]
 fn train_reports_bad_labelled_line() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("bad.jsonl");

@@ -270,14 +270,21 @@ fn render(r: &Report, color: bool, en: bool) -> String {
     ));
     out.push_str("诈骗类型 Patterns:\n");
     let mut ps = v.patterns.clone();
-    ps.sort_by(|a, b| b.score.total_cmp(&a.score));
+    ps.sort_by(|a, b| {
+        b.score
+            .unwrap_or(f32::NEG_INFINITY)
+            .total_cmp(&a.score.unwrap_or(f32::NEG_INFINITY))
+    });
+    if ps.iter().all(|p| p.score.is_none()) {
+        out.push_str("  — 此模型未训练诈骗类型 this model was trained without pattern labels\n");
+        ps.clear();
+    }
     for p in ps {
-        let line = format!(
-            "{:<14} {:<18} {:.3}",
-            p.pattern.name(),
-            p.pattern.zh(),
-            p.score
-        );
+        let score = match p.score {
+            Some(s) => format!("{s:.3}"),
+            None => "— 未训练 not trained".to_string(),
+        };
+        let line = format!("{:<14} {:<18} {score}", p.pattern.name(), p.pattern.zh());
         if p.flagged {
             out.push_str(&format!("  ■ {}\n", paint.p(BOLD, &line)));
         } else {

@@ -19,6 +19,12 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
     let engine = active_engine().expect("engine initialised by load");
     let meta = model.meta();
     let f = &meta.features;
+    // Pattern heads the model never trained (it had no pattern labels for them).
+    let untrained: Vec<&str> = posguard::Pattern::ALL
+        .iter()
+        .filter(|p| !meta.decision.trained_patterns[p.index()])
+        .map(|p| p.name())
+        .collect();
     let info = serde_json::json!({
         "posguard": env!("CARGO_PKG_VERSION"),
         "model": model.origin(),
@@ -26,6 +32,7 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
         "engine": engine,
         "verdicts": meta.verdicts,
         "patterns": meta.patterns,
+        "untrained_patterns": untrained,
         "features": {
             "dim": f.vocabulary.len(),
             "feature_version": f.feature_version,
@@ -60,6 +67,12 @@ pub fn run(a: InfoArgs) -> Result<ExitCode> {
     }
     println!("verdicts:  {}", meta.verdicts.join(", "));
     println!("patterns:  {}", meta.patterns.join(", "));
+    if !untrained.is_empty() {
+        println!(
+            "           not trained (no pattern labels; never scored or flagged): {}",
+            untrained.join(", ")
+        );
+    }
     println!(
         "features:  {} (version {}, word n-grams ≤{}, char n-grams {}–{}, rule signals {}, dictionary {})",
         f.vocabulary.len(),

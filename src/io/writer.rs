@@ -39,9 +39,10 @@ pub struct OutResult {
 
 /// The score of each pattern, indexed by [`Pattern::index`]; written as an object keyed by pattern
 /// name in alphabetical order, each score widened to f64 (as `serde_json::Map` of `json!(score)`
-/// writes them, which is how the output looked before this type).
+/// writes them, which is how the output looked before this type). A pattern the model has no
+/// trained head for is `null` (JSON) or an empty cell (CSV).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct PatternScores(pub [f32; Pattern::ALL.len()]);
+pub struct PatternScores(pub [Option<f32>; Pattern::ALL.len()]);
 
 impl PatternScores {
     /// The patterns in the order they are written: by name.
@@ -61,7 +62,7 @@ impl Serialize for PatternScores {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for p in Self::written_order() {
-            map.serialize_entry(p.name(), &f64::from(self.0[p.index()]))?;
+            map.serialize_entry(p.name(), &self.0[p.index()].map(f64::from))?;
         }
         map.end()
     }
@@ -346,7 +347,10 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
                     self.prob(v as f64)?;
                 }
                 for p in Pattern::ALL {
-                    self.prob(f64::from(r.patterns.0[p.index()]))?;
+                    match r.patterns.0[p.index()] {
+                        Some(v) => self.prob(f64::from(v))?,
+                        None => self.field("")?,
+                    }
                 }
                 self.field(&r.flagged.join(";"))?;
                 let evidence = r

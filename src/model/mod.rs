@@ -94,6 +94,16 @@ pub struct Decision {
     pub pattern_threshold: f32,
     /// Temperature applied to the verdict logits (already folded into the weights; informational).
     pub temperature: f32,
+    /// Which pattern heads were trained, by [`Pattern::index`]. A head fitted on no pattern labels
+    /// (a model trained on data without them) scores every text the same; it is never flagged and
+    /// its score is not reported. Not stored: read off the weights when a model is loaded
+    /// ([`LinearParams::trained_heads`]).
+    #[serde(skip, default = "all_heads_trained")]
+    pub trained_patterns: [bool; Pattern::ALL.len()],
+}
+
+fn all_heads_trained() -> [bool; Pattern::ALL.len()] {
+    [true; Pattern::ALL.len()]
 }
 
 impl Default for Decision {
@@ -102,6 +112,7 @@ impl Default for Decision {
             scam_threshold: 0.5,
             pattern_threshold: 0.5,
             temperature: 1.0,
+            trained_patterns: all_heads_trained(),
         }
     }
 }
@@ -306,7 +317,8 @@ impl Model {
         }
         let parsed =
             onnx::read_model(&bytes, Verdict::ALL.len(), Pattern::ALL.len()).map_err(refuse)?;
-        let meta = ModelMeta::from_pairs(&parsed.metadata).map_err(refuse)?;
+        let mut meta = ModelMeta::from_pairs(&parsed.metadata).map_err(refuse)?;
+        meta.decision.trained_patterns = parsed.params.trained_heads();
         if meta.features.vocabulary.len() != parsed.params.dim {
             return Err(refuse(ModelCheck::Vocabulary {
                 vocabulary: meta.features.vocabulary.len(),

@@ -48,6 +48,19 @@ impl LinearParams {
         self.n_verdicts + self.n_patterns
     }
 
+    /// Per pattern head: whether it looks at the text at all (some weight is not zero). `train`
+    /// leaves a head it had no labels for at zero weights and a bias of −30, which scores every
+    /// message the same, about 1e-13.
+    pub fn trained_heads(&self) -> [bool; 7] {
+        let c = self.n_outputs();
+        let mut trained = [false; 7];
+        for (k, t) in trained.iter_mut().enumerate().take(self.n_patterns) {
+            let col = self.n_verdicts + k;
+            *t = (0..self.dim).any(|j| self.weights[j * c + col] != 0.0);
+        }
+        trained
+    }
+
     /// Weight of feature `id` for output column `col`.
     pub fn weight(&self, id: usize, col: usize) -> f32 {
         self.weights[id * self.n_outputs() + col]
