@@ -48,6 +48,15 @@ fn classify_rejects_empty_and_invalid_input() {
     let o = run(&["classify"], b"\xff\xfe\xfa bad");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+    // Nothing a verdict could rest on: punctuation, emoji, zero-width characters.
+    for text in ["！？。，…", "👍👍", "\u{200b}\u{200c}"] {
+        let o = run(&["classify", text], b"");
+        assert_eq!(o.status.code(), Some(2), "{text:?}");
+        assert!(stderr(&o).contains("no text to judge"), "{}", stderr(&o));
+    }
+    // One digit or letter is something to judge.
+    let o = run(&["classify", "1"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -132,6 +141,7 @@ fn score_jsonl_one_row_per_record_with_line_numbers_for_errors() {
     bytes.extend_from_slice(b"{\"id\":\"c\",\"text\":\"\xff\xfe\"}\n"); // invalid UTF-8
     bytes.extend_from_slice(b"{\"id\":\"d\",\"text\":\"\"}\n"); // empty text
     bytes.extend_from_slice(b"{\"id\":\"e\",\"body\":\"no text field but body\"}\n");
+    bytes.extend_from_slice("{\"id\":\"p\",\"text\":\"！！？😀\"}\n".as_bytes()); // nothing to judge
     bytes.extend_from_slice(format!("{{\"id\":\"f\",\"text\":\"{BANK}\"}}").as_bytes()); // no final newline
     fs::write(&input, bytes).unwrap();
     let o = run(&["score", input.to_str().unwrap()], b"");
@@ -145,7 +155,7 @@ fn score_jsonl_one_row_per_record_with_line_numbers_for_errors() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(rows.len(), 6, "one output row per record");
+    assert_eq!(rows.len(), 7, "one output row per record");
     assert_eq!(rows[0]["id"], "a");
     assert_eq!(rows[0]["verdict"], "scam");
     assert_eq!(rows[1]["line"], 2);
@@ -159,13 +169,18 @@ fn score_jsonl_one_row_per_record_with_line_numbers_for_errors() {
     assert_eq!(rows[3]["error"], "empty text");
     assert_eq!(rows[4]["id"], "e");
     assert!(rows[4]["verdict"].is_string());
-    assert_eq!(rows[5]["id"], "f");
-    assert_eq!(rows[5]["verdict"], "legit");
+    assert_eq!(rows[5]["line"], 7);
+    assert!(rows[5]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("no text to judge"));
+    assert_eq!(rows[6]["id"], "f");
+    assert_eq!(rows[6]["verdict"], "legit");
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(r["record"], i as u64 + 1);
     }
     assert!(
-        stderr(&o).contains("6 records: 3 scored, 3 errors"),
+        stderr(&o).contains("7 records: 3 scored, 4 errors"),
         "{}",
         stderr(&o)
     );

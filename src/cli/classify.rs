@@ -58,8 +58,10 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
             posguard::io::MAX_TEXT_CHARS
         );
     }
-    if text.trim().is_empty() {
-        bail!("empty message: give the text as an argument or on stdin");
+    match posguard::io::nothing_to_judge(&text) {
+        Some("empty text") => bail!("empty message: give the text as an argument or on stdin"),
+        Some(reason) => bail!("{reason}"),
+        None => {}
     }
     // A cold process: normalise, tokenise and check the message (building the dictionaries and
     // rules it needs) on a second thread while this one loads the model.

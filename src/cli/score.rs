@@ -36,10 +36,11 @@ Inputs (format detected from the content, then the name; --format overrides):
   glob patterns (quoted: 'exports/*.csv') are expanded by posguard.
 
 Output: one row per input record, in input order: a result, or an error record with file, line
-(sms.db: ROWID) and reason (malformed row, invalid encoding, empty text; texts longer than
-20,000 characters are cut and flagged `truncated`; ASR segments that cannot be read are left
-out and listed in `skipped`). Calls also get turns, peak_turn,
-peak_score, peak_window, peak_text: where the scam signal peaks, from sliding windows of 6 turns.
+(sms.db: ROWID) and reason (malformed row, invalid encoding, empty text, no text to judge —
+only punctuation, symbols or emoji; texts longer than 20,000 characters are cut and flagged
+`truncated`; ASR segments that cannot be read are left out and listed in `skipped`). Calls also
+get turns, peak_turn, peak_score, peak_window, peak_text: where the scam signal peaks, from
+sliding windows of 6 turns.
 
 Interrupting and resuming:
   With -o FILE, rows go to FILE.partial, flushed after every batch, and FILE.partial is renamed

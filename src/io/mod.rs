@@ -497,17 +497,31 @@ pub(crate) fn cap_turns(turns: &mut Vec<Turn>) -> bool {
     cut
 }
 
+/// Why a message cannot be judged, if it cannot: it is empty, or it holds no letter, digit or
+/// Chinese character — only punctuation, symbols, emoji or invisible characters, in which no
+/// word, number or link can say anything either way (the model's answer to `！？。` would be its
+/// bias, a confident verdict about nothing).
+pub fn nothing_to_judge(text: &str) -> Option<&'static str> {
+    if text.trim().is_empty() {
+        Some("empty text")
+    } else if !text.chars().any(char::is_alphanumeric) {
+        Some("no text to judge: only punctuation, symbols or emoji (no letter, digit or Chinese character)")
+    } else {
+        None
+    }
+}
+
 /// Checks and trims a text field; shared by every reader so all formats behave alike.
 pub(crate) fn finish_record(mut r: Record) -> RecordResult {
     if r.text.contains('\0') {
         r.text = r.text.replace('\0', " ");
     }
-    if r.text.trim().is_empty() {
+    if let Some(reason) = nothing_to_judge(&r.text) {
         return Err(RecordError {
             source: r.source,
             line: r.line,
             index: r.index,
-            reason: "empty text".into(),
+            reason: reason.into(),
             id: r.id,
             sender: r.sender,
             date: r.date,
