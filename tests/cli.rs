@@ -270,7 +270,15 @@ fn score_missing_file_fails_before_output() {
 fn train_then_eval_then_info_on_project_data() {
     let dir = tempfile::tempdir().unwrap();
     let train_file = dir.path().join("train.jsonl");
-    let records = corpus_sample(5);
+    let mut records = corpus_sample(5);
+    // One text over the length limit: trained on as `score` would see it, cut.
+    let mut long = records[0].clone();
+    long.text = format!(
+        "{} {}",
+        long.text,
+        "好".repeat(posguard::io::MAX_TEXT_CHARS)
+    );
+    records.push(long);
     posguard::datasets::write_jsonl(&train_file, &records).unwrap();
     let model = dir.path().join("m.onnx");
     let o = run(
@@ -291,6 +299,11 @@ fn train_then_eval_then_info_on_project_data() {
     assert!(
         stderr(&o).contains("held-out"),
         "prints held-out metrics: {}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 texts longer than 20000 characters cut"),
+        "{}",
         stderr(&o)
     );
     let metrics: serde_json::Value =
@@ -511,6 +524,43 @@ fn thresholds_that_are_not_probabilities_are_refused() {
     // 0 and 1 are probabilities.
     let o = run(&["classify", "--threshold", "1", SCAM], b"");
     assert_eq!(o.status.code(), Some(0), "nothing reaches P(scam) > 1");
+}
+
+#[test]
+fn eval_says_when_rows_repeat_a_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.jsonl");
+    let row = |text: &str, verdict: &str| serde_json::json!({"text": text, "verdict": verdict});
+    let rows = [
+        row(SCAM, "scam"),
+        row(BANK, "legit"),
+        row(SCAM, "scam"),
+        row(BANK, "spam"),
+    ];
+    let body: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    fs::write(&set, body).unwrap();
+    let o = run(&["eval", "--json", "--data", set.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("2 rows repeat the text of an earlier row (1 of them under another verdict)"),
+        "{}",
+        stderr(&o)
+    );
+    // Every row still counts.
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(reports[0]["records"], 4);
+    // A set without repeats gets no such line.
+    let o = run(
+        &[
+            "eval",
+            "--json",
+            "--data",
+            repo("data/corpus/test.jsonl").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(!stderr(&o).contains("repeat"), "{}", stderr(&o));
 }
 
 #[test]

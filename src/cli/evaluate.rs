@@ -55,6 +55,29 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
                 posguard::io::MAX_TEXT_CHARS
             );
         }
+        // Repeated texts count once per row, as the rows are; say so, since a set with repeats
+        // weighs those messages more than the others.
+        let mut seen: std::collections::HashMap<&str, posguard::Verdict> =
+            std::collections::HashMap::with_capacity(records.len());
+        let (mut repeats, mut relabelled) = (0usize, 0usize);
+        for r in &records {
+            match seen.get(r.text.as_str()) {
+                Some(&v) => {
+                    repeats += 1;
+                    relabelled += usize::from(v != r.verdict);
+                }
+                None => {
+                    seen.insert(&r.text, r.verdict);
+                }
+            }
+        }
+        if repeats > 0 {
+            eprintln!(
+                "posguard: {}: {repeats} rows repeat the text of an earlier row ({relabelled} of them under another verdict); each row is counted",
+                path.display()
+            );
+        }
+        drop(seen);
         let mut scored = Vec::with_capacity(records.len());
         let mut signals = Vec::with_capacity(records.len());
         for chunk in records.chunks(2048) {

@@ -90,13 +90,26 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
     }
     let mut records = Vec::new();
     for p in &a.data {
-        let r = read_labelled(p)?;
+        let mut r = read_labelled(p)?;
         eprintln!(
             "[{:>6.1}s] read {} records from {}",
             start.elapsed().as_secs_f64(),
             r.len(),
             p.display()
         );
+        // Trained on what `score`, `classify` and `eval` see: a text over the length limit cut.
+        let cut = r
+            .iter_mut()
+            .map(|rec| posguard::io::cut_text(&mut rec.text))
+            .filter(|&cut| cut)
+            .count();
+        if cut > 0 {
+            eprintln!(
+                "posguard: {}: {cut} texts longer than {} characters cut to that length, as `score` cuts them",
+                p.display(),
+                posguard::io::MAX_TEXT_CHARS
+            );
+        }
         records.extend(r);
     }
     let opts = TrainOptions {
