@@ -163,7 +163,7 @@ impl Analysis {
 }
 
 /// Longest quotation taken as one (characters between the marks).
-const MAX_QUOTE_CHARS: usize = 40;
+pub const MAX_QUOTE_CHARS: usize = 40;
 
 /// Byte ranges of the original text between quotation marks: a Chinese opening mark (“ ‘ 「 『)
 /// closed by any Chinese closing mark (” ’ 」 』 — conversion to traditional script turns “ into 「
