@@ -62,7 +62,7 @@ impl Default for BatchOptions {
 }
 
 /// Where a run is, after each written batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     /// Input records done in this run (skipped ones not included).
     pub records: u64,
@@ -70,6 +70,41 @@ pub struct Progress {
     pub written: u64,
     /// Error records in this run.
     pub errors: u64,
+    /// With `--only`: the counts of the records scored and left out of the output in this run
+    /// (kept in the checkpoint, as no row carries them).
+    pub left_out: Option<LeftOut>,
+}
+
+/// Counts of scored records that `--only` left out of the output: what a resumed run's summary
+/// needs of them, since the rows it finds in the file do not include them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LeftOut {
+    pub records: u64,
+    pub truncated: u64,
+    pub incomplete: u64,
+    pub calls: u64,
+    pub by_verdict: BTreeMap<String, u64>,
+    pub by_pattern: BTreeMap<String, u64>,
+    pub sender_counts: BTreeMap<String, u64>,
+}
+
+impl LeftOut {
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: &LeftOut) {
+        self.records += other.records;
+        self.truncated += other.truncated;
+        self.incomplete += other.incomplete;
+        self.calls += other.calls;
+        for (mine, theirs) in [
+            (&mut self.by_verdict, &other.by_verdict),
+            (&mut self.by_pattern, &other.by_pattern),
+            (&mut self.sender_counts, &other.sender_counts),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k.clone()).or_default() += v;
+            }
+        }
+    }
 }
 
 /// What a batch run saw.
@@ -98,6 +133,9 @@ pub struct Summary {
     pub interrupted: bool,
     #[serde(skip)]
     sender_counts: BTreeMap<String, u64>,
+    /// The part of these counts that `--only` left out of the output.
+    #[serde(skip)]
+    pub left_out: LeftOut,
 }
 
 /// Adds one to `key`'s count (allocating the key only the first time).
@@ -147,6 +185,24 @@ impl Summary {
             }
             if let Some(s) = sender {
                 bump(&mut self.sender_counts, s);
+            }
+        }
+    }
+
+    /// Adds the counts of records left out of an earlier part's output (from its checkpoint).
+    pub fn add_left_out(&mut self, l: &LeftOut) {
+        self.records += l.records;
+        self.scored += l.records;
+        self.truncated += l.truncated;
+        self.incomplete += l.incomplete;
+        self.calls += l.calls;
+        for (mine, theirs) in [
+            (&mut self.by_verdict, &l.by_verdict),
+            (&mut self.by_pattern, &l.by_pattern),
+            (&mut self.sender_counts, &l.sender_counts),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k.clone()).or_default() += v;
             }
         }
     }
@@ -337,6 +393,7 @@ pub fn run(
                     records: summary.records,
                     written: summary.written,
                     errors: summary.errors,
+                    left_out: opts.only.map(|_| summary.left_out.clone()),
                 };
                 if row_tx.send((rows, p)).is_err() {
                     return Ok(()); // the writer failed; its error is reported below
@@ -551,6 +608,20 @@ fn score_batch(
                 );
                 summary.calls += !rec.turns.is_empty() as u64;
                 if opts.only.is_some_and(|o| o != v) {
+                    let l = &mut summary.left_out;
+                    l.records += 1;
+                    l.truncated += rec.truncated as u64;
+                    l.incomplete += !rec.skipped.is_empty() as u64;
+                    l.calls += !rec.turns.is_empty() as u64;
+                    bump(&mut l.by_verdict, v.name());
+                    if v == Verdict::Scam {
+                        for p in &flagged {
+                            bump(&mut l.by_pattern, p.pattern.name());
+                        }
+                        if let Some(s) = rec.sender.as_deref() {
+                            bump(&mut l.sender_counts, s);
+                        }
+                    }
                     continue;
                 }
                 summary.written += 1;
@@ -717,21 +788,24 @@ pub fn progress_path(path: &Path) -> PathBuf {
 }
 
 /// The content of a `.partial.progress` file.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Checkpoint {
     /// Input records done.
     pub records: u64,
     /// Complete rows in the partial file (CSV header not counted).
     pub rows: u64,
+    /// With `--only`: counts of the records done and left out of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<LeftOut>,
 }
 
 /// Writes the checkpoint atomically (temporary file, then rename).
-pub fn write_checkpoint(path: &Path, c: Checkpoint) -> Result<()> {
+pub fn write_checkpoint(path: &Path, c: &Checkpoint) -> Result<()> {
     let p = progress_path(path);
     let mut tmp = p.clone().into_os_string();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, serde_json::to_vec(&c).expect("serialisable"))
+    std::fs::write(&tmp, serde_json::to_vec(c).expect("serialisable"))
         .map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))
 }
@@ -751,6 +825,9 @@ pub struct ResumePoint {
     pub summary: Summary,
     /// A checkpoint file was used (else the rows were counted).
     pub from_checkpoint: bool,
+    /// With `--only`: the counts of the records left out of the rows kept (from the checkpoint),
+    /// carried into the next checkpoint.
+    pub left_out: LeftOut,
 }
 
 /// Reads `<path>.partial` to resume: counts the complete rows (a last line without its newline is
@@ -769,7 +846,7 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
     let mut offset = 0u64;
     let mut point = ResumePoint::default();
     let mut header: Option<Vec<String>> = None;
-    let limit = checkpoint.map(|c| c.rows);
+    let limit = checkpoint.as_ref().map(|c| c.rows);
     loop {
         line.clear();
         let n = reader
@@ -824,10 +901,19 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
         Some(c) if c.rows == point.rows => {
             point.records = c.records;
             point.from_checkpoint = true;
-            // Records left out by --only were scored but are not in the file.
+            // Records left out by --only were scored but are not in the file: the checkpoint
+            // has their counts (a checkpoint written before it kept them has only their number).
             let missing = c.records.saturating_sub(point.summary.records);
-            point.summary.records += missing;
-            point.summary.scored += missing;
+            match c.left_out {
+                Some(l) if l.records == missing => {
+                    point.summary.add_left_out(&l);
+                    point.left_out = l;
+                }
+                _ => {
+                    point.summary.records += missing;
+                    point.summary.scored += missing;
+                }
+            }
             if only {
                 point.last = None; // the last row need not be the last record skipped
             }

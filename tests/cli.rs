@@ -256,6 +256,82 @@ fn score_empty_file_writes_nothing_and_succeeds() {
 }
 
 #[test]
+fn outputs_that_would_overwrite_an_input_or_each_other_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = d.join("inbox.jsonl");
+    let body = format!("{{\"text\":\"{SCAM}\"}}\n{{\"text\":\"{BANK}\"}}\n");
+    fs::write(&input, &body).unwrap();
+    let i = input.to_str().unwrap();
+    let refused = |args: &[&str], why: &str| {
+        let o = run(args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            fs::read_to_string(&input).unwrap(),
+            body,
+            "{args:?}: the input is untouched"
+        );
+    };
+    // Before, `score X -o X` read nothing (the output is left out of the inputs) and emptied X.
+    refused(&["score", i, "-o", i], "that is an input");
+    let dotted = d.join(".").join("inbox.jsonl");
+    refused(
+        &["score", i, "-o", dotted.to_str().unwrap()],
+        "that is an input",
+    );
+    refused(&["score", i, "--summary", i], "that is an input");
+    let out = d.join("out.jsonl");
+    let o = out.to_str().unwrap();
+    refused(
+        &["score", i, "-o", o, "--summary", o],
+        "the same file as -o",
+    );
+    refused(&["score", i, "-o", d.to_str().unwrap()], "is a directory");
+    let nowhere = d.join("no-such-dir").join("s.json");
+    refused(
+        &["score", i, "--summary", nowhere.to_str().unwrap()],
+        "cannot write",
+    );
+    assert!(!out.exists(), "nothing was scored");
+    refused(&["perturb", "--data", i, "--out", i], "that is an input");
+    let r = d.join("r.json");
+    let r_dotted = d.join(".").join("r.json");
+    refused(
+        &[
+            "robustness",
+            "--data",
+            i,
+            "--json",
+            r.to_str().unwrap(),
+            "--markdown",
+            r_dotted.to_str().unwrap(),
+        ],
+        "the same file as --json",
+    );
+    refused(
+        &["robustness", "--data", i, "--markdown", i],
+        "that is an input",
+    );
+    // A directory scan still leaves its own output out of the inputs.
+    let scan = d.join("scan");
+    fs::create_dir(&scan).unwrap();
+    fs::write(scan.join("a.jsonl"), &body).unwrap();
+    let scan_out = scan.join("results.jsonl");
+    let o = run(
+        &[
+            "score",
+            scan.to_str().unwrap(),
+            "-o",
+            scan_out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&scan_out).unwrap().lines().count(), 2);
+}
+
+#[test]
 fn score_missing_file_fails_before_output() {
     let o = run(&["score", "/nonexistent/inbox.jsonl"], b"");
     assert_eq!(o.status.code(), Some(2));

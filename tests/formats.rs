@@ -930,6 +930,75 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
     );
 }
 
+/// With `--only`, most scored records leave no row: the summary of a resumed run must still count
+/// them (their counts travel in the checkpoint), as an uninterrupted run does.
+#[cfg(unix)]
+#[test]
+fn resumed_summary_with_only_counts_the_records_left_out() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let input = fs::read(write_inbox(dir.path(), 2000)).unwrap();
+    let start = |args: &[&str]| {
+        bin()
+            .arg("score")
+            .args(["-", "--only", "scam", "--batch-size", "40", "--no-evidence"])
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = start(&["-o", "ref.jsonl", "--summary", "ref-summary.json"]);
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(3));
+
+    let mut child = start(&["-o", "out.jsonl", "--summary", "summary.json"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&input[..input.len() / 2]).unwrap(); // stays open: the run cannot end by itself
+    let progress = dir.path().join("out.jsonl.partial.progress");
+    let t0 = std::time::Instant::now();
+    while fs::read_to_string(&progress)
+        .ok()
+        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        .and_then(|v| v["records"].as_u64())
+        .unwrap_or(0)
+        < 200
+    {
+        assert!(t0.elapsed().as_secs() < 120, "no checkpoint written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(130));
+    drop(stdin);
+    let checkpoint: Value = serde_json::from_str(&fs::read_to_string(&progress).unwrap()).unwrap();
+    assert!(
+        checkpoint["left_out"]["records"].as_u64().unwrap() > 0,
+        "{checkpoint}"
+    );
+
+    let mut child = start(&["-o", "out.jsonl", "--summary", "summary.json", "--resume"]);
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_same_rows(
+        &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        &fs::read_to_string(dir.path().join("ref.jsonl")).unwrap(),
+        false,
+    );
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&fs::read_to_string(dir.path().join(name)).unwrap()).unwrap()
+    };
+    let (mut want, mut got) = (read("ref-summary.json"), read("summary.json"));
+    assert!(got["resumed_records"].as_u64().unwrap() >= 200, "{got}");
+    got.as_object_mut().unwrap().remove("resumed_records");
+    want.as_object_mut().unwrap().remove("resumed_records");
+    assert_eq!(got, want);
+}
+
 #[test]
 fn help_documents_resume_and_no_progress_bar_without_a_terminal() {
     let o = run_in(&repo("."), &["--help"]);
@@ -1002,6 +1071,11 @@ fn resume_refuses_an_input_that_gained_a_record_on_top() {
     let err = stderr(&o);
     assert!(
         err.contains("cannot resume") && err.contains("id \"m22\"") && err.contains("id \"m21\""),
+        "{err}"
+    );
+    // Not told to rerun the very command that was refused.
+    assert!(
+        !err.contains("to continue") && err.contains("still in out.partial"),
         "{err}"
     );
     assert_eq!(

@@ -21,6 +21,72 @@ fn is_stream(path: &std::path::Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
+/// Whether two paths name the same file: the same path, or the same file once links, `.` and `..`
+/// are resolved (a file not written yet is resolved through its directory).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    fn resolve(p: &std::path::Path) -> Option<PathBuf> {
+        if let Ok(c) = p.canonicalize() {
+            return Some(c);
+        }
+        let name = p.file_name()?;
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(name))
+    }
+    a == b || matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Refuses an output path (`option`: `-o`, `--summary`, …) that names one of the inputs or an
+/// output already taken by another option: writing it would destroy what is being read, or one
+/// result would silently replace the other.
+fn refuse_overwrite(
+    out: &std::path::Path,
+    option: &str,
+    inputs: &[PathBuf],
+    taken: &[(&std::path::Path, &str)],
+) -> anyhow::Result<()> {
+    if let Some(i) = inputs.iter().find(|i| same_file(out, i)) {
+        anyhow::bail!(
+            "{option} {}: that is an input ({}); write the output to another file",
+            out.display(),
+            i.display()
+        );
+    }
+    if let Some((_, other)) = taken.iter().find(|(p, _)| same_file(out, p)) {
+        anyhow::bail!(
+            "{option} {}: the same file as {other}; give each output its own file",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Checks before any work that `path` can be written: not a directory, and a file can be created
+/// beside it (an empty `FILE.partial`, removed again). A device or FIFO is written in place.
+fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    if path.is_dir() {
+        anyhow::bail!("{}: is a directory, not a file to write", path.display());
+    }
+    if is_stream(path) {
+        return Ok(());
+    }
+    let tmp = posguard::batch::partial_path(path);
+    if tmp.exists() {
+        // Left by an interrupted run (score keeps it for --resume): writable if it can be opened.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&tmp)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(());
+    }
+    std::fs::write(&tmp, b"").with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::remove_file(&tmp).ok();
+    Ok(())
+}
+
 /// Parses a `--threshold`: a probability from 0 to 1 (NaN and values outside are refused, not
 /// clamped: `NaN` would otherwise call every message legit).
 fn probability(s: &str) -> std::result::Result<f32, String> {

@@ -58,6 +58,7 @@ fn chosen(only: &[Perturbation]) -> Vec<Perturbation> {
 }
 
 pub fn run_perturb(a: PerturbArgs) -> Result<ExitCode> {
+    super::refuse_overwrite(&a.out, "--out", std::slice::from_ref(&a.data), &[])?;
     let rows = perturb::read_rows(&a.data)?;
     let set = perturb::adversarial_set(&rows, &chosen(&a.only), a.seed);
     let f =
@@ -79,6 +80,17 @@ pub fn run_perturb(a: PerturbArgs) -> Result<ExitCode> {
 }
 
 pub fn run_robustness(a: RobustnessArgs) -> Result<ExitCode> {
+    let data = std::slice::from_ref(&a.data);
+    if let Some(j) = &a.json {
+        super::refuse_overwrite(j, "--json", data, &[])?;
+        super::check_writable(j)?;
+    }
+    if let Some(m) = &a.markdown {
+        let taken: Vec<(&std::path::Path, &str)> =
+            a.json.iter().map(|j| (j.as_path(), "--json")).collect();
+        super::refuse_overwrite(m, "--markdown", data, &taken)?;
+        super::check_writable(m)?;
+    }
     let model = a.model.load()?;
     let rows = perturb::read_rows(&a.data)?;
     let report = perturb::robustness(

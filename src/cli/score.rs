@@ -218,10 +218,26 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         classifier = classifier.with_scam_threshold(t)?;
     }
     let csv_out = a.output_format == OutputFormat::Csv;
+    // Outputs are checked before anything is read: one that names an input file would destroy it
+    // (and a directory scan leaves the outputs out of its inputs, so an input named twice would
+    // have vanished without a word), and one that cannot be written would fail only at the end.
+    let named_files: Vec<PathBuf> = a.inputs.iter().filter(|p| p.is_file()).cloned().collect();
     let mut exclude = Vec::new();
     if let Some(p) = &a.output {
+        let partial = batch::partial_path(p);
+        super::refuse_overwrite(p, "-o", &named_files, &[])?;
+        super::refuse_overwrite(&partial, "-o", &named_files, &[])?;
+        if p.is_dir() {
+            bail!("-o {}: is a directory, not a file to write", p.display());
+        }
         exclude.push(p.clone());
-        exclude.push(batch::partial_path(p));
+        exclude.push(partial);
+    }
+    if let Some(s) = &a.summary {
+        let taken: Vec<(&Path, &str)> = a.output.iter().map(|p| (p.as_path(), "-o")).collect();
+        super::refuse_overwrite(s, "--summary", &named_files, &taken)?;
+        super::check_writable(s)?;
+        exclude.push(s.clone());
     }
     let paths = inputs::expand(&a.inputs, &exclude)?;
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
@@ -312,6 +328,10 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         (!a.no_progress && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
     let started = Instant::now();
     let (skip_records, kept_rows) = resume.as_ref().map_or((0, 0), |r| (r.records, r.rows));
+    let resumed_left_out = resume
+        .as_ref()
+        .map(|r| r.left_out.clone())
+        .unwrap_or_default();
     let checkpoint_path = a.output.clone();
     let mut on_progress = |p: Progress| {
         if let Some(pb) = &bar {
@@ -325,11 +345,17 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
             ));
         }
         if let Some(out) = &checkpoint_path {
+            let left_out = p.left_out.as_ref().map(|l| {
+                let mut all = resumed_left_out.clone();
+                all.add(l);
+                all
+            });
             let c = Checkpoint {
                 records: skip_records + p.records,
                 rows: kept_rows + p.written,
+                left_out,
             };
-            batch::write_checkpoint(out, c).ok();
+            batch::write_checkpoint(out, &c).ok();
         }
     };
 
@@ -350,13 +376,20 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
                     }
                     OutputFormat::Csv => Box::new(CsvWriter::new(handle)),
                 };
-                batch::run(&classifier, input, w.as_mut(), &opts, &mut on_progress).with_context(
-                    || {
-                        format!(
-                            "completed rows are in {}; to continue: {}",
-                            partial.display(),
-                            resume_command()
-                        )
+                batch::run(&classifier, input, w.as_mut(), &opts, &mut on_progress).map_err(
+                    |e| {
+                        // A refused resume is not fixed by running the same command again.
+                        let refused = e.to_string().starts_with("cannot resume");
+                        let note = if refused {
+                            format!("the rows kept are still in {}", partial.display())
+                        } else {
+                            format!(
+                                "completed rows are in {}; to continue: {}",
+                                partial.display(),
+                                resume_command()
+                            )
+                        };
+                        anyhow::Error::new(e).context(note)
                     },
                 )?
             };

@@ -3,7 +3,7 @@ use clap::Args;
 use posguard::batch::partial_path;
 use posguard::io::labelled::read_labelled;
 use posguard::train::{train, Combine, Selection, TrainOptions};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -86,7 +86,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         .flatten()
         .collect();
     for p in &outputs {
-        check_writable(p)?;
+        super::check_writable(p)?;
     }
     let mut records = Vec::new();
     for p in &a.data {
@@ -181,19 +181,4 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         metrics_path.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Fails at once, naming the path, when an output could not be written: a directory there, or
-/// a directory that does not exist or refuses a file.
-fn check_writable(path: &Path) -> Result<()> {
-    if path.is_dir() {
-        anyhow::bail!("{}: is a directory, not a file to write", path.display());
-    }
-    if super::is_stream(path) {
-        return Ok(());
-    }
-    let tmp = partial_path(path);
-    std::fs::write(&tmp, b"").with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::remove_file(&tmp).ok();
-    Ok(())
 }
