@@ -51,7 +51,10 @@ use std::ops::Range;
 pub const SPAN_PEAK_FRACTION: f32 = 0.3;
 /// Longest span, in normalised characters (a masked phone number or link counts as one).
 pub const MAX_SPAN_CHARS: usize = 10;
-/// Spans whose summed contribution is below this are not shown.
+/// Spans whose summed contribution is below this are not shown, unless the strongest span of the
+/// message is itself below it: a long text spreads each feature's weight over its occurrences (a
+/// scam pasted 400 times has no single span worth 0.02), and its spans are then judged against
+/// the strongest one ([`SPAN_PEAK_FRACTION`] of it).
 const MIN_SPAN_WEIGHT: f32 = 0.02;
 
 /// A span of the original message that contributed to a verdict or pattern.
@@ -323,13 +326,19 @@ pub fn evidence_with(
         .map(|t| t.chars.clone())
         .collect();
     let found = extract_spans(&scores, &chars, &tokens, SPAN_PEAK_FRACTION, MAX_SPAN_CHARS);
-    let mut out = Vec::new();
+    let strongest = found.first().map_or(0.0, |(_, w)| *w);
+    let min_weight = MIN_SPAN_WEIGHT.min(strongest * SPAN_PEAK_FRACTION);
+    let mut out: Vec<Evidence> = Vec::new();
     for (r, w) in found {
-        if w < MIN_SPAN_WEIGHT || out.len() >= limit {
+        if w <= 0.0 || w < min_weight || out.len() >= limit {
             break;
         }
         let bytes = norm.original_range(r.clone());
         if bytes.is_empty() {
+            continue;
+        }
+        // The same words again elsewhere in the message add no new evidence.
+        if out.iter().any(|e| e.text == original[bytes.clone()]) {
             continue;
         }
         // The features behind the span: positive contributors overlapping it, strongest first.

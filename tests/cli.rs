@@ -256,6 +256,47 @@ fn score_empty_file_writes_nothing_and_succeeds() {
 }
 
 #[test]
+fn a_long_repetitive_scam_still_has_evidence_and_a_bounded_signal_list() {
+    // 9,600 characters: every feature's weight is spread over 400 occurrences, so no span reaches
+    // the fixed minimum weight; before, the evidence was empty and the text output listed 800
+    // signal lines.
+    let text = "您的POS机备案到期即将停用，回复1免费更换新机".repeat(400);
+    let o = run(&["classify", "--json", "-"], text.as_bytes());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let evidence = v["evidence"].as_array().unwrap();
+    let of = |target: &str| -> Vec<&str> {
+        evidence
+            .iter()
+            .filter(|e| e["pattern"] == target)
+            .map(|e| e["text"].as_str().unwrap())
+            .collect()
+    };
+    let verdict = of("verdict");
+    assert!(verdict.len() >= 3, "{verdict:?}");
+    let flagged = v["patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["flagged"] == true)
+        .expect("a flagged pattern");
+    assert!(
+        !of(flagged["pattern"].as_str().unwrap()).is_empty(),
+        "{evidence:?}"
+    );
+    // The same words are not shown twice for one target.
+    let mut unique = verdict.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), verdict.len(), "{verdict:?}");
+    let o = run(&["classify", "-"], text.as_bytes());
+    let out = stdout(&o);
+    assert!(out.contains("依据 Evidence"), "{out}");
+    assert!(out.contains("「停用」 ×400"), "{out}");
+    assert!(out.lines().count() < 60, "{} lines", out.lines().count());
+}
+
+#[test]
 fn outputs_that_would_overwrite_an_input_or_each_other_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -369,9 +369,25 @@ fn render(r: &Report, color: bool, en: bool) -> String {
     }
     if !r.signals.is_empty() {
         out.push_str("信号 Signals:\n");
+        // Each signal and wording once, with how often it occurs (a long text repeats them).
+        let mut seen: Vec<(&posguard::explain::SignalHit, usize)> = Vec::new();
         for s in &r.signals {
+            match seen
+                .iter_mut()
+                .find(|(h, _)| h.signal == s.signal && h.text == s.text)
+            {
+                Some((_, n)) => *n += 1,
+                None => seen.push((s, 1)),
+            }
+        }
+        for (s, n) in seen {
+            let times = if n > 1 {
+                format!(" ×{n}")
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
-                "  {} ({}) 「{}」\n",
+                "  {} ({}) 「{}」{times}\n",
                 s.description,
                 s.signal.name(),
                 s.text
