@@ -226,7 +226,8 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
     let scam_pred: usize = (0..3).map(|t| confusion[t][s]).sum();
     let scam_support: usize = confusion[s].iter().sum();
     let legit_support: usize = confusion[l].iter().sum();
-    let scam_precision = ratio(confusion[s][s], scam_pred);
+    // Undefined, not zero, when nothing was called a scam.
+    let scam_precision = defined_ratio(confusion[s][s], scam_pred);
     // Undefined, not zero, on a set without scam rows (recall, AP) or without legit rows (FPR):
     // NaN, which JSON writes as `null` and the reports show as n/a.
     let scam_recall = defined_ratio(confusion[s][s], scam_support);
@@ -283,6 +284,10 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
             .iter()
             .map(|p| {
                 let (tp, pr, su) = per[p.index()];
+                if !decision.trained_patterns[p.index()] {
+                    // A head that was never trained has no precision or recall to speak of.
+                    return (p.name().to_string(), f64::NAN, f64::NAN, su);
+                }
                 (p.name().to_string(), ratio(tp, pr), ratio(tp, su), su)
             })
             .collect(),
@@ -334,7 +339,8 @@ fn sweep(rows: &[Scored]) -> (Vec<ThresholdRow>, f64) {
         }
     }
     let ap = if pos == 0 { 0.0 } else { ap / pos as f64 };
-    let mut grid: Vec<f64> = (1..20).map(|i| i as f64 * 0.05).collect();
+    // 0.05 … 0.95 as the decimals they name (`i × 0.05` would give 0.15000000000000002).
+    let mut grid: Vec<f64> = (1..20).map(|i| i as f64 / 20.0).collect();
     grid.extend([0.97, 0.98, 0.99, 0.995, 0.999]);
     let rows = grid
         .into_iter()
@@ -342,11 +348,13 @@ fn sweep(rows: &[Scored]) -> (Vec<ThresholdRow>, f64) {
             let flagged: Vec<_> = scored.iter().filter(|s| s.0 as f64 >= t).collect();
             let tp = flagged.iter().filter(|s| s.1 == Verdict::Scam).count();
             let fp_legit = flagged.iter().filter(|s| s.1 == Verdict::Legit).count();
+            // Undefined rates (nothing flagged; no scam rows; no legit rows) are NaN, as in the
+            // headline metrics.
             ThresholdRow {
                 threshold: t,
-                scam_precision: ratio(tp, flagged.len()),
-                scam_recall: ratio(tp, pos),
-                legit_fpr: ratio(fp_legit, legit),
+                scam_precision: defined_ratio(tp, flagged.len()),
+                scam_recall: defined_ratio(tp, pos),
+                legit_fpr: defined_ratio(fp_legit, legit),
                 flagged: flagged.len(),
             }
         })
@@ -388,6 +396,49 @@ mod tests {
         assert!(r.legit_fpr.is_nan());
         assert_eq!(r.scam_recall, 1.0);
         assert!(serde_json::to_value(&r).unwrap()["legit_fpr"].is_null());
+
+        // The threshold sweep follows the same rule: no scam rows, no recall at any threshold;
+        // nothing flagged, no precision.
+        let r = evaluate("legit only", &legit_only, &Decision::default());
+        let json = serde_json::to_value(&r).unwrap();
+        for t in json["thresholds"].as_array().unwrap() {
+            assert!(t["scam_recall"].is_null(), "{t}");
+            assert_eq!(t["scam_precision"].is_null(), t["flagged"] == 0, "{t}");
+        }
+        assert_eq!(
+            json["thresholds"][2]["threshold"], 0.15,
+            "no 0.15000000000000002"
+        );
+        let r = evaluate("scam only", &scam_only, &Decision::default());
+        assert!(r.thresholds.iter().all(|t| t.legit_fpr.is_nan()));
+        // Nothing called a scam: no precision either.
+        let missed = vec![row(Verdict::Scam, 0.1, None, 0.0)];
+        let r = evaluate("missed", &missed, &Decision::default());
+        assert!(r.scam_precision.is_nan() && r.scam_recall == 0.0);
+    }
+
+    #[test]
+    fn untrained_pattern_heads_have_no_pattern_metrics() {
+        let rows = vec![
+            row(Verdict::Scam, 0.9, Some(vec![Pattern::FakeUpgrade]), 0.8),
+            row(Verdict::Scam, 0.9, Some(vec![Pattern::FeeSwap]), 0.8),
+        ];
+        let mut trained = [true; 7];
+        trained[Pattern::FeeSwap.index()] = false;
+        let d = Decision {
+            trained_patterns: trained,
+            ..Decision::default()
+        };
+        let p = evaluate("t", &rows, &d).patterns.unwrap();
+        let fee = &p.per_pattern[Pattern::FeeSwap.index()];
+        assert!(fee.1.is_nan() && fee.2.is_nan() && fee.3 == 1, "{fee:?}");
+        let upgrade = &p.per_pattern[Pattern::FakeUpgrade.index()];
+        assert!((upgrade.2 - 1.0).abs() < 1e-12, "{upgrade:?}");
+        let none = Decision {
+            trained_patterns: [false; 7],
+            ..Decision::default()
+        };
+        assert!(evaluate("t", &rows, &none).patterns.is_none());
     }
 
     #[test]

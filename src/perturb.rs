@@ -821,11 +821,10 @@ pub fn robustness(
                 decide(&c.prediction, &decision).verdict == decide(&a.prediction, &decision).verdict
             })
             .count();
-        // A transformation that touched no legit (scam) rows has no false-positive rate (recall)
-        // to move: counted as 0 before and after, unchanged.
-        let defined = |x: f64| if x.is_nan() { 0.0 } else { x };
-        let (ra_recall, rb_recall) = (defined(ra.scam_recall), defined(rb.scam_recall));
-        let (ra_fpr, rb_fpr) = (defined(ra.legit_fpr), defined(rb.legit_fpr));
+        // A transformation that touched no legit (scam) rows has no false-positive rate (recall):
+        // NaN (`null` in JSON, n/a in the tables), and the target is judged on what it has.
+        let (ra_recall, rb_recall) = (ra.scam_recall, rb.scam_recall);
+        let (ra_fpr, rb_fpr) = (ra.legit_fpr, rb.legit_fpr);
         let dr = (ra_recall - rb_recall) * 100.0;
         let df = (ra_fpr - rb_fpr) * 100.0;
         RobustnessRow {
@@ -844,7 +843,8 @@ pub fn robustness(
                 same as f64 / pairs.len() as f64
             },
             // A little slack for floating point.
-            pass: dr >= -MAX_RECALL_DROP_POINTS - 1e-9 && df <= MAX_FPR_RISE_POINTS + 1e-9,
+            pass: (dr.is_nan() || dr >= -MAX_RECALL_DROP_POINTS - 1e-9)
+                && (df.is_nan() || df <= MAX_FPR_RISE_POINTS + 1e-9),
         }
     };
 
@@ -889,6 +889,18 @@ pub fn robustness(
     })
 }
 
+/// A percentage or a change in points with two decimals (`signed`: always with its sign); `n/a`
+/// for a rate the rows do not have.
+fn points(v: f64, signed: bool) -> String {
+    if v.is_nan() {
+        "n/a".to_string()
+    } else if signed {
+        format!("{v:+.2}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 impl RobustnessReport {
     /// The table as Markdown.
     pub fn markdown(&self) -> String {
@@ -908,16 +920,16 @@ impl RobustnessReport {
         s.push_str("|---|---:|---:|---|---:|---|---:|---:|---|\n");
         for r in &self.rows {
             s.push_str(&format!(
-                "| {} | {} | {} | {:.2} → {:.2} | {:+.2} | {:.2} → {:.2} | {:+.2} | {:.1}% | {} |\n",
+                "| {} | {} | {} | {} → {} | {} | {} → {} | {} | {:.1}% | {} |\n",
                 r.name,
                 r.scam_rows,
                 r.legit_rows,
-                r.scam_recall_clean * 100.0,
-                r.scam_recall * 100.0,
-                r.delta_recall_points,
-                r.legit_fpr_clean * 100.0,
-                r.legit_fpr * 100.0,
-                r.delta_fpr_points,
+                points(r.scam_recall_clean * 100.0, false),
+                points(r.scam_recall * 100.0, false),
+                points(r.delta_recall_points, true),
+                points(r.legit_fpr_clean * 100.0, false),
+                points(r.legit_fpr * 100.0, false),
+                points(r.delta_fpr_points, true),
                 r.unchanged * 100.0,
                 if r.pass { "pass" } else { "FAIL" }
             ));
@@ -945,16 +957,16 @@ impl RobustnessReport {
         ));
         for r in &self.rows {
             s.push_str(&format!(
-                "{:<16} {:>6} {:>6} {:>8.2}→{:<8.2} {:>+8.2} {:>7.2}→{:<7.2} {:>+7.2} {:>8.1}% {:>6}\n",
+                "{:<16} {:>6} {:>6} {:>8}→{:<8} {:>8} {:>7}→{:<7} {:>7} {:>8.1}% {:>6}\n",
                 r.name,
                 r.scam_rows,
                 r.legit_rows,
-                r.scam_recall_clean * 100.0,
-                r.scam_recall * 100.0,
-                r.delta_recall_points,
-                r.legit_fpr_clean * 100.0,
-                r.legit_fpr * 100.0,
-                r.delta_fpr_points,
+                points(r.scam_recall_clean * 100.0, false),
+                points(r.scam_recall * 100.0, false),
+                points(r.delta_recall_points, true),
+                points(r.legit_fpr_clean * 100.0, false),
+                points(r.legit_fpr * 100.0, false),
+                points(r.delta_fpr_points, true),
                 r.unchanged * 100.0,
                 if r.pass { "pass" } else { "FAIL" }
             ));

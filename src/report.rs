@@ -126,7 +126,7 @@ fn headline(r: &EvalReport) -> Headline {
 
 /// Colour class for a rate where higher is better.
 fn grade_high(v: Option<f64>) -> &'static str {
-    match v {
+    match v.filter(|v| !v.is_nan()) {
         None => "na",
         Some(v) if v >= 0.95 => "good",
         Some(v) if v >= 0.85 => "warn",
@@ -136,7 +136,7 @@ fn grade_high(v: Option<f64>) -> &'static str {
 
 /// Colour class for a false-positive rate (lower is better).
 fn grade_fpr(v: Option<f64>) -> &'static str {
-    match v {
+    match v.filter(|v| !v.is_nan()) {
         None => "na",
         Some(v) if v <= 0.01 => "good",
         Some(v) if v <= 0.03 => "warn",
@@ -144,8 +144,9 @@ fn grade_fpr(v: Option<f64>) -> &'static str {
     }
 }
 
+/// A rate as a percentage; `—` when it is undefined (`None`, or NaN as the evaluation stores it).
 fn pct(v: Option<f64>) -> String {
-    match v {
+    match v.filter(|v| !v.is_nan()) {
         None => "—".into(),
         Some(v) if v > 0.0 && v < 0.001 => format!("{:.2}%", v * 100.0),
         Some(v) => format!("{:.1}%", v * 100.0),
@@ -153,7 +154,8 @@ fn pct(v: Option<f64>) -> String {
 }
 
 fn num3(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |v| format!("{v:.3}"))
+    v.filter(|v| !v.is_nan())
+        .map_or_else(|| "—".into(), |v| format!("{v:.3}"))
 }
 
 /// A threshold with trailing zeros trimmed (0.5, 0.62, 0.995).

@@ -828,6 +828,54 @@ fn robustness_needs_scam_and_legit_rows() {
 }
 
 #[test]
+fn robustness_says_n_a_for_a_rate_a_transformation_has_no_rows_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("set.jsonl");
+    // pos_leet changes the POS scam but not the bank notice (no "POS" in it after this edit).
+    let bank = BANK.replace("POS", "");
+    fs::write(
+        &f,
+        format!(
+            "{{\"text\":\"{SCAM}\",\"verdict\":\"scam\"}}\n{{\"text\":\"{bank}\",\"verdict\":\"legit\"}}\n"
+        ),
+    )
+    .unwrap();
+    let json = dir.path().join("r.json");
+    let o = run(
+        &[
+            "robustness",
+            "--data",
+            f.to_str().unwrap(),
+            "--only",
+            "pos_leet",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("pos_leet"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains("n/a→n/a"), "{line}");
+    let r: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let row = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "pos_leet")
+        .unwrap();
+    assert_eq!(row["legit_rows"], 0, "{row}");
+    assert!(
+        row["legit_fpr"].is_null() && row["delta_fpr_points"].is_null(),
+        "{row}"
+    );
+    assert!(row["scam_recall"].is_number(), "{row}");
+}
+
+#[test]
 fn labelled_lines_over_the_limit_are_refused_without_being_held() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("long.jsonl");

@@ -159,7 +159,8 @@ pub fn print_report(r: &EvalReport) {
         r.records,
         posguard::verdict::threshold_text(r.scam_threshold)
     );
-    // Undefined metrics (no scam rows: recall, AP; no legit rows: FPR) are NaN: shown as n/a.
+    // Undefined metrics (no scam rows: recall, AP; no legit rows: FPR; nothing called a scam:
+    // precision) are NaN: shown as n/a.
     let f4 = |x: f64| {
         if x.is_nan() {
             "n/a".to_string()
@@ -168,11 +169,11 @@ pub fn print_report(r: &EvalReport) {
         }
     };
     println!(
-        "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {:.4}  scam recall {}  legit FPR {}  AP {}",
+        "accuracy {:.4}  macro-F1 {:.4} (present classes {:.4})  scam precision {}  scam recall {}  legit FPR {}  AP {}",
         r.accuracy,
         r.macro_f1,
         r.macro_f1_present,
-        r.scam_precision,
+        f4(r.scam_precision),
         f4(r.scam_recall),
         f4(r.legit_fpr),
         f4(r.average_precision)
