@@ -16,6 +16,33 @@ use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// Rows of a source file that give no record, counted by reason (`prepare` reports them: a row
+/// dropped without a word would change the data sets unseen).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Skipped {
+    /// (source file, reason) → (rows, first line).
+    pub counts: std::collections::BTreeMap<(String, String), (u64, u64)>,
+}
+
+impl Skipped {
+    fn add(&mut self, source: &str, line: u64, reason: &str) {
+        let e = self
+            .counts
+            .entry((source.to_string(), reason.to_string()))
+            .or_insert((0, line));
+        e.0 += 1;
+    }
+
+    /// Rows skipped in all.
+    pub fn total(&self) -> u64 {
+        self.counts.values().map(|(n, _)| n).sum()
+    }
+}
+
+/// A longer "message" is two or more rows run together, as an unclosed quotation mark in a CSV
+/// file makes them (no genuine row of the shared sets is a quarter as long).
+const MAX_SOURCE_TEXT_CHARS: usize = crate::io::MAX_TEXT_CHARS;
+
 /// Which part of a set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Split {
@@ -124,7 +151,7 @@ pub fn fbs_text(segmented: &str) -> String {
     out
 }
 
-pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
+pub fn fbs_sms(dir: &Path, split: Split, skipped: &mut Skipped) -> Result<Vec<LabelledRecord>> {
     let path = dir.join(match split {
         Split::Train => "train.tsv",
         Split::Test => "test.tsv",
@@ -140,6 +167,7 @@ pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
             continue;
         }
         let Some((cat, seg)) = line.split_once('\t') else {
+            skipped.add(&source, i as u64 + 1, "no tab between category and text");
             continue;
         };
         let verdict = if cat.starts_with("FR_") {
@@ -149,6 +177,7 @@ pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
         };
         let t = fbs_text(seg);
         if t.trim().is_empty() {
+            skipped.add(&source, i as u64 + 1, "empty text");
             continue;
         }
         out.push(record(t, verdict, Channel::Sms, &source));
@@ -156,7 +185,7 @@ pub fn fbs_sms(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
     Ok(out)
 }
 
-pub fn mudou_spam(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
+pub fn mudou_spam(dir: &Path, split: Split, skipped: &mut Skipped) -> Result<Vec<LabelledRecord>> {
     let path = dir.join(match split {
         Split::Train => "mudou_spam.train",
         Split::Test => "mudou_spam.test",
@@ -167,17 +196,26 @@ pub fn mudou_spam(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
     );
     let text = read_text(&path)?;
     let mut out = Vec::new();
-    for line in text.lines() {
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
         let mut parts = line.splitn(3, '\t');
         let (Some(label), Some(raw)) = (parts.next(), parts.next()) else {
+            skipped.add(&source, n, "a label and no text (no tab)");
             continue;
         };
         let verdict = match label.trim() {
             "0" => Verdict::Legit,
             "1" => Verdict::Spam,
-            _ => continue,
+            _ => {
+                skipped.add(&source, n, "label is not 0 or 1");
+                continue;
+            }
         };
         if raw.trim().is_empty() {
+            skipped.add(&source, n, "a label and no text");
             continue;
         }
         out.push(record(raw.to_string(), verdict, Channel::Sms, &source));
@@ -205,7 +243,11 @@ pub fn dialogue_text(left: &[String], right: &[String]) -> String {
     lines.join("\n")
 }
 
-pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
+pub fn teleantifraud(
+    dir: &Path,
+    split: Split,
+    skipped: &mut Skipped,
+) -> Result<Vec<LabelledRecord>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -225,6 +267,11 @@ pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
         } else if name.starts_with("normal_") {
             Verdict::Legit
         } else {
+            skipped.add(
+                &format!("teleantifraud/{name}"),
+                0,
+                "whole file: its name starts with neither fraud_ nor normal_",
+            );
             continue;
         };
         let text = read_text(&f)?;
@@ -248,7 +295,13 @@ pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
                     .unwrap_or_default()
             };
             let t = dialogue_text(&turns("left"), &turns("right"));
-            if t.is_empty() || !seen.insert(t.clone()) {
+            let src = format!("teleantifraud/{name}");
+            if t.is_empty() {
+                skipped.add(&src, i as u64 + 1, "no turns (no left/right text)");
+                continue;
+            }
+            if !seen.insert(t.clone()) {
+                skipped.add(&src, i as u64 + 1, "repeats an earlier dialogue");
                 continue;
             }
             let test = in_teleantifraud_test(&t);
@@ -284,7 +337,7 @@ pub fn teleantifraud(dir: &Path, split: Split) -> Result<Vec<LabelledRecord>> {
     Ok(out)
 }
 
-pub fn telecom_fraud_texts_5(dir: &Path) -> Result<Vec<LabelledRecord>> {
+pub fn telecom_fraud_texts_5(dir: &Path, skipped: &mut Skipped) -> Result<Vec<LabelledRecord>> {
     let mut out = Vec::new();
     for (file, verdict) in [
         ("label00-last.csv", Verdict::Legit),
@@ -305,9 +358,25 @@ pub fn telecom_fraud_texts_5(dir: &Path) -> Result<Vec<LabelledRecord>> {
                 line: e.position().map(|p| p.line()).unwrap_or(0),
                 reason: e.to_string(),
             })?;
-            let Some(content) = row.get(0) else { continue };
-            if content.trim().is_empty() {
+            let line = row.position().map_or(0, |p| p.line());
+            let src = format!("telecom_fraud_texts_5/{file}");
+            let Some(content) = row.get(0) else {
+                skipped.add(&src, line, "empty row");
                 continue;
+            };
+            if content.trim().is_empty() {
+                skipped.add(&src, line, "empty text");
+                continue;
+            }
+            if content.chars().count() > MAX_SOURCE_TEXT_CHARS {
+                return Err(Error::Record {
+                    source_name: path.display().to_string(),
+                    line,
+                    reason: format!(
+                        "a text of {} characters: rows run together (an unclosed quotation mark?)",
+                        content.chars().count()
+                    ),
+                });
             }
             out.push(record(
                 content.to_string(),
@@ -320,39 +389,48 @@ pub fn telecom_fraud_texts_5(dir: &Path) -> Result<Vec<LabelledRecord>> {
     Ok(out)
 }
 
-/// The prepared files: (relative path, records).
-pub fn prepare_all(shared: &Path) -> Result<Vec<(String, Vec<LabelledRecord>)>> {
+/// The prepared files: (relative path, records, source rows that gave no record).
+pub fn prepare_all(shared: &Path) -> Result<Vec<(String, Vec<LabelledRecord>, Skipped)>> {
     let d = |s: &str| shared.join(s);
-    Ok(vec![
+    type Reader<'a> = Box<dyn Fn(&mut Skipped) -> Result<Vec<LabelledRecord>> + 'a>;
+    let parts: Vec<(&str, Reader)> = vec![
         (
-            "train/fbs_sms.jsonl".into(),
-            fbs_sms(&d("fbs_sms"), Split::Train)?,
+            "train/fbs_sms.jsonl",
+            Box::new(|s| fbs_sms(&d("fbs_sms"), Split::Train, s)),
         ),
         (
-            "train/mudou_spam.jsonl".into(),
-            mudou_spam(&d("mudou_spam"), Split::Train)?,
+            "train/mudou_spam.jsonl",
+            Box::new(|s| mudou_spam(&d("mudou_spam"), Split::Train, s)),
         ),
         (
-            "train/teleantifraud.jsonl".into(),
-            teleantifraud(&d("teleantifraud_dialogues"), Split::Train)?,
+            "train/teleantifraud.jsonl",
+            Box::new(|s| teleantifraud(&d("teleantifraud_dialogues"), Split::Train, s)),
         ),
         (
-            "eval/fbs_sms_test.jsonl".into(),
-            fbs_sms(&d("fbs_sms"), Split::Test)?,
+            "eval/fbs_sms_test.jsonl",
+            Box::new(|s| fbs_sms(&d("fbs_sms"), Split::Test, s)),
         ),
         (
-            "eval/mudou_spam_test.jsonl".into(),
-            mudou_spam(&d("mudou_spam"), Split::Test)?,
+            "eval/mudou_spam_test.jsonl",
+            Box::new(|s| mudou_spam(&d("mudou_spam"), Split::Test, s)),
         ),
         (
-            "eval/teleantifraud_test.jsonl".into(),
-            teleantifraud(&d("teleantifraud_dialogues"), Split::Test)?,
+            "eval/teleantifraud_test.jsonl",
+            Box::new(|s| teleantifraud(&d("teleantifraud_dialogues"), Split::Test, s)),
         ),
         (
-            "eval/telecom_fraud_texts_5.jsonl".into(),
-            telecom_fraud_texts_5(&d("telecom_fraud_texts_5"))?,
+            "eval/telecom_fraud_texts_5.jsonl",
+            Box::new(|s| telecom_fraud_texts_5(&d("telecom_fraud_texts_5"), s)),
         ),
-    ])
+    ];
+    parts
+        .into_iter()
+        .map(|(rel, read)| {
+            let mut skipped = Skipped::default();
+            let records = read(&mut skipped)?;
+            Ok((rel.to_string(), records, skipped))
+        })
+        .collect()
 }
 
 /// Writes records as labelled JSONL (the format `posguard train` and `eval` read).
@@ -431,6 +509,63 @@ mod tests {
         assert!(in_teleantifraud_test("d")); // 0
         assert!(!in_teleantifraud_test("银联")); // 2
         assert!(!in_teleantifraud_test("拉卡拉")); // 9
+    }
+
+    #[test]
+    fn rows_that_give_no_record_are_counted_with_their_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(
+            d.join("mudou_spam.train"),
+            "0\t明天开会\n1\n1\t\n2\t未知标签\n\n1\t低价促销\n",
+        )
+        .unwrap();
+        let mut skipped = Skipped::default();
+        let r = mudou_spam(d, Split::Train, &mut skipped).unwrap();
+        assert_eq!(r.len(), 2);
+        let count = |reason: &str| count_of(&skipped, reason);
+        assert_eq!(count("a label and no text (no tab)"), Some((1, 2)));
+        assert_eq!(count("a label and no text"), Some((1, 3)));
+        assert_eq!(count("label is not 0 or 1"), Some((1, 4)));
+        assert_eq!(skipped.total(), 3, "the blank line is not a row");
+
+        std::fs::write(
+            d.join("train.tsv"),
+            "category\tcontent\nFR_1\t回 1 换 机\nAD_1\n",
+        )
+        .unwrap();
+        let mut skipped = Skipped::default();
+        assert_eq!(fbs_sms(d, Split::Train, &mut skipped).unwrap().len(), 1);
+        assert_eq!(
+            count_of(&skipped, "no tab between category and text"),
+            Some((1, 3))
+        );
+
+        // An unclosed quotation mark runs the rows after it into one field: refused, not merged.
+        let t = d.join("t5");
+        std::fs::create_dir(&t).unwrap();
+        for i in 0..5 {
+            std::fs::write(t.join(format!("label0{i}-last.csv")), "content\n短信一\n").unwrap();
+        }
+        let mut merged = String::from("content\n\"未闭合的引号,1\n");
+        for _ in 0..3000 {
+            merged.push_str("后面的一行短信内容被并进来了\n");
+        }
+        std::fs::write(t.join("label01-last.csv"), merged).unwrap();
+        let err = telecom_fraud_texts_5(&t, &mut Skipped::default()).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("label01-last.csv") && msg.contains("unclosed quotation"),
+            "{msg}"
+        );
+    }
+
+    fn count_of(skipped: &Skipped, reason: &str) -> Option<(u64, u64)> {
+        skipped
+            .counts
+            .iter()
+            .find(|((_, why), _)| why == reason)
+            .map(|(_, c)| *c)
     }
 
     #[test]

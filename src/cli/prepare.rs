@@ -26,7 +26,7 @@ pub fn run(a: PrepareArgs) -> Result<ExitCode> {
             a.shared.display()
         );
     }
-    for (rel, records) in datasets::prepare_all(&a.shared)? {
+    for (rel, records, skipped) in datasets::prepare_all(&a.shared)? {
         let path = a.out.join(&rel);
         datasets::write_jsonl(&path, &records)?;
         let mut counts = std::collections::BTreeMap::new();
@@ -39,6 +39,15 @@ pub fn run(a: PrepareArgs) -> Result<ExitCode> {
             path.display(),
             counts
         );
+        // Every source row that gave no record, by reason (never dropped without a word).
+        for ((source, reason), (n, first)) in &skipped.counts {
+            let at = if *first > 0 {
+                format!(", first at line {first}")
+            } else {
+                String::new()
+            };
+            eprintln!("{:>7} skipped  {source}: {reason}{at}", n);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
