@@ -245,15 +245,26 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
         else {
             continue;
         };
-        if truth.is_empty() {
+        let mut all = truth.clone();
+        all.sort();
+        all.dedup();
+        for p in &all {
+            per[p.index()].2 += 1; // support, trained head or not
+        }
+        // Judged on the patterns the model has a trained head for: one it cannot assign neither
+        // counts against its top pattern nor makes the exact set unreachable.
+        let t: Vec<Pattern> = all
+            .into_iter()
+            .filter(|p| decision.trained_patterns[p.index()])
+            .collect();
+        if t.is_empty() {
             continue;
         }
-        // A model without a trained pattern head assigns no pattern: nothing to measure.
         let Some(top) = crate::verdict::top_pattern(&r.prediction, decision) else {
             continue;
         };
         with += 1;
-        if truth.contains(&top) {
+        if t.contains(&top) {
             top_ok += 1;
         }
         let flags = crate::verdict::flag_patterns(&r.prediction, decision, true);
@@ -262,18 +273,13 @@ pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport 
             .copied()
             .filter(|p| flags[p.index()])
             .collect();
-        let mut t = truth.clone();
-        t.sort();
-        t.dedup();
         if flagged == t {
             exact += 1;
         }
         for p in Pattern::ALL {
             let f = flagged.contains(&p);
-            let tr = t.contains(&p);
-            per[p.index()].0 += (f && tr) as usize;
+            per[p.index()].0 += (f && t.contains(&p)) as usize;
             per[p.index()].1 += f as usize;
-            per[p.index()].2 += tr as usize;
         }
     }
     let patterns = (with > 0).then(|| PatternMetrics {
@@ -432,6 +438,9 @@ mod tests {
         let p = evaluate("t", &rows, &d).patterns.unwrap();
         let fee = &p.per_pattern[Pattern::FeeSwap.index()];
         assert!(fee.1.is_nan() && fee.2.is_nan() && fee.3 == 1, "{fee:?}");
+        // The row whose only true pattern has no trained head is not held against the model.
+        assert_eq!(p.scams_with_patterns, 1);
+        assert_eq!(p.top_pattern_correct, 1.0);
         let upgrade = &p.per_pattern[Pattern::FakeUpgrade.index()];
         assert!((upgrade.2 - 1.0).abs() < 1e-12, "{upgrade:?}");
         let none = Decision {

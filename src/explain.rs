@@ -51,11 +51,13 @@ use std::ops::Range;
 pub const SPAN_PEAK_FRACTION: f32 = 0.3;
 /// Longest span, in normalised characters (a masked phone number or link counts as one).
 pub const MAX_SPAN_CHARS: usize = 10;
-/// Spans whose summed contribution is below this are not shown, unless the strongest span of the
-/// message is itself below it: a long text spreads each feature's weight over its occurrences (a
-/// scam pasted 400 times has no single span worth 0.02), and its spans are then judged against
-/// the strongest one ([`SPAN_PEAK_FRACTION`] of it).
+/// Spans whose summed contribution is below this are not shown, except in a long text (over
+/// [`LONG_TEXT_CHARS`]), which spreads each feature's weight over its occurrences (a scam pasted
+/// 400 times has no single span worth 0.02): there a span is judged against the strongest one
+/// ([`SPAN_PEAK_FRACTION`] of it) when that one is below this too.
 const MIN_SPAN_WEIGHT: f32 = 0.02;
+/// See [`MIN_SPAN_WEIGHT`].
+const LONG_TEXT_CHARS: usize = 1000;
 
 /// A span of the original message that contributed to a verdict or pattern.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -327,7 +329,11 @@ pub fn evidence_with(
         .collect();
     let found = extract_spans(&scores, &chars, &tokens, SPAN_PEAK_FRACTION, MAX_SPAN_CHARS);
     let strongest = found.first().map_or(0.0, |(_, w)| *w);
-    let min_weight = MIN_SPAN_WEIGHT.min(strongest * SPAN_PEAK_FRACTION);
+    let min_weight = if chars.len() > LONG_TEXT_CHARS {
+        MIN_SPAN_WEIGHT.min(strongest * SPAN_PEAK_FRACTION)
+    } else {
+        MIN_SPAN_WEIGHT
+    };
     let mut out: Vec<Evidence> = Vec::new();
     for (r, w) in found {
         if w <= 0.0 || w < min_weight || out.len() >= limit {

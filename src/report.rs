@@ -913,21 +913,24 @@ fn pr_svg(r: &EvalReport) -> DrawResult<String> {
         chart.draw_series(LineSeries::new(pts.iter().copied(), BLUE.stroke_width(2)))?;
         chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))?;
 
-        // Operating point with its threshold.
-        let right = op.0 > 0.45;
-        let lab = TextStyle::from((FONT, 14).into_font().style(FontStyle::Bold))
-            .color(&RED)
-            .pos(Pos::new(
-                if right { HPos::Right } else { HPos::Left },
-                VPos::Top,
-            ));
-        let dx = if right { -10 } else { 10 };
-        chart.draw_series(std::iter::once(
-            EmptyElement::at(op)
-                + Circle::new((0, 0), 7, RED.filled())
-                + Circle::new((0, 0), 7, WHITE.stroke_width(2))
-                + Text::new(format!("t = {}", thr(r.scam_threshold)), (dx, 10), lab),
-        ))?;
+        // Operating point with its threshold (none when nothing was called a scam: it has no
+        // precision to place it at).
+        if !op.0.is_nan() && !op.1.is_nan() {
+            let right = op.0 > 0.45;
+            let lab = TextStyle::from((FONT, 14).into_font().style(FontStyle::Bold))
+                .color(&RED)
+                .pos(Pos::new(
+                    if right { HPos::Right } else { HPos::Left },
+                    VPos::Top,
+                ));
+            let dx = if right { -10 } else { 10 };
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(op)
+                    + Circle::new((0, 0), 7, RED.filled())
+                    + Circle::new((0, 0), 7, WHITE.stroke_width(2))
+                    + Text::new(format!("t = {}", thr(r.scam_threshold)), (dx, 10), lab),
+            ))?;
+        }
         root.present()?;
     }
     Ok(svg)

@@ -354,22 +354,116 @@ fn outputs_that_would_overwrite_an_input_or_each_other_are_refused() {
         &["robustness", "--data", i, "--markdown", i],
         "that is an input",
     );
-    // A directory scan still leaves its own output out of the inputs.
+    // An output inside a scanned directory: fine the first time (it does not exist yet); the
+    // second time it is one of the files found, and is refused rather than read and overwritten
+    // (or, as before, left out of the inputs without a word).
     let scan = d.join("scan");
     fs::create_dir(&scan).unwrap();
     fs::write(scan.join("a.jsonl"), &body).unwrap();
     let scan_out = scan.join("results.jsonl");
-    let o = run(
+    let args = [
+        "score",
+        scan.to_str().unwrap(),
+        "-o",
+        scan_out.to_str().unwrap(),
+    ];
+    let o = run(&args, b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = fs::read_to_string(&scan_out).unwrap();
+    assert_eq!(first.lines().count(), 2);
+    let o = run(&args, b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("that is an input"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&scan_out).unwrap(), first);
+    let summary_in_scan = scan.join("a.jsonl");
+    refused(
         &[
             "score",
             scan.to_str().unwrap(),
+            "--summary",
+            summary_in_scan.to_str().unwrap(),
+        ],
+        "that is an input",
+    );
+    assert_eq!(fs::read_to_string(&summary_in_scan).unwrap(), body);
+    // The .partial of -o is not a place for the summary either.
+    let partial = d.join("out.jsonl.partial");
+    refused(
+        &[
+            "score",
+            i,
             "-o",
-            scan_out.to_str().unwrap(),
+            o_path(&out),
+            "--summary",
+            partial.to_str().unwrap(),
+        ],
+        "the same file as -o's .partial file",
+    );
+    // Devices may take several outputs: nothing is overwritten there.
+    let o = run(
+        &["score", i, "-o", "/dev/null", "--summary", "/dev/null"],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(
+        &[
+            "robustness",
+            "--data",
+            i,
+            "--json",
+            "/dev/null",
+            "--markdown",
+            "/dev/null",
+            "--only",
+            "fullwidth",
         ],
         b"",
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(fs::read_to_string(&scan_out).unwrap().lines().count(), 2);
+    assert!(!stderr(&o).contains("same file"), "{}", stderr(&o));
+}
+
+fn o_path(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `-o /dev/stdout` and `--summary /dev/stdout` while stdout is redirected to a file: written in
+/// place. Before, `/dev/stdout` counted as a regular file (it links to /proc/self/fd/1, a regular
+/// file then), so the rows went to `/dev/stdout.partial`, renamed over the link (as root, replacing
+/// the system's /dev/stdout), and the summary truncated the file the rows had gone to. Tested with
+/// a link of our own to /proc/self/fd/1, so that a regression cannot replace the real one.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_link_to_stdout_as_an_output_is_written_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("inbox.jsonl");
+    fs::write(
+        &input,
+        format!("{{\"text\":\"{SCAM}\"}}\n{{\"text\":\"{BANK}\"}}\n"),
+    )
+    .unwrap();
+    let link = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    let l = link.to_str().unwrap();
+    let out = dir.path().join("out.txt");
+    let status = bin()
+        .args(["score", input.to_str().unwrap(), "-o", l, "--summary", l])
+        .stdout(fs::File::create(&out).unwrap())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let got = fs::read_to_string(&out).unwrap();
+    let rows = got.lines().filter(|l| l.starts_with("{\"source\"")).count();
+    assert_eq!(rows, 2, "{got}");
+    assert!(
+        got.contains("\"by_verdict\""),
+        "the summary follows the rows: {got}"
+    );
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(!dir.path().join("stdout.partial").exists());
 }
 
 #[test]

@@ -941,7 +941,15 @@ fn resumed_summary_with_only_counts_the_records_left_out() {
     let start = |args: &[&str]| {
         bin()
             .arg("score")
-            .args(["-", "--only", "scam", "--batch-size", "40", "--no-evidence"])
+            // `--only legit`: the scams left out carry patterns and senders the summary counts.
+            .args([
+                "-",
+                "--only",
+                "legit",
+                "--batch-size",
+                "40",
+                "--no-evidence",
+            ])
             .args(args)
             .current_dir(dir.path())
             .stdin(Stdio::piped())
@@ -975,8 +983,18 @@ fn resumed_summary_with_only_counts_the_records_left_out() {
     assert_eq!(child.wait_with_output().unwrap().status.code(), Some(130));
     drop(stdin);
     let checkpoint: Value = serde_json::from_str(&fs::read_to_string(&progress).unwrap()).unwrap();
+    let left_out = &checkpoint["left_out"];
+    assert!(left_out["records"].as_u64().unwrap() > 0, "{checkpoint}");
     assert!(
-        checkpoint["left_out"]["records"].as_u64().unwrap() > 0,
+        left_out["by_verdict"]["scam"].as_u64().unwrap() > 0,
+        "{checkpoint}"
+    );
+    assert!(
+        !left_out["by_pattern"].as_object().unwrap().is_empty(),
+        "{checkpoint}"
+    );
+    assert!(
+        !left_out["sender_counts"].as_object().unwrap().is_empty(),
         "{checkpoint}"
     );
 

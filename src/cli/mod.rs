@@ -16,9 +16,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Whether `path` is something other than a regular file or a directory (a device such as
-/// `/dev/null`, a FIFO): an output there is written in place, never renamed over.
+/// `/dev/null`, a FIFO), or a name under `/dev` or `/proc` or a link into them (`/dev/stdout` is
+/// a link to `/proc/self/fd/1`, which is a regular file when stdout is redirected to one): an
+/// output there is written in place, never replaced by a renamed file.
 fn is_stream(path: &std::path::Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    let special = |p: &std::path::Path| p.starts_with("/dev") || p.starts_with("/proc");
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    special(&absolute)
+        || std::fs::read_link(path).is_ok_and(|t| special(&t))
+        || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Whether two paths name the same file: the same path, or the same file once links, `.` and `..`
@@ -47,6 +53,10 @@ fn refuse_overwrite(
     inputs: &[PathBuf],
     taken: &[(&std::path::Path, &str)],
 ) -> anyhow::Result<()> {
+    if is_stream(out) {
+        // `/dev/null` for two outputs, or for an output while reading elsewhere, harms nothing.
+        return Ok(());
+    }
     if let Some(i) = inputs.iter().find(|i| same_file(out, i)) {
         anyhow::bail!(
             "{option} {}: that is an input ({}); write the output to another file",
@@ -63,8 +73,9 @@ fn refuse_overwrite(
     Ok(())
 }
 
-/// Checks before any work that `path` can be written: not a directory, and a file can be created
-/// beside it (an empty `FILE.partial`, removed again). A device or FIFO is written in place.
+/// Checks before any work that `path` can be written: not a directory, and the file itself can be
+/// opened for writing (without truncating it) or, when it does not exist yet, created (and removed
+/// again). A device or FIFO is written in place and not probed.
 fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
     use anyhow::Context as _;
     if path.is_dir() {
@@ -73,18 +84,33 @@ fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
     if is_stream(path) {
         return Ok(());
     }
-    let tmp = posguard::batch::partial_path(path);
-    if tmp.exists() {
-        // Left by an interrupted run (score keeps it for --resume): writable if it can be opened.
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if !existed {
+        std::fs::remove_file(path).ok();
+    }
+    Ok(())
+}
+
+/// Writes a whole small output (a summary, a report) to `path`: replaced if it is a file; a
+/// device, FIFO or `/dev/stdout` is written to without truncating what it points at (rows
+/// redirected to the same file stay).
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let result = if is_stream(path) {
         std::fs::OpenOptions::new()
             .append(true)
-            .open(&tmp)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        return Ok(());
-    }
-    std::fs::write(&tmp, b"").with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::remove_file(&tmp).ok();
-    Ok(())
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes))
+    } else {
+        std::fs::write(path, bytes)
+    };
+    result.with_context(|| format!("writing {}", path.display()))
 }
 
 /// Parses a `--threshold`: a probability from 0 to 1 (NaN and values outside are refused, not

@@ -102,11 +102,13 @@ pub fn run_robustness(a: RobustnessArgs) -> Result<ExitCode> {
     )?;
     print!("{}", report.text_table());
     if let Some(p) = &a.json {
-        std::fs::write(p, serde_json::to_string_pretty(&report)? + "\n")
-            .with_context(|| format!("writing {}", p.display()))?;
+        super::write_output(
+            p,
+            (serde_json::to_string_pretty(&report)? + "\n").as_bytes(),
+        )?;
     }
     if let Some(p) = &a.markdown {
-        std::fs::write(p, report.markdown()).with_context(|| format!("writing {}", p.display()))?;
+        super::write_output(p, report.markdown().as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -221,25 +221,26 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     // Outputs are checked before anything is read: one that names an input file would destroy it
     // (and a directory scan leaves the outputs out of its inputs, so an input named twice would
     // have vanished without a word), and one that cannot be written would fail only at the end.
-    let named_files: Vec<PathBuf> = a.inputs.iter().filter(|p| p.is_file()).cloned().collect();
-    let mut exclude = Vec::new();
+    // Every input file, named or found in a directory or by a glob, is checked.
+    let paths = inputs::expand(&a.inputs, &[])?;
+    let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let mut taken: Vec<(&Path, &str)> = Vec::new();
+    let partial = a.output.as_deref().map(batch::partial_path);
     if let Some(p) = &a.output {
-        let partial = batch::partial_path(p);
-        super::refuse_overwrite(p, "-o", &named_files, &[])?;
-        super::refuse_overwrite(&partial, "-o", &named_files, &[])?;
+        super::refuse_overwrite(p, "-o", &files, &[])?;
         if p.is_dir() {
             bail!("-o {}: is a directory, not a file to write", p.display());
         }
-        exclude.push(p.clone());
-        exclude.push(partial);
+        taken.push((p, "-o"));
+    }
+    if let Some(p) = &partial {
+        super::refuse_overwrite(p, "-o", &files, &[])?;
+        taken.push((p, "-o's .partial file"));
     }
     if let Some(s) = &a.summary {
-        let taken: Vec<(&Path, &str)> = a.output.iter().map(|p| (p.as_path(), "-o")).collect();
-        super::refuse_overwrite(s, "--summary", &named_files, &taken)?;
+        super::refuse_overwrite(s, "--summary", &files, &taken)?;
         super::check_writable(s)?;
-        exclude.push(s.clone());
     }
-    let paths = inputs::expand(&a.inputs, &exclude)?;
     if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         bail!("stdin (-) can be read only once");
     }
@@ -431,8 +432,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     }
     print_summary(&summary)?;
     if let Some(p) = &a.summary {
-        std::fs::write(p, serde_json::to_string_pretty(&summary)?)
-            .with_context(|| format!("writing {}", p.display()))?;
+        super::write_output(p, serde_json::to_string_pretty(&summary)?.as_bytes())?;
     }
     if summary.interrupted {
         match &output {
