@@ -59,7 +59,9 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
         );
     }
     match posguard::io::nothing_to_judge(&text) {
-        Some("empty text") => bail!("empty message: give the text as an argument or on stdin"),
+        Some(posguard::io::NothingToJudge::Empty) => {
+            bail!("empty message: give the text as an argument or on stdin")
+        }
         Some(reason) => bail!("{reason}"),
         None => {}
     }

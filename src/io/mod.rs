@@ -497,15 +497,32 @@ pub(crate) fn cap_turns(turns: &mut Vec<Turn>) -> bool {
     cut
 }
 
-/// Why a message cannot be judged, if it cannot: it is empty, or it holds no letter, digit or
-/// Chinese character — only punctuation, symbols, emoji or invisible characters, in which no
-/// word, number or link can say anything either way (the model's answer to `！？。` would be its
-/// bias, a confident verdict about nothing).
-pub fn nothing_to_judge(text: &str) -> Option<&'static str> {
+/// Why a message cannot be judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NothingToJudge {
+    /// Empty or only white space.
+    Empty,
+    /// No letter, digit or Chinese character: only punctuation, symbols, emoji or invisible
+    /// characters, in which no word, number or link can say anything either way (the model's
+    /// answer to `！？。` would be its bias, a confident verdict about nothing).
+    NoWords,
+}
+
+impl std::fmt::Display for NothingToJudge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NothingToJudge::Empty => "empty text",
+            NothingToJudge::NoWords => "no text to judge: only punctuation, symbols or emoji (no letter, digit or Chinese character)",
+        })
+    }
+}
+
+/// Why `text` cannot be judged, if it cannot (see [`NothingToJudge`]).
+pub fn nothing_to_judge(text: &str) -> Option<NothingToJudge> {
     if text.trim().is_empty() {
-        Some("empty text")
+        Some(NothingToJudge::Empty)
     } else if !text.chars().any(char::is_alphanumeric) {
-        Some("no text to judge: only punctuation, symbols or emoji (no letter, digit or Chinese character)")
+        Some(NothingToJudge::NoWords)
     } else {
         None
     }
@@ -521,7 +538,7 @@ pub(crate) fn finish_record(mut r: Record) -> RecordResult {
             source: r.source,
             line: r.line,
             index: r.index,
-            reason: reason.into(),
+            reason: reason.to_string(),
             id: r.id,
             sender: r.sender,
             date: r.date,

@@ -51,9 +51,9 @@ impl LinearParams {
     /// Per pattern head: whether it looks at the text at all (some weight is not zero). `train`
     /// leaves a head it had no labels for at zero weights and a bias of −30, which scores every
     /// message the same, about 1e-13.
-    pub fn trained_heads(&self) -> [bool; 7] {
+    pub fn trained_heads(&self) -> [bool; crate::labels::Pattern::ALL.len()] {
         let c = self.n_outputs();
-        let mut trained = [false; 7];
+        let mut trained = [false; crate::labels::Pattern::ALL.len()];
         for (k, t) in trained.iter_mut().enumerate().take(self.n_patterns) {
             let col = self.n_verdicts + k;
             *t = (0..self.dim).any(|j| self.weights[j * c + col] != 0.0);
