@@ -95,15 +95,16 @@ impl LeftOut {
         self.truncated += other.truncated;
         self.incomplete += other.incomplete;
         self.calls += other.calls;
-        for (mine, theirs) in [
-            (&mut self.by_verdict, &other.by_verdict),
-            (&mut self.by_pattern, &other.by_pattern),
-            (&mut self.sender_counts, &other.sender_counts),
-        ] {
-            for (k, v) in theirs {
-                *mine.entry(k.clone()).or_default() += v;
-            }
-        }
+        add_counts(&mut self.by_verdict, &other.by_verdict);
+        add_counts(&mut self.by_pattern, &other.by_pattern);
+        add_counts(&mut self.sender_counts, &other.sender_counts);
+    }
+}
+
+/// Adds the counts of `from` to `into`, key by key.
+fn add_counts(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
+    for (k, v) in from {
+        *into.entry(k.clone()).or_default() += v;
     }
 }
 
@@ -196,15 +197,9 @@ impl Summary {
         self.truncated += l.truncated;
         self.incomplete += l.incomplete;
         self.calls += l.calls;
-        for (mine, theirs) in [
-            (&mut self.by_verdict, &l.by_verdict),
-            (&mut self.by_pattern, &l.by_pattern),
-            (&mut self.sender_counts, &l.sender_counts),
-        ] {
-            for (k, v) in theirs {
-                *mine.entry(k.clone()).or_default() += v;
-            }
-        }
+        add_counts(&mut self.by_verdict, &l.by_verdict);
+        add_counts(&mut self.by_pattern, &l.by_pattern);
+        add_counts(&mut self.sender_counts, &l.sender_counts);
     }
 
     /// Counts one error record.
@@ -222,15 +217,9 @@ impl Summary {
         self.incomplete += other.incomplete;
         self.written += other.written;
         self.calls += other.calls;
-        for (k, v) in &other.by_verdict {
-            *self.by_verdict.entry(k.clone()).or_default() += v;
-        }
-        for (k, v) in &other.by_pattern {
-            *self.by_pattern.entry(k.clone()).or_default() += v;
-        }
-        for (k, v) in &other.sender_counts {
-            *self.sender_counts.entry(k.clone()).or_default() += v;
-        }
+        add_counts(&mut self.by_verdict, &other.by_verdict);
+        add_counts(&mut self.by_pattern, &other.by_pattern);
+        add_counts(&mut self.sender_counts, &other.sender_counts);
     }
 }
 

@@ -218,10 +218,9 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         classifier = classifier.with_scam_threshold(t)?;
     }
     let csv_out = a.output_format == OutputFormat::Csv;
-    // Outputs are checked before anything is read: one that names an input file would destroy it
-    // (and a directory scan leaves the outputs out of its inputs, so an input named twice would
-    // have vanished without a word), and one that cannot be written would fail only at the end.
-    // Every input file, named or found in a directory or by a glob, is checked.
+    // Outputs are checked before anything is read: one that names an input file — named, or found
+    // in a directory or by a glob — would destroy it, and one that cannot be written would fail
+    // only at the end.
     let paths = inputs::expand(&a.inputs, &[])?;
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
     let mut taken: Vec<(&Path, &str)> = Vec::new();
