@@ -287,17 +287,17 @@ fn skip_records(input: &mut dyn Iterator<Item = RecordResult>, opts: &BatchOptio
             Some(Ok(r)) => last = Some(RowKey::new(r.source, r.index, r.id, r.sender, r.date)),
             Some(Err(e)) => last = Some(RowKey::new(e.source, e.index, e.id, e.sender, e.date)),
             None => {
-                return Err(Error::Invalid(format!(
-                "cannot resume: the output already holds {} records but the inputs have only {n}",
-                opts.skip
-            )))
+                return Err(Error::Resume(format!(
+                    "the output already holds {} records but the inputs have only {n}",
+                    opts.skip
+                )))
             }
         }
     }
     if let (Some(want), Some(got)) = (&opts.skip_check, &last) {
         if want != got {
-            return Err(Error::Invalid(format!(
-                "cannot resume: the output's last row is {} but input record number {} is {} \
+            return Err(Error::Resume(format!(
+                "the output's last row is {} but input record number {} is {} \
                  (were the inputs or their order changed?)",
                 want.describe(),
                 opts.skip,
@@ -847,8 +847,8 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
         if csv && header.is_none() {
             let h: Vec<String> = parse_csv_line(&line).unwrap_or_default();
             if h != crate::io::writer::csv_header() {
-                return Err(Error::Invalid(format!(
-                    "cannot resume: {} does not start with posguard's CSV header (was it written with another --output-format?)",
+                return Err(Error::Resume(format!(
+                    "{} does not start with posguard's CSV header (was it written with another --output-format?)",
                     partial.display()
                 )));
             }
@@ -908,8 +908,8 @@ pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint
             }
         }
         _ if only => {
-            return Err(Error::Invalid(format!(
-                "cannot resume with --only: {} is missing or does not match {}",
+            return Err(Error::Resume(format!(
+                "with --only, {} is missing or does not match {}",
                 progress_path(path).display(),
                 partial.display()
             )))

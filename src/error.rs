@@ -45,6 +45,10 @@ pub enum Error {
     /// Invalid option or argument passed to a library function.
     #[error("{0}")]
     Invalid(String),
+
+    /// An interrupted run cannot be resumed with these inputs and options (the message says why).
+    #[error("cannot resume: {0}")]
+    Resume(String),
 }
 
 impl Error {

@@ -901,6 +901,21 @@ fn points(v: f64, signed: bool) -> String {
     }
 }
 
+impl RobustnessRow {
+    /// Recall clean and perturbed, its change, FPR clean and perturbed, its change: as printed in
+    /// both tables (percent or points, `n/a` where the rows have no such rate).
+    fn rate_cells(&self) -> [String; 6] {
+        [
+            points(self.scam_recall_clean * 100.0, false),
+            points(self.scam_recall * 100.0, false),
+            points(self.delta_recall_points, true),
+            points(self.legit_fpr_clean * 100.0, false),
+            points(self.legit_fpr * 100.0, false),
+            points(self.delta_fpr_points, true),
+        ]
+    }
+}
+
 impl RobustnessReport {
     /// The table as Markdown.
     pub fn markdown(&self) -> String {
@@ -919,17 +934,12 @@ impl RobustnessReport {
         s.push_str("| transformation | scam n | legit n | scam recall (clean → perturbed) | Δ recall (pts) | legit FPR (clean → perturbed) | Δ FPR (pts) | verdicts unchanged | target |\n");
         s.push_str("|---|---:|---:|---|---:|---|---:|---:|---|\n");
         for r in &self.rows {
+            let [rc, rp, dr, fc, fp, df] = r.rate_cells();
             s.push_str(&format!(
-                "| {} | {} | {} | {} → {} | {} | {} → {} | {} | {:.1}% | {} |\n",
+                "| {} | {} | {} | {rc} → {rp} | {dr} | {fc} → {fp} | {df} | {:.1}% | {} |\n",
                 r.name,
                 r.scam_rows,
                 r.legit_rows,
-                points(r.scam_recall_clean * 100.0, false),
-                points(r.scam_recall * 100.0, false),
-                points(r.delta_recall_points, true),
-                points(r.legit_fpr_clean * 100.0, false),
-                points(r.legit_fpr * 100.0, false),
-                points(r.delta_fpr_points, true),
                 r.unchanged * 100.0,
                 if r.pass { "pass" } else { "FAIL" }
             ));
@@ -956,17 +966,12 @@ impl RobustnessReport {
             "target"
         ));
         for r in &self.rows {
+            let [rc, rp, dr, fc, fp, df] = r.rate_cells();
             s.push_str(&format!(
-                "{:<16} {:>6} {:>6} {:>8}→{:<8} {:>8} {:>7}→{:<7} {:>7} {:>8.1}% {:>6}\n",
+                "{:<16} {:>6} {:>6} {rc:>8}→{rp:<8} {dr:>8} {fc:>7}→{fp:<7} {df:>7} {:>8.1}% {:>6}\n",
                 r.name,
                 r.scam_rows,
                 r.legit_rows,
-                points(r.scam_recall_clean * 100.0, false),
-                points(r.scam_recall * 100.0, false),
-                points(r.delta_recall_points, true),
-                points(r.legit_fpr_clean * 100.0, false),
-                points(r.legit_fpr * 100.0, false),
-                points(r.delta_fpr_points, true),
                 r.unchanged * 100.0,
                 if r.pass { "pass" } else { "FAIL" }
             ));

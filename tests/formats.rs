@@ -835,54 +835,46 @@ fn resume_with_only_uses_the_checkpoint() {
     assert!(!dir.path().join("out.partial.progress").exists());
 }
 
+/// `posguard score ARGS` run in `dir` on `input` as its stdin, to the end.
 #[cfg(unix)]
-#[test]
-fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
+fn score_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let input = fs::read(write_inbox(dir.path(), 3000)).unwrap();
-    let start = |args: &[&str]| {
-        bin()
-            .arg("score")
-            .args(args)
-            .current_dir(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
-    // The reference: one uninterrupted run on the same stdin.
-    let mut child = start(&[
-        "-",
-        "-o",
-        "ref.jsonl",
-        "--batch-size",
-        "40",
-        "--no-evidence",
-    ]);
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(3));
-    let reference = fs::read_to_string(dir.path().join("ref.jsonl")).unwrap();
+    let mut child = spawn_score(dir, args);
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
 
-    let mut child = start(&[
-        "-",
-        "-o",
-        "out.jsonl",
-        "--batch-size",
-        "40",
-        "--no-evidence",
-    ]);
+/// `posguard score ARGS` in `dir` with stdin, stdout and stderr piped.
+#[cfg(unix)]
+fn spawn_score(dir: &Path, args: &[&str]) -> std::process::Child {
+    bin()
+        .arg("score")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// `posguard score ARGS` in `dir` fed `input` on a stdin left open (so the run cannot end by
+/// itself), interrupted with SIGINT once `ready()` holds (`what` names it if it never does).
+#[cfg(unix)]
+fn score_interrupted(
+    dir: &Path,
+    args: &[&str],
+    input: &[u8],
+    what: &str,
+    ready: impl Fn() -> bool,
+) -> Output {
+    use std::io::Write;
+    let mut child = spawn_score(dir, args);
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(&input[..input.len() / 2]).unwrap(); // stdin stays open: the run cannot end by itself
-    let partial = dir.path().join("out.jsonl.partial");
+    stdin.write_all(input).unwrap();
     let t0 = std::time::Instant::now();
-    while fs::read_to_string(&partial)
-        .map(|s| s.lines().count())
-        .unwrap_or(0)
-        < 40
-    {
-        assert!(t0.elapsed().as_secs() < 120, "no rows written");
+    while !ready() {
+        assert!(t0.elapsed().as_secs() < 120, "{what}");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     unsafe {
@@ -890,6 +882,39 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
     }
     let o = child.wait_with_output().unwrap();
     drop(stdin);
+    o
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fs::read(write_inbox(dir.path(), 3000)).unwrap();
+    let args = |out: &'static str, resume: bool| {
+        let mut a = vec!["-", "-o", out, "--batch-size", "40", "--no-evidence"];
+        if resume {
+            a.push("--resume");
+        }
+        a
+    };
+    // The reference: one uninterrupted run on the same stdin.
+    let o = score_stdin(dir.path(), &args("ref.jsonl", false), &input);
+    assert_eq!(o.status.code(), Some(3));
+    let reference = fs::read_to_string(dir.path().join("ref.jsonl")).unwrap();
+
+    let partial = dir.path().join("out.jsonl.partial");
+    let o = score_interrupted(
+        dir.path(),
+        &args("out.jsonl", false),
+        &input[..input.len() / 2],
+        "no rows written",
+        || {
+            fs::read_to_string(&partial)
+                .map(|s| s.lines().count())
+                .unwrap_or(0)
+                >= 40
+        },
+    );
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -911,17 +936,7 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
     let first_n: String = reference.split_inclusive('\n').take(n).collect();
     assert_same_rows(&got, &first_n, false);
 
-    let mut child = start(&[
-        "-",
-        "-o",
-        "out.jsonl",
-        "--batch-size",
-        "40",
-        "--no-evidence",
-        "--resume",
-    ]);
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = score_stdin(dir.path(), &args("out.jsonl", true), &input);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_same_rows(
         &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
@@ -935,53 +950,44 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
 #[cfg(unix)]
 #[test]
 fn resumed_summary_with_only_counts_the_records_left_out() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let input = fs::read(write_inbox(dir.path(), 2000)).unwrap();
-    let start = |args: &[&str]| {
-        bin()
-            .arg("score")
-            // `--only legit`: the scams left out carry patterns and senders the summary counts.
-            .args([
-                "-",
-                "--only",
-                "legit",
-                "--batch-size",
-                "40",
-                "--no-evidence",
-            ])
-            .args(args)
-            .current_dir(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+    // `--only legit`: the scams left out carry patterns and senders the summary counts.
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "-",
+            "--only",
+            "legit",
+            "--batch-size",
+            "40",
+            "--no-evidence",
+        ];
+        a.extend_from_slice(extra);
+        a
     };
-    let mut child = start(&["-o", "ref.jsonl", "--summary", "ref-summary.json"]);
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(3));
+    let o = score_stdin(
+        dir.path(),
+        &args(&["-o", "ref.jsonl", "--summary", "ref-summary.json"]),
+        &input,
+    );
+    assert_eq!(o.status.code(), Some(3));
 
-    let mut child = start(&["-o", "out.jsonl", "--summary", "summary.json"]);
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(&input[..input.len() / 2]).unwrap(); // stays open: the run cannot end by itself
     let progress = dir.path().join("out.jsonl.partial.progress");
-    let t0 = std::time::Instant::now();
-    while fs::read_to_string(&progress)
-        .ok()
-        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-        .and_then(|v| v["records"].as_u64())
-        .unwrap_or(0)
-        < 200
-    {
-        assert!(t0.elapsed().as_secs() < 120, "no checkpoint written");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
-    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(130));
-    drop(stdin);
+    let o = score_interrupted(
+        dir.path(),
+        &args(&["-o", "out.jsonl", "--summary", "summary.json"]),
+        &input[..input.len() / 2],
+        "no checkpoint written",
+        || {
+            fs::read_to_string(&progress)
+                .ok()
+                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                .and_then(|v| v["records"].as_u64())
+                .unwrap_or(0)
+                >= 200
+        },
+    );
+    assert_eq!(o.status.code(), Some(130));
     let checkpoint: Value = serde_json::from_str(&fs::read_to_string(&progress).unwrap()).unwrap();
     let left_out = &checkpoint["left_out"];
     assert!(left_out["records"].as_u64().unwrap() > 0, "{checkpoint}");
@@ -998,9 +1004,11 @@ fn resumed_summary_with_only_counts_the_records_left_out() {
         "{checkpoint}"
     );
 
-    let mut child = start(&["-o", "out.jsonl", "--summary", "summary.json", "--resume"]);
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = score_stdin(
+        dir.path(),
+        &args(&["-o", "out.jsonl", "--summary", "summary.json", "--resume"]),
+        &input,
+    );
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_same_rows(
         &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),

@@ -43,18 +43,7 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
             anyhow::bail!("{}: no records to evaluate", path.display());
         }
         // Scored as `classify` and `score` score them: a text over the length limit is cut.
-        let cut = records
-            .iter_mut()
-            .map(|r| posguard::io::cut_text(&mut r.text))
-            .filter(|&cut| cut)
-            .count();
-        if cut > 0 {
-            eprintln!(
-                "posguard: {}: {cut} texts longer than {} characters cut to that length, as `score` cuts them",
-                path.display(),
-                posguard::io::MAX_TEXT_CHARS
-            );
-        }
+        super::cut_long_texts(&mut records, path);
         // Repeated texts count once per row, as the rows are; say so, since a set with repeats
         // weighs those messages more than the others.
         let mut seen: std::collections::HashMap<&str, posguard::Verdict> =

@@ -113,6 +113,21 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     result.with_context(|| format!("writing {}", path.display()))
 }
 
+/// Cuts labelled texts over the length limit as `score` cuts them, and says how many of `path`'s.
+fn cut_long_texts(records: &mut [posguard::train::LabelledRecord], path: &std::path::Path) {
+    let cut = records
+        .iter_mut()
+        .filter_map(|r| posguard::io::cut_text(&mut r.text).then_some(()))
+        .count();
+    if cut > 0 {
+        eprintln!(
+            "posguard: {}: {cut} texts longer than {} characters cut to that length, as `score` cuts them",
+            path.display(),
+            posguard::io::MAX_TEXT_CHARS
+        );
+    }
+}
+
 /// Parses a `--threshold`: a probability from 0 to 1 (NaN and values outside are refused, not
 /// clamped: `NaN` would otherwise call every message legit).
 fn probability(s: &str) -> std::result::Result<f32, String> {

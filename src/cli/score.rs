@@ -379,8 +379,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
                 batch::run(&classifier, input, w.as_mut(), &opts, &mut on_progress).map_err(
                     |e| {
                         // A refused resume is not fixed by running the same command again.
-                        let refused = e.to_string().starts_with("cannot resume");
-                        let note = if refused {
+                        let note = if matches!(e, posguard::Error::Resume(_)) {
                             format!("the rows kept are still in {}", partial.display())
                         } else {
                             format!(

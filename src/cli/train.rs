@@ -98,18 +98,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
             p.display()
         );
         // Trained on what `score`, `classify` and `eval` see: a text over the length limit cut.
-        let cut = r
-            .iter_mut()
-            .map(|rec| posguard::io::cut_text(&mut rec.text))
-            .filter(|&cut| cut)
-            .count();
-        if cut > 0 {
-            eprintln!(
-                "posguard: {}: {cut} texts longer than {} characters cut to that length, as `score` cuts them",
-                p.display(),
-                posguard::io::MAX_TEXT_CHARS
-            );
-        }
+        super::cut_long_texts(&mut r, p);
         records.extend(r);
     }
     let opts = TrainOptions {
