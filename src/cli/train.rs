@@ -18,7 +18,7 @@ pub struct TrainArgs {
     /// Where to write the metrics JSON (default: <out>.metrics.json).
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
-    /// Features kept after chi-square selection.
+    /// Size of the feature vocabulary (rule signals included), chosen by `--selection`.
     #[arg(long, default_value_t = TrainOptions::default().max_features)]
     max_features: usize,
     /// Minimum number of training messages a feature must occur in.

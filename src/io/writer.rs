@@ -1,9 +1,9 @@
 //! Result writers: JSONL (default) and CSV, one output row per input record, results or errors.
 
 use crate::labels::Pattern;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::OnceLock;
 
@@ -109,12 +109,12 @@ impl OutAdvice {
             json: Box<serde_json::value::RawValue>,
         }
         /// Advice id → `applies_to` → how it is written.
-        type Table = HashMap<&'static str, HashMap<&'static str, Written>>;
+        type Table = FxHashMap<&'static str, FxHashMap<&'static str, Written>>;
         static TABLE: OnceLock<Table> = OnceLock::new();
         let table = TABLE.get_or_init(|| {
             let mut applies: Vec<&'static str> = vec!["verdict", "impersonation", "transaction"];
             applies.extend(Pattern::ALL.iter().map(|p| p.name()));
-            let mut t = Table::new();
+            let mut t = Table::default();
             for a in crate::advice::TEXTS {
                 for &to in &applies {
                     let fields = AdviceFields {
