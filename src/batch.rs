@@ -776,6 +776,13 @@ pub fn progress_path(path: &Path) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// `<path>.partial.progress.tmp`: where the checkpoint is written before its rename.
+pub fn progress_tmp_path(path: &Path) -> PathBuf {
+    let mut p = progress_path(path).into_os_string();
+    p.push(".tmp");
+    PathBuf::from(p)
+}
+
 /// The content of a `.partial.progress` file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Checkpoint {
@@ -786,14 +793,16 @@ pub struct Checkpoint {
     /// With `--only`: counts of the records done and left out of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_out: Option<LeftOut>,
+    /// The options that decide what the rows say (model, threshold, `--only`, evidence, input
+    /// reading), as the caller describes them: a resumed run must use the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<String>,
 }
 
 /// Writes the checkpoint atomically (temporary file, then rename).
 pub fn write_checkpoint(path: &Path, c: &Checkpoint) -> Result<()> {
     let p = progress_path(path);
-    let mut tmp = p.clone().into_os_string();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
+    let tmp = progress_tmp_path(path);
     std::fs::write(&tmp, serde_json::to_vec(c).expect("serialisable"))
         .map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))
@@ -823,13 +832,52 @@ pub struct ResumePoint {
 /// dropped; so is any line that does not parse, and everything after it), checks the CSV header,
 /// and rebuilds the summary. With a checkpoint (`<path>.partial.progress`) the rows and records it
 /// names are used; without one, each row stands for one input record, which is not true with
-/// `only` (then resuming needs the checkpoint).
-pub fn inspect_partial(path: &Path, csv: bool, only: bool) -> Result<ResumePoint> {
+/// `only` (then resuming needs the checkpoint). A checkpoint that names other `options` than
+/// this run's refuses the resume: rows judged two ways would sit in one file.
+pub fn inspect_partial(
+    path: &Path,
+    csv: bool,
+    only: bool,
+    options: Option<&str>,
+) -> Result<ResumePoint> {
     let partial = partial_path(path);
     let f = std::fs::File::open(&partial).map_err(|e| Error::io(&partial, e))?;
     let checkpoint: Option<Checkpoint> = std::fs::read(progress_path(path))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok());
+    if let (Some(was), Some(now)) = (
+        checkpoint.as_ref().and_then(|c| c.options.as_deref()),
+        options,
+    ) {
+        if was != now {
+            // `name=value; …` on both sides: name what changed.
+            let pairs = |s: &str| -> Vec<(String, String)> {
+                s.split("; ")
+                    .map(|p| match p.split_once('=') {
+                        Some((k, v)) => (k.to_string(), v.to_string()),
+                        None => (p.to_string(), String::new()),
+                    })
+                    .collect()
+            };
+            let before = pairs(was);
+            let changed: Vec<String> = pairs(now)
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    let old = before
+                        .iter()
+                        .find(|(bk, _)| *bk == k)
+                        .map(|(_, bv)| bv.as_str());
+                    (old != Some(v.as_str()))
+                        .then(|| format!("{k} {} → {v}", old.unwrap_or("(not set)")))
+                })
+                .collect();
+            return Err(Error::Resume(format!(
+                "{} was written with other options ({}); resume with the same options, or start afresh without --resume",
+                partial.display(),
+                if changed.is_empty() { format!("{was} → {now}") } else { changed.join(", ") }
+            )));
+        }
+    }
     let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
     let mut line = Vec::new();
     let mut offset = 0u64;

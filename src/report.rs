@@ -28,6 +28,9 @@ const ORANGE: RGBColor = RGBColor(0xe0, 0x7b, 0x12);
 const RED: RGBColor = RGBColor(0xcf, 0x22, 0x2e);
 const GREEN: RGBColor = RGBColor(0x1a, 0x7f, 0x37);
 
+/// The files [`write_report`] writes into its directory.
+pub const REPORT_FILES: [&str; 2] = ["metrics.json", "index.html"];
+
 /// Writes `dir/index.html` and `dir/metrics.json` for the given evaluation sets.
 ///
 /// `model_info` is free-form JSON describing the model (origin, fingerprint, thresholds…); it is
@@ -41,10 +44,10 @@ pub fn write_report(
     let metrics = serde_json::json!({ "model": model_info, "sets": reports });
     let json = serde_json::to_string_pretty(&metrics)
         .map_err(|e| Error::Invalid(format!("serializing metrics: {e}")))?;
-    let path = dir.join("metrics.json");
+    let path = dir.join(REPORT_FILES[0]);
     std::fs::write(&path, json + "\n").map_err(|e| Error::io(&path, e))?;
     let html = render_html(model_info, reports)?;
-    let path = dir.join("index.html");
+    let path = dir.join(REPORT_FILES[1]);
     std::fs::write(&path, html).map_err(|e| Error::io(&path, e))?;
     Ok(())
 }

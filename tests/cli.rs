@@ -399,6 +399,61 @@ fn outputs_that_would_overwrite_an_input_or_each_other_are_refused() {
         ],
         "the same file as -o's .partial file",
     );
+    // Nor its checkpoint, `.partial.progress`, which a run writes and removes: before, an input
+    // by that name was deleted, and a summary there broke the resume.
+    let progress = d.join("out.jsonl.partial.progress");
+    fs::write(&progress, &body).unwrap();
+    let o = run(&["score", o_path(&progress), "-o", o_path(&out)], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("that is an input"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&progress).unwrap(), body);
+    fs::remove_file(&progress).unwrap();
+    refused(
+        &[
+            "score",
+            i,
+            "-o",
+            o_path(&out),
+            "--summary",
+            o_path(&progress),
+        ],
+        "the same file as -o's .partial.progress file",
+    );
+    // eval's report files and train's outputs are outputs too.
+    let rep = d.join("rep");
+    fs::create_dir(&rep).unwrap();
+    let in_report = rep.join("metrics.json");
+    fs::write(&in_report, &body).unwrap();
+    let o = run(
+        &[
+            "eval",
+            "--data",
+            o_path(&in_report),
+            "--report",
+            o_path(&rep),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("that is an input"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&in_report).unwrap(), body);
+    refused(&["train", "--data", i, "--out", i], "that is an input");
+    refused(
+        &["train", "--data", i, "--out", o_path(&out), "--metrics", i],
+        "that is an input",
+    );
+    refused(
+        &[
+            "train",
+            "--data",
+            i,
+            "--out",
+            o_path(&out),
+            "--metrics",
+            o_path(&out),
+        ],
+        "the same file as --out",
+    );
     // Devices may take several outputs: nothing is overwritten there.
     let o = run(
         &["score", i, "-o", "/dev/null", "--summary", "/dev/null"],
@@ -424,6 +479,47 @@ fn outputs_that_would_overwrite_an_input_or_each_other_are_refused() {
 
 fn o_path(p: &std::path::Path) -> &str {
     p.to_str().unwrap()
+}
+
+/// `-o -` is stdout, as `-` is stdin; and a run without `--resume` says that it replaces the rows
+/// an interrupted run left.
+#[test]
+fn dash_output_is_stdout_and_a_left_partial_is_replaced_with_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("inbox.jsonl"),
+        format!("{{\"text\":\"{SCAM}\"}}\n{{\"text\":\"{BANK}\"}}\n"),
+    )
+    .unwrap();
+    let o = bin()
+        .args(["score", "inbox.jsonl", "-o", "-"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    assert!(!d.join("-").exists(), "no file named -");
+
+    fs::write(d.join("w.jsonl.partial"), "{\"source\":\"x\"}\n").unwrap();
+    let o = bin()
+        .args(["score", "inbox.jsonl", "-o", "w.jsonl"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("replacing") && err.contains("--resume would have continued it"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(d.join("w.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
 }
 
 /// `-o /dev/stdout` and `--summary /dev/stdout` while stdout is redirected to a file: written in
@@ -464,6 +560,7 @@ fn a_link_to_stdout_as_an_output_is_written_in_place() {
         .file_type()
         .is_symlink());
     assert!(!dir.path().join("stdout.partial").exists());
+    assert!(!dir.path().join("stdout.partial.progress").exists());
 }
 
 #[test]

@@ -936,6 +936,25 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
     let first_n: String = reference.split_inclusive('\n').take(n).collect();
     assert_same_rows(&got, &first_n, false);
 
+    // Resuming with other options would put rows judged two ways into one file: refused, the
+    // partial file kept.
+    let mut other = args("out.jsonl", true);
+    other.extend(["--threshold", "0.01"]);
+    let mut child = spawn_score(dir.path(), &other);
+    {
+        use std::io::Write;
+        // It refuses before reading: the write may meet a closed pipe.
+        child.stdin.take().unwrap().write_all(&input).ok();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("other options (--threshold 0.5 → 0.01)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(&partial).unwrap(), got);
+
     let o = score_stdin(dir.path(), &args("out.jsonl", true), &input);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_same_rows(
@@ -1299,6 +1318,10 @@ fn output_to_a_fifo_is_written_as_a_stream_not_replaced() {
         "still a FIFO"
     );
     assert!(!dir.path().join("pipe.partial").exists());
+    assert!(
+        !dir.path().join("pipe.partial.progress").exists(),
+        "no checkpoint beside a stream"
+    );
     let o = run_in(dir.path(), &["inbox.jsonl", "-o", "pipe", "--resume"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

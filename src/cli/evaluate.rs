@@ -31,8 +31,13 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
     if let Some(t) = a.threshold {
         classifier = classifier.with_scam_threshold(t)?;
     }
-    // The report directory is made before the evaluation, so a bad path fails at once.
+    // The report directory is made before the evaluation, so a bad path fails at once; the files
+    // the report writes must not be one of the files this run reads.
     if let Some(dir) = &a.report {
+        let read: Vec<PathBuf> = a.data.iter().chain(&a.model.model).cloned().collect();
+        for name in posguard::report::REPORT_FILES {
+            super::refuse_overwrite(&dir.join(name), "--report", &read, &[])?;
+        }
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let names = set_names(&a.data);

@@ -50,6 +50,9 @@ Interrupting and resuming:
   --resume: the complete rows of FILE.partial are kept (a row cut in the middle is dropped),
   that many input records are skipped — checking that the last one kept is the same record
   (source, number, id, sender, date) — and the rest is appended. The same works after a crash.
+  A resume with other options (model, --threshold, --only, --no-evidence, input format or
+  columns) is refused. Without --resume, a FILE.partial left by an interrupted run is replaced
+  (the command says so). -o - writes to stdout.
 
 Exit code: 0 all records scored, 3 some records failed, 2 error, 130 interrupted.";
 
@@ -212,11 +215,52 @@ fn resume_command() -> String {
         .join(" ")
 }
 
-pub fn run(a: ScoreArgs) -> Result<ExitCode> {
+/// The options that decide what the rows say, as `name=value` pairs joined by `; `: a resumed
+/// run must use the same.
+fn row_options(a: &ScoreArgs, classifier: &Classifier) -> String {
+    let model = twox_hash::XxHash3_64::oneshot(classifier.model().bytes());
+    let given = |v: &Option<String>| v.clone().unwrap_or_else(|| "(default)".into());
+    let only = match a.only {
+        Some(o) => format!("{o:?}").to_lowercase(),
+        None => "(all)".into(),
+    };
+    let format = match a.format {
+        Some(f) => format!("{f:?}").to_lowercase(),
+        None => "(detected)".into(),
+    };
+    [
+        ("model".to_string(), format!("{model:016x}")),
+        (
+            "--threshold".into(),
+            classifier.model().decision().scam_threshold.to_string(),
+        ),
+        ("--only".into(), only),
+        ("--no-evidence".into(), a.no_evidence.to_string()),
+        ("--format".into(), format),
+        ("--text-field".into(), given(&a.text_field)),
+        ("--id-col".into(), given(&a.id_col)),
+        ("--sender-col".into(), given(&a.sender_col)),
+        ("--date-col".into(), given(&a.date_col)),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={v}"))
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
+pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
+    // `-o -` is stdout, as `-` is stdin among the inputs.
+    if a.output.as_deref() == Some(Path::new("-")) {
+        if a.resume {
+            bail!("--resume needs an output file; -o - is stdout");
+        }
+        a.output = None;
+    }
     let mut classifier = Classifier::new(a.model.load()?);
     if let Some(t) = a.threshold {
         classifier = classifier.with_scam_threshold(t)?;
     }
+    let options = row_options(&a, &classifier);
     let csv_out = a.output_format == OutputFormat::Csv;
     // Outputs are checked before anything is read: one that names an input file — named, or found
     // in a directory or by a glob — would destroy it, and one that cannot be written would fail
@@ -235,6 +279,16 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     if let Some(p) = &partial {
         super::refuse_overwrite(p, "-o", &files, &[])?;
         taken.push((p, "-o's .partial file"));
+    }
+    // The checkpoint beside the .partial file (and its temporary name) is written and removed too.
+    let progress: Vec<PathBuf> = a
+        .output
+        .as_deref()
+        .map(|o| vec![batch::progress_path(o), batch::progress_tmp_path(o)])
+        .unwrap_or_default();
+    for p in &progress {
+        super::refuse_overwrite(p, "-o", &files, &[])?;
+        taken.push((p, "-o's .partial.progress file"));
     }
     if let Some(s) = &a.summary {
         super::refuse_overwrite(s, "--summary", &files, &taken)?;
@@ -258,7 +312,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         (Some(out), true) => {
             let partial = batch::partial_path(out);
             if partial.exists() {
-                let point = batch::inspect_partial(out, csv_out, a.only.is_some())?;
+                let point = batch::inspect_partial(out, csv_out, a.only.is_some(), Some(&options))?;
                 eprintln!(
                     "posguard: resuming {}: {} complete rows kept, skipping {} input records",
                     partial.display(),
@@ -279,6 +333,20 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
                 );
                 None
             }
+        }
+        (Some(out), false) if stream_out.is_none() => {
+            // An interrupted run's rows are about to be replaced: say so, they may be hours' work.
+            let partial = batch::partial_path(out);
+            if let Ok(meta) = std::fs::metadata(&partial) {
+                if meta.is_file() && meta.len() > 0 {
+                    eprintln!(
+                        "posguard: replacing {} ({} bytes left by an interrupted run; --resume would have continued it)",
+                        partial.display(),
+                        meta.len()
+                    );
+                }
+            }
+            None
         }
         _ => None,
     };
@@ -332,7 +400,8 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         .as_ref()
         .map(|r| r.left_out.clone())
         .unwrap_or_default();
-    let checkpoint_path = a.output.clone();
+    // A device or pipe as -o has no .partial file, so no checkpoint beside it either.
+    let checkpoint_path = a.output.clone().filter(|_| stream_out.is_none());
     let mut on_progress = |p: Progress| {
         if let Some(pb) = &bar {
             pb.set_position(bytes_read.load(Ordering::Relaxed));
@@ -354,6 +423,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
                 records: skip_records + p.records,
                 rows: kept_rows + p.written,
                 left_out,
+                options: Some(options.clone()),
             };
             batch::write_checkpoint(out, &c).ok();
         }

@@ -85,8 +85,12 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
         .into_iter()
         .flatten()
         .collect();
-    for p in &outputs {
+    let names = ["--out", "--metrics", "--stage1-out"];
+    let mut taken: Vec<(&std::path::Path, &str)> = Vec::new();
+    for (p, name) in outputs.iter().zip(names) {
+        super::refuse_overwrite(p, name, &a.data, &taken)?;
         super::check_writable(p)?;
+        taken.push((p.as_path(), name));
     }
     let mut records = Vec::new();
     for p in &a.data {
