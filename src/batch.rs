@@ -794,9 +794,9 @@ pub struct Checkpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_out: Option<LeftOut>,
     /// The options that decide what the rows say (model, threshold, `--only`, evidence, input
-    /// reading), as the caller describes them: a resumed run must use the same.
+    /// reading), as `(name, value)` pairs the caller chooses: a resumed run must use the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<String>,
+    pub options: Option<Vec<(String, String)>>,
 }
 
 /// Writes the checkpoint atomically (temporary file, then rename).
@@ -838,7 +838,7 @@ pub fn inspect_partial(
     path: &Path,
     csv: bool,
     only: bool,
-    options: Option<&str>,
+    options: Option<&[(String, String)]>,
 ) -> Result<ResumePoint> {
     let partial = partial_path(path);
     let f = std::fs::File::open(&partial).map_err(|e| Error::io(&partial, e))?;
@@ -850,23 +850,13 @@ pub fn inspect_partial(
         options,
     ) {
         if was != now {
-            // `name=value; …` on both sides: name what changed.
-            let pairs = |s: &str| -> Vec<(String, String)> {
-                s.split("; ")
-                    .map(|p| match p.split_once('=') {
-                        Some((k, v)) => (k.to_string(), v.to_string()),
-                        None => (p.to_string(), String::new()),
-                    })
-                    .collect()
-            };
-            let before = pairs(was);
-            let changed: Vec<String> = pairs(now)
-                .into_iter()
+            let changed: Vec<String> = now
+                .iter()
                 .filter_map(|(k, v)| {
-                    let old = before
+                    let old = was
                         .iter()
-                        .find(|(bk, _)| *bk == k)
-                        .map(|(_, bv)| bv.as_str());
+                        .find(|(wk, _)| wk == k)
+                        .map(|(_, wv)| wv.as_str());
                     (old != Some(v.as_str()))
                         .then(|| format!("{k} {} → {v}", old.unwrap_or("(not set)")))
                 })
@@ -874,7 +864,7 @@ pub fn inspect_partial(
             return Err(Error::Resume(format!(
                 "{} was written with other options ({}); resume with the same options, or start afresh without --resume",
                 partial.display(),
-                if changed.is_empty() { format!("{was} → {now}") } else { changed.join(", ") }
+                changed.join(", ")
             )));
         }
     }

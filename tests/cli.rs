@@ -492,21 +492,21 @@ fn dash_output_is_stdout_and_a_left_partial_is_replaced_with_a_word() {
         format!("{{\"text\":\"{SCAM}\"}}\n{{\"text\":\"{BANK}\"}}\n"),
     )
     .unwrap();
-    let o = bin()
-        .args(["score", "inbox.jsonl", "-o", "-"])
-        .current_dir(d)
-        .output()
-        .unwrap();
+    let score_in_d = |args: &[&str]| {
+        bin()
+            .arg("score")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap()
+    };
+    let o = score_in_d(&["inbox.jsonl", "-o", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
     assert!(!d.join("-").exists(), "no file named -");
 
     fs::write(d.join("w.jsonl.partial"), "{\"source\":\"x\"}\n").unwrap();
-    let o = bin()
-        .args(["score", "inbox.jsonl", "-o", "w.jsonl"])
-        .current_dir(d)
-        .output()
-        .unwrap();
+    let o = score_in_d(&["inbox.jsonl", "-o", "w.jsonl"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(

@@ -215,9 +215,9 @@ fn resume_command() -> String {
         .join(" ")
 }
 
-/// The options that decide what the rows say, as `name=value` pairs joined by `; `: a resumed
-/// run must use the same.
-fn row_options(a: &ScoreArgs, classifier: &Classifier) -> String {
+/// The options that decide what the rows say, as `(name, value)` pairs: a resumed run must use
+/// the same.
+fn row_options(a: &ScoreArgs, classifier: &Classifier) -> Vec<(String, String)> {
     let model = twox_hash::XxHash3_64::oneshot(classifier.model().bytes());
     let given = |v: &Option<String>| v.clone().unwrap_or_else(|| "(default)".into());
     let only = match a.only {
@@ -229,23 +229,22 @@ fn row_options(a: &ScoreArgs, classifier: &Classifier) -> String {
         None => "(detected)".into(),
     };
     [
-        ("model".to_string(), format!("{model:016x}")),
+        ("model", format!("{model:016x}")),
         (
-            "--threshold".into(),
+            "--threshold",
             classifier.model().decision().scam_threshold.to_string(),
         ),
-        ("--only".into(), only),
-        ("--no-evidence".into(), a.no_evidence.to_string()),
-        ("--format".into(), format),
-        ("--text-field".into(), given(&a.text_field)),
-        ("--id-col".into(), given(&a.id_col)),
-        ("--sender-col".into(), given(&a.sender_col)),
-        ("--date-col".into(), given(&a.date_col)),
+        ("--only", only),
+        ("--no-evidence", a.no_evidence.to_string()),
+        ("--format", format),
+        ("--text-field", given(&a.text_field)),
+        ("--id-col", given(&a.id_col)),
+        ("--sender-col", given(&a.sender_col)),
+        ("--date-col", given(&a.date_col)),
     ]
-    .iter()
-    .map(|(k, v)| format!("{k}={v}"))
-    .collect::<Vec<_>>()
-    .join("; ")
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
