@@ -700,6 +700,15 @@ impl OutputFile {
     /// Starts `<path>.partial` afresh.
     pub fn create(path: &Path) -> Result<OutputFile> {
         let partial_path = partial_path(path);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::Invalid(format!(
+                    "{}: cannot write the output: directory {} does not exist",
+                    path.display(),
+                    dir.display()
+                )));
+            }
+        }
         let f = std::fs::File::create(&partial_path).map_err(|e| Error::io(&partial_path, e))?;
         std::fs::remove_file(progress_path(path)).ok();
         Ok(OutputFile {

@@ -61,11 +61,13 @@ impl FromStr for Verdict {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "legit" | "normal" | "ham" => Ok(Verdict::Legit),
-            "spam" | "ad" => Ok(Verdict::Spam),
-            "scam" | "fraud" => Ok(Verdict::Scam),
+            // The Chinese names are the ones posguard prints (`Verdict::zh`) and that Chinese
+            // labelled sheets use.
+            "legit" | "normal" | "ham" | "正常" => Ok(Verdict::Legit),
+            "spam" | "ad" | "垃圾广告" | "垃圾" | "广告" => Ok(Verdict::Spam),
+            "scam" | "fraud" | "诈骗" => Ok(Verdict::Scam),
             other => Err(format!(
-                "unknown verdict {other:?} (expected legit, spam or scam)"
+                "unknown verdict {other:?} (expected legit, spam or scam, or 正常, 垃圾广告 or 诈骗)"
             )),
         }
     }
@@ -189,7 +191,11 @@ mod tests {
         for (i, v) in Verdict::ALL.iter().enumerate() {
             assert_eq!(v.index(), i);
             assert_eq!(v.name().parse::<Verdict>().unwrap(), *v);
+            // the Chinese name posguard prints reads back too
+            assert_eq!(v.zh().parse::<Verdict>().unwrap(), *v);
         }
+        assert_eq!(" Fraud ".parse::<Verdict>().unwrap(), Verdict::Scam);
+        assert_eq!("广告".parse::<Verdict>().unwrap(), Verdict::Spam);
         for (i, p) in Pattern::ALL.iter().enumerate() {
             assert_eq!(p.index(), i);
             assert_eq!(p.name().parse::<Pattern>().unwrap(), *p);

@@ -1330,3 +1330,49 @@ fn output_to_a_fifo_is_written_as_a_stream_not_replaced() {
         stderr(&o)
     );
 }
+
+#[test]
+fn empty_csv_jsonl_read_as_csv_and_a_missing_output_directory_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("empty.csv"), "").unwrap();
+    fs::write(dir.path().join("ok.csv"), "text\n您好，今天营业吗？\n").unwrap();
+    // An empty CSV among the inputs is an empty input like any other empty file.
+    let o = run_in(dir.path(), &["empty.csv", "ok.csv"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", stdout(&o));
+    assert_eq!(rows[0]["source"], "empty.csv");
+    assert_eq!(rows[0]["error"], "no records: the input is empty");
+    assert_eq!(rows[1]["source"], "ok.csv");
+    assert!(rows[1]["verdict"].is_string(), "{}", rows[1]);
+
+    // A JSONL file forced through the CSV reader is refused, not read with `{"id": …` as a header.
+    fs::write(
+        dir.path().join("msgs.jsonl"),
+        "{\"id\": \"a\", \"text\": \"您好\"}\n{\"id\": \"b\", \"text\": \"收到\"}\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["--format", "csv", "msgs.jsonl"]);
+    assert_ne!(o.status.code(), Some(0));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("msgs.jsonl:1: the header row is a JSON object")
+            && all.contains("--format jsonl"),
+        "{all}"
+    );
+    assert!(!all.contains("\"verdict\""), "{all}");
+
+    // An output in a directory that does not exist names that directory, not `<out>.partial`.
+    let o = run_in(dir.path(), &["ok.csv", "-o", "nodir/out.jsonl"]);
+    assert_ne!(o.status.code(), Some(0));
+    let e = stderr(&o);
+    assert!(
+        e.contains("nodir/out.jsonl: cannot write the output: directory nodir does not exist"),
+        "{e}"
+    );
+    assert!(!e.contains(".partial"), "{e}");
+    assert!(!dir.path().join("nodir").exists());
+}

@@ -128,6 +128,17 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             size(max_record_bytes)
         )));
     }
+    let blank_header = header_row
+        .iter()
+        .all(|h| h.iter().all(|b| b.is_ascii_whitespace()));
+    if header_row
+        .get(0)
+        .is_some_and(|h| h.trim_ascii_start().starts_with(b"{\""))
+    {
+        return Err(Error::Invalid(format!(
+            "{source}:1: the header row is a JSON object, not column names; this is a JSONL file (--format jsonl)"
+        )));
+    }
     let headers: Vec<String> = header_row
         .iter()
         .enumerate()
@@ -173,6 +184,9 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             }
             match total.iter().enumerate().max_by_key(|(_, t)| **t) {
                 Some((i, t)) if *t > 0 => i,
+                // An empty file: no records, which the run reports as an empty input like any
+                // other empty file.
+                _ if blank_header && buffered.is_empty() => return Ok(Box::new(std::iter::empty())),
                 _ => {
                     return Err(Error::Invalid(format!(
                         "{source}: cannot tell which column holds the text; pass --text-col (columns: {})",
