@@ -591,7 +591,7 @@ fn score_batch(
                 summary.count_scored(
                     v.name(),
                     flagged.iter().map(|p| p.pattern.name()),
-                    rec.sender.as_deref(),
+                    scam_sender(rec),
                     rec.truncated,
                     !rec.skipped.is_empty(),
                 );
@@ -607,7 +607,7 @@ fn score_batch(
                         for p in &flagged {
                             bump(&mut l.by_pattern, p.pattern.name());
                         }
-                        if let Some(s) = rec.sender.as_deref() {
+                        if let Some(s) = scam_sender(rec) {
                             bump(&mut l.sender_counts, s);
                         }
                     }
@@ -623,6 +623,16 @@ fn score_batch(
         }
     }
     Ok(rows)
+}
+
+/// The sender a scam verdict counts against: none for the phone owner's own (sent) messages, whose
+/// `sender` is the recipient (a user who forwards scams to 12321, as the advice says, must not see
+/// 12321 among the top scam senders).
+fn scam_sender(rec: &Record) -> Option<&str> {
+    match rec.direction {
+        Some(crate::io::Direction::Sent) => None,
+        _ => rec.sender.as_deref(),
+    }
 }
 
 fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
@@ -644,6 +654,7 @@ fn row_for(rec: &Record, report: &crate::Report) -> OutputRow {
         id: rec.id.clone(),
         sender: rec.sender.clone(),
         date: rec.date.clone(),
+        direction: rec.direction,
         result: Some(OutResult {
             verdict: v.verdict.name().into(),
             score: v.score,
@@ -921,7 +932,7 @@ pub fn inspect_partial(
             Some(v) => point.summary.count_scored(
                 v,
                 row.flagged.iter().map(String::as_str),
-                row.sender.as_deref(),
+                row.sender.as_deref().filter(|_| !row.sent),
                 row.truncated,
                 row.incomplete,
             ),
@@ -974,6 +985,8 @@ struct RowCounts {
     verdict: Option<String>,
     flagged: Vec<String>,
     sender: Option<String>,
+    /// The phone owner's own message: its sender is the recipient, not counted as a scam sender.
+    sent: bool,
     truncated: bool,
     incomplete: bool,
     call: bool,
@@ -1002,6 +1015,7 @@ fn row_counts_json(line: &[u8]) -> Option<RowCounts> {
             })
             .unwrap_or_default(),
         sender: s("sender"),
+        sent: s("direction").as_deref() == Some("sent"),
         truncated: v
             .get("truncated")
             .and_then(|t| t.as_bool())
@@ -1047,6 +1061,7 @@ fn row_counts_csv(fields: &[String], header: &[String]) -> Option<RowCounts> {
             .map(str::to_string)
             .collect(),
         sender: opt(get("sender")),
+        sent: get("direction") == "sent",
         truncated: get("truncated") == "true",
         incomplete: !get("skipped").is_empty(),
         call: !get("turns").is_empty(),

@@ -169,7 +169,10 @@ pub const MAX_QUOTE_CHARS: usize = 40;
 /// closed by any Chinese closing mark (” ’ 」 』 — conversion to traditional script turns “ into 「
 /// but leaves ”, and people mix them), or an ASCII or full-width `"` `'` closed by the same mark.
 /// At most [`MAX_QUOTE_CHARS`] characters, within one sentence, and holding a Chinese character —
-/// so `回复“1”` quotes nothing and an unmatched mark opens nothing.
+/// so `回复“1”` quotes nothing and an unmatched mark opens nothing. A message that is nothing but
+/// the quotation (no letter, digit or Chinese character outside its marks) quotes nothing either:
+/// quoting is what a message does to other words, and wrapping a scam in quotation marks must not
+/// turn its wording into a warning's quotation.
 pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
     let closes = |open: char, c: char| match open {
         '“' | '‘' | '「' | '『' => matches!(c, '”' | '’' | '」' | '』'),
@@ -190,7 +193,12 @@ pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
                 break;
             }
             if closes(c, d) {
-                if chinese {
+                let after = start + j + d.len_utf8();
+                let words_outside = original[..i]
+                    .chars()
+                    .chain(original[after..].chars())
+                    .any(char::is_alphanumeric);
+                if chinese && words_outside {
                     out.push(start..start + j);
                 }
                 // Continue after the closing mark, which opens nothing.
@@ -593,6 +601,12 @@ mod tests {
         assert_eq!(spans("回复\"1\"即可换\"新机\""), ["新机"]);
         // Mixed Chinese marks, as traditional-script conversion leaves them.
         assert_eq!(spans("收到過「回1換新機”的短信"), ["回1換新機"]);
+        // A message that is all quotation, punctuation and spaces aside, quotes nothing; one word
+        // outside the marks makes it a quotation again.
+        assert!(spans("“您的POS机备案到期即将停用，回复1免费更换新机”").is_empty());
+        assert!(spans(" 「您的POS机即将停用，回复1更换」！").is_empty());
+        assert_eq!(spans("骗子：“回复1换新机”"), ["回复1换新机"]);
+        assert_eq!(spans("“回复1换新机”是诈骗"), ["回复1换新机"]);
     }
 
     #[test]

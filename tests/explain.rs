@@ -380,3 +380,29 @@ fn classify_highlights_in_colour_only_when_asked() {
     );
     assert!(!plain.contains("Claims to be"));
 }
+
+#[test]
+fn a_scam_wrapped_in_quotation_marks_is_still_a_scam() {
+    // Found by a QA pass: a whole message in quotation marks was read as a warning quoting a
+    // scam's wording and called legit at 0.01 (an evasion anyone can type).
+    let bare = "【POS服务中心】您的POS机备案到期即将停用，回复1免费更换0.38%费率新机";
+    assert_eq!(classify(bare).verdict.verdict, Verdict::Scam);
+    for wrapped in [
+        format!("“{bare}”"),
+        format!("「{bare}」"),
+        format!("\"{bare}\""),
+        format!(" ＂{bare}＂！"),
+    ] {
+        let r = classify(&wrapped);
+        assert_eq!(
+            r.verdict.verdict,
+            Verdict::Scam,
+            "{wrapped}: {:?}",
+            r.verdict.probabilities
+        );
+    }
+    // A warning that quotes the same wording is still a quotation, and still legit.
+    let warning =
+        "警惕“您的POS机备案到期即将停用，回复1免费更换新机”这类短信，均为诈骗，请勿回复。";
+    assert_eq!(classify(warning).verdict.verdict, Verdict::Legit);
+}

@@ -1348,6 +1348,15 @@ fn empty_csv_jsonl_read_as_csv_and_a_missing_output_directory_are_named() {
     assert_eq!(rows[0]["error"], "no records: the input is empty");
     assert_eq!(rows[1]["source"], "ok.csv");
     assert!(rows[1]["verdict"].is_string(), "{}", rows[1]);
+    // With nothing scored the summary line ends at the counts (no dangling dash). One empty file
+    // alone is an empty run, not an error.
+    let o = run_in(dir.path(), &["empty.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("posguard: 0 records: 0 scored, 0 errors\n"),
+        "{}",
+        stderr(&o)
+    );
 
     // A JSONL file forced through the CSV reader is refused, not read with `{"id": …` as a header.
     fs::write(
@@ -1375,4 +1384,179 @@ fn empty_csv_jsonl_read_as_csv_and_a_missing_output_directory_are_named() {
     );
     assert!(!e.contains(".partial"), "{e}");
     assert!(!dir.path().join("nodir").exists());
+}
+
+#[test]
+fn semicolon_csv_and_tab_separated_csv_are_read_by_their_header() {
+    let dir = tempfile::tempdir().unwrap();
+    // Excel in a locale with a decimal comma writes `;`; with a BOM and CRLF, and a quoted field
+    // that holds a line break.
+    let semi = "\u{feff}id;sender;date;text\r\n\
+        1;10690000;2024-01-01 10:00;\"【POS服务中心】您的POS机备案到期即将停用，回复1免费更换0.38%费率新机\"\r\n\
+        2;95588;2024-01-01 10:01;\"您尾号1234卡消费500.00元，余额1000.00元。【工商银行】\"\r\n\
+        3;13800000000;2024-01-01 10:02;\"拉卡拉总部通知：您的刷卡机需要升级，\r\n请加微信lkl8888办理，交押金199元。\"\r\n";
+    fs::write(dir.path().join("semi.csv"), semi).unwrap();
+    // Tab-separated bytes saved under a .csv name; and a semicolon file without an extension.
+    fs::write(
+        dir.path().join("tabs.csv"),
+        "编号\t号码\t短信内容\nA1\t95588\t您尾号1234卡消费500.00元，余额1000.00元。【工商银行】\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("export"),
+        "编号;号码;短信内容\nB1;10690000;您的POS机备案到期即将停用，回复1免费更换新机\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["semi.csv", "tabs.csv", "export"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 5, "{}", stdout(&o));
+    let got: Vec<(String, String, String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["sender"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("1", "10690000", "scam", 2),
+        ("2", "95588", "legit", 3),
+        ("3", "13800000000", "scam", 4),
+        ("A1", "95588", "legit", 2),
+        ("B1", "10690000", "scam", 2),
+    ];
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(
+            (g.0.as_str(), g.1.as_str(), g.2.as_str(), g.3),
+            w,
+            "{rows:?}"
+        );
+    }
+    assert_eq!(rows[0]["date"], "2024-01-01 10:00");
+    // The text is the text column alone, not the joined row.
+    let recs = records(&dir.path().join("semi.csv"));
+    let texts: Vec<&str> = recs
+        .iter()
+        .map(|r| r.as_ref().unwrap().text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "【POS服务中心】您的POS机备案到期即将停用，回复1免费更换0.38%费率新机",
+            "您尾号1234卡消费500.00元，余额1000.00元。【工商银行】",
+            "拉卡拉总部通知：您的刷卡机需要升级，\r\n请加微信lkl8888办理，交押金199元。",
+        ]
+    );
+}
+
+#[test]
+fn sent_messages_are_marked_and_not_counted_as_scam_senders() {
+    let dir = tempfile::tempdir().unwrap();
+    // A merchant received a scam, forwarded it to 12321 as the advice says (type 2 = sent), and
+    // sent an MMS (msg_box 2) whose "from" addr is the app's placeholder for the phone itself.
+    let xml = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="4">
+  <sms protocol="0" address="10690000" date="1704000000000" type="1" body="【POS服务中心】您的POS机备案到期即将停用，回复1免费更换0.38%费率新机" />
+  <sms protocol="0" address="12321" date="1704000100000" type="2" body="【POS服务中心】您的POS机备案到期即将停用，回复1免费更换0.38%费率新机" />
+  <mms date="1704000200000" msg_box="2" address="+8613800000000" m_type="128">
+    <parts><part seq="0" ct="text/plain" text="转给你看看：您的POS机备案到期即将停用，回复1免费更换新机，交押金299元" /></parts>
+    <addrs><addr address="+8613800000000" type="151" /><addr address="insert-address-token" type="137" /></addrs>
+  </mms>
+  <mms date="1704000300000" msg_box="1" address="+8613900000000~+8613700000000">
+    <parts><part seq="0" ct="text/plain" text="您的POS机备案到期即将停用，回复1免费更换新机，交押金299元" /></parts>
+    <addrs><addr address="+8613900000000" type="137" /><addr address="insert-address-token" type="151" /></addrs>
+  </mms>
+</smses>
+"#;
+    fs::write(dir.path().join("sms.xml"), xml).unwrap();
+    let o = run_in(dir.path(), &["sms.xml", "--summary", "summary.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        col(&rows, "direction"),
+        ["received", "sent", "sent", "received"]
+    );
+    assert_eq!(
+        col(&rows, "sender"),
+        ["10690000", "12321", "+8613800000000", "+8613900000000"]
+    );
+    for r in &rows {
+        assert_eq!(r["verdict"], "scam", "{r}");
+    }
+    let summary: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    let senders = summary["top_scam_senders"].to_string();
+    assert!(
+        senders.contains("10690000") && senders.contains("+8613900000000"),
+        "{senders}"
+    );
+    assert!(!senders.contains("12321"), "{senders}");
+    assert!(!senders.contains("insert-address-token"), "{senders}");
+    assert!(!senders.contains("+8613800000000"), "{senders}");
+    assert!(stderr(&o).contains("top scam senders"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("12321"), "{}", stderr(&o));
+
+    // CSV output has the column too.
+    let o = run_in(dir.path(), &["sms.xml", "--output-format", "csv"]);
+    let out = stdout(&o);
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let at = header
+        .iter()
+        .position(|h| *h == "direction")
+        .expect("direction column");
+    let second: Vec<String> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[at].to_string())
+        .collect();
+    assert_eq!(second, ["received", "sent", "sent", "received"]);
+
+    // sms.db: is_from_me = 1 is a sent message.
+    let db = dir.path().join("sms.db");
+    make_sms_db(&db);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE message SET is_from_me = 1 WHERE ROWID = 3", [])
+        .unwrap();
+    drop(conn);
+    let (rows, _) = score_in(dir.path(), &["sms.db"]);
+    assert_eq!(rows[0]["direction"], "sent");
+    assert_eq!(rows[3]["direction"], "received");
+}
+
+#[test]
+fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"5\">\n  \
+        <sms address=\"95588\" date=\"1704000000000\" type=\"1\" body=\"您尾号1234卡消费500.00元，余额1000.00元。【工商银行】\" />\n  \
+        <sms address=\"10690000\" date=\"1704000100000\" type=\"1\" body=\"您的POS机备案到期即将停用，回复1免费更换新机\" />\n";
+    fs::write(dir.path().join("cut.xml"), xml).unwrap();
+    let o = run_in(dir.path(), &["cut.xml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", stdout(&o));
+    assert_eq!(rows[0]["verdict"], "legit");
+    assert_eq!(rows[1]["verdict"], "scam");
+    assert_eq!(rows[2]["record"], 3);
+    assert_eq!(
+        rows[2]["error"],
+        "file ends before </smses> (truncated?): 2 records read, any after them are missing"
+    );
+    // The whole file, closed, has no such record.
+    fs::write(dir.path().join("whole.xml"), format!("{xml}</smses>\n")).unwrap();
+    let (rows, o) = score_in(dir.path(), &["whole.xml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2);
 }

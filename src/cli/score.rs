@@ -159,7 +159,7 @@ fn print_summary(s: &Summary) -> std::io::Result<()> {
     let mut err = std::io::stderr().lock();
     writeln!(
         err,
-        "posguard: {} records: {} scored, {} errors{} — {}",
+        "posguard: {} records: {} scored, {} errors{}{}",
         s.records,
         s.scored,
         s.errors,
@@ -172,11 +172,16 @@ fn print_summary(s: &Summary) -> std::io::Result<()> {
         } else {
             String::new()
         },
-        s.by_verdict
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        if s.by_verdict.is_empty() {
+            String::new()
+        } else {
+            " — ".to_string()
+                + &s.by_verdict
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+        }
     )?;
     if !s.by_pattern.is_empty() {
         let mut v: Vec<_> = s.by_pattern.iter().collect();

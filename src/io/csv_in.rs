@@ -98,7 +98,10 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     // default CRLF terminator, the line numbers of CRLF files (Excel's) come out one too low.
     // Files with no `\n` at all (old Mac `\r` endings) keep the default.
     let mut inner = inner;
-    let has_lf = inner.fill_buf().map(|b| b.contains(&b'\n')).unwrap_or(true);
+    let (has_lf, delimiter) = match inner.fill_buf() {
+        Ok(b) => (b.contains(&b'\n'), sniff_delimiter(b, delimiter)),
+        Err(_) => (true, delimiter),
+    };
     let mut builder = csv::ReaderBuilder::new();
     builder
         .delimiter(delimiter)
@@ -232,6 +235,40 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         encoding,
         done: false,
     }))
+}
+
+/// The delimiter of a CSV/TSV file, from its header row: `expected` when the row has it, else the
+/// one of tab, semicolon and comma the row does have (outside quotes). A `.csv` file may be
+/// semicolon-separated (Excel in locales whose decimal mark is a comma) or tab-separated (saved
+/// as "Unicode text" and renamed); read with the wrong delimiter, every row would be one column
+/// whose text holds the id, sender and date. The delimiters are ASCII bytes that no multi-byte
+/// sequence of GBK, GB18030 or Big5 contains, so the raw bytes can be counted.
+fn sniff_delimiter(head: &[u8], expected: u8) -> u8 {
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\t' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b',' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let has = |d: u8| match d {
+        b'\t' => counts[0] > 0,
+        b';' => counts[1] > 0,
+        b',' => counts[2] > 0,
+        _ => true,
+    };
+    if has(expected) {
+        return expected;
+    }
+    [b'\t', b';', b',']
+        .into_iter()
+        .find(|d| has(*d))
+        .unwrap_or(expected)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

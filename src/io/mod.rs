@@ -110,6 +110,9 @@ pub struct Record {
     pub id: Option<String>,
     pub sender: Option<String>,
     pub date: Option<String>,
+    /// Received or sent, where the format says (None: not known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     pub channel: Option<Channel>,
     pub text: String,
     /// The text was longer than [`MAX_TEXT_CHARS`] and was cut.
@@ -123,6 +126,36 @@ pub struct Record {
     pub skipped: Vec<String>,
 }
 
+/// Whether a message came to the phone or went from it, where the export says so (SMS Backup &
+/// Restore's `type`/`msg_box`, sms.db's `is_from_me`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Received,
+    /// Sent, or written to be sent (draft, outbox, failed, queued): the phone owner's own message.
+    /// Its `sender` is the other party, the recipient.
+    Sent,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Received => "received",
+            Direction::Sent => "sent",
+        }
+    }
+
+    /// SMS Backup & Restore's `type` (sms) or `msg_box` (mms): 1 inbox; 2 sent, 3 draft, 4 outbox,
+    /// 5 failed, 6 queued. Anything else is unknown.
+    pub fn from_android_box(v: &str) -> Option<Direction> {
+        match v.trim() {
+            "1" => Some(Direction::Received),
+            "2" | "3" | "4" | "5" | "6" => Some(Direction::Sent),
+            _ => None,
+        }
+    }
+}
+
 impl Record {
     /// A message record with no metadata.
     pub fn new(source: impl Into<String>, line: u64, index: u64, text: String) -> Record {
@@ -133,6 +166,7 @@ impl Record {
             id: None,
             sender: None,
             date: None,
+            direction: None,
             channel: None,
             text,
             truncated: false,
@@ -314,15 +348,19 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
     let line = text.split('\n').next().unwrap_or_default();
     // A header naming a known text column (`编号,发送方,短信内容,时间`): Excel exports in China
     // have Chinese headers, which the ASCII test below does not take.
-    let names_text_column = || {
-        line.trim_end_matches('\r').split(',').any(|f| {
+    let names_text_column = |delimiter: char| {
+        line.trim_end_matches('\r').split(delimiter).any(|f| {
             let f = f.trim().trim_matches('"').trim();
             jsonl::TEXT_FIELDS.iter().any(|t| t.eq_ignore_ascii_case(f))
         })
     };
     if line.contains('\t') {
         InputFormat::Tsv
-    } else if line.contains(',') && line.len() < 200 && (line.is_ascii() || names_text_column()) {
+    } else if line.contains(',') && line.len() < 200 && (line.is_ascii() || names_text_column(','))
+    {
+        InputFormat::Csv
+    } else if line.contains(';') && line.len() < 200 && names_text_column(';') {
+        // Semicolon-separated (European Excel); the CSV reader takes the delimiter from this row.
         InputFormat::Csv
     } else {
         InputFormat::Text

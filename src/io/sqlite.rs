@@ -9,7 +9,8 @@
 //! is taken from that blob; when neither gives text the record is an error record `empty text`.
 
 use super::{
-    finish_record, iso8601_utc, ReaderOptions, Record, RecordError, RecordResult, RecordStream,
+    finish_record, iso8601_utc, Direction, ReaderOptions, Record, RecordError, RecordResult,
+    RecordStream,
 };
 use crate::error::{Error, Result};
 use rusqlite::types::ValueRef;
@@ -71,12 +72,13 @@ pub fn open(path: &Path, source: String, opts: &ReaderOptions) -> Result<RecordS
         }
     };
     let sql = format!(
-        "SELECT m.ROWID, {guid}, m.text, {date}, {sender}, {body} FROM message m {join} \
+        "SELECT m.ROWID, {guid}, m.text, {date}, {sender}, {body}, {from_me} FROM message m {join} \
          WHERE m.ROWID > ?1 ORDER BY m.ROWID LIMIT {PAGE}",
         guid = col("guid"),
         date = col("date"),
         sender = if with_handle { "h.id" } else { "NULL" },
         body = col("attributedBody"),
+        from_me = col("is_from_me"),
         join = if with_handle {
             "LEFT JOIN handle h ON m.handle_id = h.ROWID"
         } else {
@@ -177,6 +179,12 @@ impl SmsDbReader {
                 }
                 _ => None,
             };
+            // `is_from_me`: 1 for the phone owner's own messages (then `handle` is the recipient).
+            let direction = match r.get_ref(6)? {
+                ValueRef::Integer(1) => Some(Direction::Sent),
+                ValueRef::Integer(0) => Some(Direction::Received),
+                _ => None,
+            };
             // An empty `text` is as good as NULL: the message may still be in `attributedBody`.
             let text = match text_of(r.get_ref(2)?).filter(|t| !matches!(t, Ok(s) if s.is_empty()))
             {
@@ -191,6 +199,7 @@ impl SmsDbReader {
                     id,
                     sender,
                     date,
+                    direction,
                     ..Record::new(self.source.as_str(), line, self.index, text)
                 }),
                 Err(reason) => Err(RecordError {

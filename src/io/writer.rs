@@ -1,5 +1,6 @@
 //! Result writers: JSONL (default) and CSV, one output row per input record, results or errors.
 
+use crate::io::Direction;
 use crate::labels::Pattern;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -164,6 +165,10 @@ pub struct OutputRow {
     pub sender: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// `received` or `sent` where the export says (SMS backup XML, sms.db); a sent message's
+    /// `sender` is its recipient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub result: Option<OutResult>,
     /// Calls: number of turns.
@@ -233,8 +238,18 @@ pub struct CsvWriter<W: Write> {
 /// CSV output columns, in order.
 pub fn csv_header() -> Vec<String> {
     let mut h: Vec<String> = [
-        "source", "record", "line", "id", "sender", "date", "verdict", "score", "p_legit",
-        "p_spam", "p_scam",
+        "source",
+        "record",
+        "line",
+        "id",
+        "sender",
+        "date",
+        "direction",
+        "verdict",
+        "score",
+        "p_legit",
+        "p_spam",
+        "p_scam",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -340,6 +355,7 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
         self.opt(&row.id)?;
         self.opt(&row.sender)?;
         self.opt(&row.date)?;
+        self.field(row.direction.map(Direction::name).unwrap_or(""))?;
         match &row.result {
             Some(r) => {
                 self.field(&r.verdict)?;

@@ -11,17 +11,21 @@
 //! </smses>
 //! ```
 //!
-//! Each `<sms>` and each `<mms>` is one record: sender from `address` (for MMS, the `addr` of type
-//! 137, the "from" address, when present), date from `date` (milliseconds since 1970) as ISO 8601
-//! UTC, text from `body` (MMS: the `text/plain` parts, joined by newlines). Attribute values are
+//! Each `<sms>` and each `<mms>` is one record: sender from `address` (for a received MMS, the
+//! `addr` of type 137, the "from" address, when present), date from `date` (milliseconds since
+//! 1970) as ISO 8601 UTC, text from `body` (MMS: the `text/plain` parts, joined by newlines),
+//! direction from `type` (sms) or `msg_box` (mms): a sent message's `address` is its recipient, and
+//! the app's `insert-address-token` (the phone's own number) is never taken as an address. Attribute values are
 //! unescaped here: the five XML entities and numeric references, including the UTF-16 surrogate
 //! pairs (`&#55357;&#56832;`) that the app writes for emoji. A DOCTYPE is skipped and entities it
 //! declares are never expanded (no "billion laughs"); an unknown `&name;` stays as written. A file
 //! cut in the middle of an element gives an error record for the broken tail; the records before it
-//! are read as usual.
+//! are read as usual. A file that ends between elements before its root element is closed (no
+//! `</smses>`: cut at a line end) gives an error record saying so.
 
 use super::{
-    finish_record, iso8601_utc, Record, RecordError, RecordResult, MAX_RECORD_BYTES, MAX_TEXT_CHARS,
+    finish_record, iso8601_utc, Direction, Record, RecordError, RecordResult, MAX_RECORD_BYTES,
+    MAX_TEXT_CHARS,
 };
 use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
@@ -82,6 +86,8 @@ pub struct SmsXmlReader<R: BufRead> {
     index: u64,
     /// The `<mms>` being read: its record and where it started.
     mms: Option<MmsBuilder>,
+    /// The root element: its name once opened, and whether it was closed.
+    root: Option<(String, bool)>,
     done: bool,
 }
 
@@ -90,6 +96,7 @@ struct MmsBuilder {
     address: Option<String>,
     from: Option<String>,
     date: Option<String>,
+    direction: Option<Direction>,
     texts: Vec<String>,
     /// Bytes in `texts`; parts past [`MAX_TEXT_CHARS`] × 4 bytes are dropped and the record is
     /// flagged truncated.
@@ -126,6 +133,7 @@ impl<R: BufRead> SmsXmlReader<R> {
             line: 1,
             index: 0,
             mms: None,
+            root: None,
             done: false,
         }
     }
@@ -237,9 +245,26 @@ fn xml_date(v: &str) -> Option<String> {
     Some(iso8601_utc(if n > 100_000_000_000 { n / 1000 } else { n }))
 }
 
+impl MmsBuilder {
+    /// The other party: for a received MMS its "from" `addr` (type 137) or else `address`; for a
+    /// sent one `address`, the recipient (its "from" is the phone itself).
+    fn sender(&self) -> Option<String> {
+        match self.direction {
+            Some(Direction::Sent) => self.address.clone(),
+            _ => self.from.clone().or_else(|| self.address.clone()),
+        }
+    }
+}
+
 fn not_null(v: String) -> Option<String> {
     let t = v.trim();
     (!t.is_empty() && t != "null").then(|| t.to_string())
+}
+
+/// An address attribute: [`not_null`], and not SMS Backup & Restore's placeholder for the phone's
+/// own number.
+fn address(v: String) -> Option<String> {
+    not_null(v).filter(|a| a != "insert-address-token")
 }
 
 fn count_newlines(b: &[u8]) -> u64 {
@@ -299,6 +324,19 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
             };
             self.reader.get_mut().mark();
             self.line += count_newlines(event.as_bytes());
+            match &event {
+                Event::Start(e) if self.root.is_none() => {
+                    self.root = Some((e.name().as_ref().to_string(), false));
+                }
+                Event::End(e) => {
+                    if let Some((name, closed)) = self.root.as_mut() {
+                        if e.name().as_ref() == name.as_str() {
+                            *closed = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
             match event {
                 Event::Eof => {
                     self.done = true;
@@ -311,12 +349,22 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                             "file ends inside an <mms> element (truncated?)".into(),
                         )));
                     }
+                    if let Some((name, false)) = &self.root {
+                        // Cut between two elements: the records read are fine, the rest is lost.
+                        self.index += 1;
+                        let reason = format!(
+                            "file ends before </{}> (truncated?): {} records read, any after them are missing",
+                            name,
+                            self.index - 1
+                        );
+                        return Some(Err(rec_err(&self.source, start_line, self.index, reason)));
+                    }
                     return None;
                 }
                 Event::Empty(e) | Event::Start(e) if e.name().as_ref() == "sms" => {
                     self.index += 1;
                     let line = start_line;
-                    let a = match attrs(&e, &["body", "address", "date"]) {
+                    let a = match attrs(&e, &["body", "address", "date", "type"]) {
                         Ok(a) => a,
                         Err(reason) => {
                             return Some(Err(rec_err(&self.source, line, self.index, reason)))
@@ -331,8 +379,9 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                                 has_body = true;
                                 rec.text = v;
                             }
-                            1 => rec.sender = not_null(v),
-                            _ => rec.date = xml_date(&v),
+                            1 => rec.sender = address(v),
+                            2 => rec.date = xml_date(&v),
+                            _ => rec.direction = Direction::from_android_box(&v),
                         }
                     }
                     if !has_body || rec.text == "null" {
@@ -346,17 +395,19 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         address: None,
                         from: None,
                         date: None,
+                        direction: None,
                         texts: Vec::new(),
                         text_bytes: 0,
                         truncated: false,
                         error: None,
                     };
-                    match attrs(&e, &["address", "date"]) {
+                    match attrs(&e, &["address", "date", "msg_box"]) {
                         Ok(a) => {
                             for (i, v) in a {
                                 match i {
-                                    0 => m.address = not_null(v),
-                                    _ => m.date = xml_date(&v),
+                                    0 => m.address = address(v),
+                                    1 => m.date = xml_date(&v),
+                                    _ => m.direction = Direction::from_android_box(&v),
                                 }
                             }
                         }
@@ -366,7 +417,7 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     if let Some(outer) = self.mms.replace(m) {
                         self.index += 1;
                         return Some(Err(RecordError {
-                            sender: outer.from.or(outer.address),
+                            sender: outer.sender(),
                             date: outer.date,
                             ..rec_err(
                                 &self.source,
@@ -383,11 +434,12 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     let line = start_line;
                     let mut rec =
                         Record::new(self.source.as_str(), line, self.index, String::new());
-                    if let Ok(a) = attrs(&e, &["address", "date"]) {
+                    if let Ok(a) = attrs(&e, &["address", "date", "msg_box"]) {
                         for (i, v) in a {
                             match i {
-                                0 => rec.sender = not_null(v),
-                                _ => rec.date = xml_date(&v),
+                                0 => rec.sender = address(v),
+                                1 => rec.date = xml_date(&v),
+                                _ => rec.direction = Direction::from_android_box(&v),
                             }
                         }
                     }
@@ -432,7 +484,7 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         let ty = a.iter().find(|(i, _)| *i == 1).map(|(_, v)| v.trim());
                         if ty == Some("137") {
                             if let Some((_, v)) = a.iter().find(|(i, _)| *i == 0) {
-                                m.from = not_null(v.clone());
+                                m.from = address(v.clone());
                             }
                         }
                     }
@@ -442,8 +494,9 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     self.index += 1;
                     let mut rec =
                         Record::new(self.source.as_str(), m.line, self.index, m.texts.join("\n"));
-                    rec.sender = m.from.or(m.address);
+                    rec.sender = m.sender();
                     rec.date = m.date;
+                    rec.direction = m.direction;
                     if let Some(reason) = m.error {
                         return Some(Err(RecordError {
                             sender: rec.sender,
