@@ -1399,7 +1399,7 @@ fn semicolon_csv_and_tab_separated_csv_are_read_by_their_header() {
     // Tab-separated bytes saved under a .csv name; and a semicolon file without an extension.
     fs::write(
         dir.path().join("tabs.csv"),
-        "编号\t号码\t短信内容\nA1\t95588\t您尾号1234卡消费500.00元，余额1000.00元。【工商银行】\n",
+        "序号\t号码\t短信内容\nA1\t95588\t您尾号1234卡消费500.00元，余额1000.00元。【工商银行】\n",
     )
     .unwrap();
     fs::write(
@@ -1559,4 +1559,56 @@ fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
     let (rows, o) = score_in(dir.path(), &["whole.xml"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn funasr_sentence_info_is_a_call_and_whisper_without_segments_is_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let turns = r#"[
+ {"text": "喂，您好，我是银联商务的。", "start": 0, "end": 2300, "spk": 0},
+ {"text": "啊，什么事？", "start": 2400, "end": 3100, "spk": 1},
+ {"text": "您的POS机费率要上调了，我们免费给您换一台0.38费率的新机，您把卡号和验证码报一下。", "start": 3200, "end": 9000, "spk": 0},
+ {"text": "好的。", "start": 9100, "end": 9500, "spk": 1}]"#;
+    // FunASR/Paraformer: one result object, and a list of results (one per audio file).
+    fs::write(
+        dir.path().join("funasr.json"),
+        format!(
+            r#"{{"key": "call_0001", "text": "喂您好我是银联商务的", "sentence_info": {turns}}}"#
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("batch.json"),
+        format!(
+            r#"[{{"key": "call_0001", "text": "…", "sentence_info": {turns}}},
+ {{"key": "call_0002", "text": "您好，请问几点营业？", "sentence_info": [{{"text": "您好，请问几点营业？", "start": 0, "end": 900, "spk": 0}}]}}]"#
+        ),
+    )
+    .unwrap();
+    // whisper on silence or music writes no segments; the text is still the message.
+    fs::write(
+        dir.path().join("whisper.json"),
+        r#"{"text": "您的POS机备案到期，回复1更换新机", "segments": [], "language": "zh"}"#,
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["funasr.json", "batch.json", "whisper.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 4, "{}", stdout(&o));
+    assert_eq!(
+        col(&rows, "id")[..3],
+        ["call_0001", "call_0001", "call_0002"]
+    );
+    assert_eq!(col(&rows, "record")[..3], [1, 1, 2]);
+    assert_eq!(col(&rows, "turns")[..3], [4, 4, 1]);
+    for r in &rows[..2] {
+        assert_eq!(r["verdict"], "scam", "{r}");
+        assert_eq!(r["peak_turn"], 3, "{r}");
+    }
+    assert_eq!(rows[2]["verdict"], "legit");
+    assert_eq!(rows[3]["verdict"], "scam", "{}", rows[3]);
+    assert!(rows[3].get("turns").is_none());
+    let recs = records(&dir.path().join("funasr.json"));
+    let call = recs[0].as_ref().unwrap();
+    let speakers: Vec<Option<&str>> = call.turns.iter().map(|t| t.speaker.as_deref()).collect();
+    assert_eq!(speakers, [Some("0"), Some("1"), Some("0"), Some("1")]);
 }

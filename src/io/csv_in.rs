@@ -204,7 +204,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         id: find(
             &headers,
             &opts.id_field,
-            &["id", "msg_id", "message_id", "编号"],
+            &["id", "msg_id", "message_id", "编号", "序号", "短信编号"],
             "id",
             &source,
         )?,

@@ -351,6 +351,17 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
     (turns, skipped)
 }
 
+/// The segments of an ASR result object: a non-empty `segments` (whisper, WhisperX) or
+/// `sentence_info` (FunASR/Paraformer, speakers in `spk`) array. An empty one is no call: the
+/// object's own `text`, if any, is the message.
+fn segments_of(o: &serde_json::Map<String, Value>) -> Option<&Vec<Value>> {
+    ["segments", "sentence_info"].iter().find_map(|k| {
+        o.get(*k)
+            .and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+    })
+}
+
 /// A JSON document: ASR segments of one call, or an array of messages.
 pub fn read_json_document(
     reader: Box<dyn BufRead + Send>,
@@ -385,6 +396,21 @@ pub fn read_json_document(
             Box::new(items.into_iter().enumerate().map(move |(i, item)| {
                 let n = i as u64 + 1;
                 match item {
+                    // FunASR writes one result per audio file: `[{"key","text","sentence_info"}]`.
+                    Value::Object(o) if segments_of(&o).is_some() => {
+                        let id = scalar(o.get("key")).or_else(|| scalar(o.get("id")));
+                        let segs = segments_of(&o).expect("checked");
+                        let (turns, skipped) = segments_to_turns(segs);
+                        call_record(&source, id, turns, skipped)
+                            .map(|mut r| {
+                                (r.index, r.line) = (n, n);
+                                r
+                            })
+                            .map_err(|mut e| {
+                                (e.index, e.line) = (n, n);
+                                e
+                            })
+                    }
                     Value::Object(o) => record_from_object(o, &opts, &source, n, n),
                     // An array of plain strings: each is a message.
                     Value::String(text) => finish_record(Record::new(source.as_str(), n, n, text)),
@@ -400,13 +426,14 @@ pub fn read_json_document(
                 }
             }))
         }
-        Value::Object(o) => match o.get("segments") {
-            Some(Value::Array(segs)) => {
-                let id = scalar(o.get("id")).or(id);
+        Value::Object(o) => match segments_of(&o) {
+            Some(segs) => {
+                let id = scalar(o.get("id")).or_else(|| scalar(o.get("key"))).or(id);
                 let (turns, skipped) = segments_to_turns(segs);
                 Box::new(std::iter::once(call_record(&source, id, turns, skipped)))
             }
-            _ => Box::new(std::iter::once(record_from_object(o, opts, &source, 1, 1))),
+            // No segments (or an empty list, as whisper writes for silence): the object's text.
+            None => Box::new(std::iter::once(record_from_object(o, opts, &source, 1, 1))),
         },
         _ => fail(1, "expected a JSON array or object".into()),
     }
