@@ -131,6 +131,15 @@ fn read_message_keeps_a_bounded_prefix_on_a_character_boundary() {
     assert_eq!((text.as_str(), cut), ("a b", false));
     let err = pio::read_message(&b"ok\xff"[..], "stdin").unwrap_err();
     assert!(err.to_string().contains("UTF-8"), "{err}");
+    // `echo … |` adds a line break, a file saved by Notepad a BOM: neither is the message.
+    let (text, cut) = pio::read_message("\u{feff}您好\r\n".as_bytes(), "stdin").unwrap();
+    assert_eq!((text.as_str(), cut), ("您好", false));
+    let (text, _) = pio::read_message("客服：您好\n商户：嗯\n".as_bytes(), "stdin").unwrap();
+    assert_eq!(text, "客服：您好\n商户：嗯");
+    // GBK from a Chinese Windows console or Excel: 您的POS机已停用 in GBK bytes.
+    let gbk = b"\xc4\xfa\xb5\xc4POS\xbb\xfa\xd2\xd1\xcd\xa3\xd3\xc3\n";
+    let (text, cut) = pio::read_message(&gbk[..], "stdin").unwrap();
+    assert_eq!((text.as_str(), cut), ("您的POS机已停用", false));
 }
 
 // ---------------------------------------------------------------------------------------------

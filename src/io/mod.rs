@@ -500,7 +500,10 @@ pub fn cut_text(text: &mut String) -> bool {
 
 /// Reads one message from `reader` (stdin, say) keeping at most [`MAX_TEXT_CHARS`] characters:
 /// the rest is read and dropped, so memory stays bounded whatever the input's size. NUL bytes
-/// become spaces, as in every reader. Returns the text and whether it was cut.
+/// become spaces, as in every reader. UTF-8, or GB18030/GBK or Big5 when the bytes are not UTF-8
+/// and read as one of those (a Windows console or a file saved by Excel in China); a leading BOM
+/// and the line break that ends the input (`echo … |`) are not part of the message. Returns the
+/// text and whether it was cut.
 pub fn read_message(reader: impl Read, name: &str) -> Result<(String, bool)> {
     // A character is at most 4 bytes: this many bytes always hold MAX_TEXT_CHARS characters.
     const KEEP: usize = MAX_TEXT_CHARS * 4;
@@ -517,20 +520,54 @@ pub fn read_message(reader: impl Read, name: &str) -> Result<(String, bool)> {
         Ok(_) => bytes.len(),
         Err(e) if e.error_len().is_none() && rest > 0 => e.valid_up_to(),
         Err(e) => {
+            let enc = encoding::sniff(&bytes, rest == 0);
+            if matches!(enc, TextEncoding::Gb18030 | TextEncoding::Big5) {
+                // A double-byte character may be cut at the KEEP boundary: drop its first byte.
+                let decoded = encoding::decode(&bytes, enc).or_else(|err| match rest {
+                    0 => Err(err),
+                    _ => encoding::decode(&bytes[..bytes.len() - 1], enc),
+                });
+                match decoded {
+                    Ok(s) => {
+                        let mut text = s.into_owned();
+                        let cut = finish_message(&mut text, rest > 0)?;
+                        return Ok((text, cut));
+                    }
+                    Err(reason) => return Err(Error::Invalid(format!("{name}: {reason}"))),
+                }
+            }
             return Err(Error::Invalid(format!(
                 "{name}: not valid UTF-8 (invalid byte at offset {})",
                 e.valid_up_to()
-            )))
+            )));
         }
     };
     rest += (bytes.len() - valid) as u64;
     bytes.truncate(valid);
     let mut text = String::from_utf8(bytes).expect("checked above");
-    if text.contains('\0') {
-        text = text.replace('\0', " ");
+    let cut = finish_message(&mut text, rest > 0)?;
+    Ok((text, cut))
+}
+
+/// The end of [`read_message`]: BOM and final line break off, NULs to spaces, cut to
+/// [`MAX_TEXT_CHARS`]; true when anything was cut (`dropped`: bytes were left unread).
+fn finish_message(text: &mut String, dropped: bool) -> Result<bool> {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
     }
-    let cut = cut_text(&mut text);
-    Ok((text, cut || rest > 0))
+    if !dropped {
+        if text.ends_with('\n') {
+            text.pop();
+        }
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    if text.contains('\0') {
+        *text = text.replace('\0', " ");
+    }
+    let cut = cut_text(text);
+    Ok(cut || dropped)
 }
 
 /// Keeps at most [`MAX_TURNS`] turns, each cut to [`MAX_TEXT_CHARS`] characters; true when
