@@ -1554,6 +1554,23 @@ fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
         rows[2]["error"],
         "file ends before </smses> (truncated?): 2 records read, any after them are missing"
     );
+    // A call log from the same app, found beside the messages, is named as what it is.
+    fs::write(
+        dir.path().join("calls-20240101.xml"),
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"1\">\n  \
+         <call number=\"4001234567\" duration=\"35\" date=\"1704000000000\" type=\"1\" />\n</calls>\n",
+    )
+    .unwrap();
+    let (rows, _) = score_in(dir.path(), &["calls-20240101.xml"]);
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("a call log (<calls>"),
+        "{}",
+        rows[0]
+    );
     // The whole file, closed, has no such record.
     fs::write(dir.path().join("whole.xml"), format!("{xml}</smses>\n")).unwrap();
     let (rows, o) = score_in(dir.path(), &["whole.xml"]);

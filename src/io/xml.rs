@@ -349,6 +349,17 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                             "file ends inside an <mms> element (truncated?)".into(),
                         )));
                     }
+                    if self.index == 0 && self.root.as_ref().is_some_and(|(n, _)| n == "calls") {
+                        // SMS Backup & Restore writes calls-*.xml beside sms-*.xml: found when a
+                        // backup folder is scanned, it is not an empty message file.
+                        self.index = 1;
+                        return Some(Err(rec_err(
+                            &self.source,
+                            start_line,
+                            1,
+                            "a call log (<calls>, SMS Backup & Restore's calls-*.xml), not messages: nothing to score".into(),
+                        )));
+                    }
                     if let Some((name, false)) = &self.root {
                         // Cut between two elements: the records read are fine, the rest is lost.
                         self.index += 1;
