@@ -1629,3 +1629,73 @@ fn funasr_sentence_info_is_a_call_and_whisper_without_segments_is_its_text() {
     let speakers: Vec<Option<&str>> = call.turns.iter().map(|t| t.speaker.as_deref()).collect();
     assert_eq!(speakers, [Some("0"), Some("1"), Some("0"), Some("1")]);
 }
+
+#[test]
+fn asr_results_of_other_tools_are_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let scam = "您的POS机费率要上调了，我们免费给您换一台0.38费率的新机，您把卡号和验证码报一下。";
+    let files = [
+        // whisper.cpp -oj
+        (
+            "whispercpp.json",
+            format!(
+                r#"{{"systeminfo": "AVX = 1", "model": {{"type": "base"}}, "result": {{"language": "zh"}},
+ "transcription": [
+  {{"timestamps": {{"from": "00:00:00,000", "to": "00:00:02,000"}}, "offsets": {{"from": 0, "to": 2000}}, "text": "喂，您好。"}},
+  {{"timestamps": {{"from": "00:00:02,000", "to": "00:00:09,000"}}, "offsets": {{"from": 2000, "to": 9000}}, "text": "{scam}"}}]}}"#
+            ),
+            2,
+        ),
+        // AssemblyAI
+        (
+            "assemblyai.json",
+            format!(
+                r#"{{"id": "tx-9", "status": "completed", "text": "…", "utterances": [
+  {{"speaker": "A", "text": "喂，您好，我是银联商务的。", "start": 0, "end": 2300}},
+  {{"speaker": "B", "text": "什么事？", "start": 2400, "end": 3100}},
+  {{"speaker": "A", "text": "{scam}", "start": 3200, "end": 9000}}]}}"#
+            ),
+            3,
+        ),
+        // Alibaba Cloud file transcription
+        (
+            "aliyun.json",
+            format!(
+                r#"{{"TaskId": "t1", "StatusText": "SUCCESS", "Result": {{"Sentences": [
+  {{"BeginTime": 0, "EndTime": 2300, "Text": "喂，您好。", "ChannelId": 0, "SpeakerId": "1"}},
+  {{"BeginTime": 2400, "EndTime": 3100, "Text": "嗯，你说。", "ChannelId": 0, "SpeakerId": "2"}},
+  {{"BeginTime": 3200, "EndTime": 9000, "Text": "{scam}", "ChannelId": 0, "SpeakerId": "1"}}]}}}}"#
+            ),
+            3,
+        ),
+        // Volcengine
+        (
+            "volc.json",
+            format!(
+                r#"{{"result": {{"text": "…", "utterances": [
+  {{"text": "喂，您好。", "start_time": 0, "end_time": 2300, "additions": {{"speaker": "1"}}}},
+  {{"text": "嗯。", "start_time": 2400, "end_time": 3100, "additions": {{"speaker": "2"}}}},
+  {{"text": "{scam}", "start_time": 3200, "end_time": 9000, "additions": {{"speaker": "1"}}}}]}}}}"#
+            ),
+            3,
+        ),
+    ];
+    for (name, body, turns) in &files {
+        fs::write(dir.path().join(name), body).unwrap();
+        let (rows, o) = score_in(dir.path(), &[name]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(rows.len(), 1, "{name}: {}", stdout(&o));
+        assert_eq!(rows[0]["turns"], *turns, "{name}: {}", rows[0]);
+        assert_eq!(rows[0]["verdict"], "scam", "{name}: {}", rows[0]);
+        assert_eq!(rows[0]["peak_turn"], *turns, "{name}: {}", rows[0]);
+    }
+    let recs = records(&dir.path().join("aliyun.json"));
+    let speakers: Vec<Option<&str>> = recs[0]
+        .as_ref()
+        .unwrap()
+        .turns
+        .iter()
+        .map(|t| t.speaker.as_deref())
+        .collect();
+    assert_eq!(speakers, [Some("1"), Some("2"), Some("1")]);
+}

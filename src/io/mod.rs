@@ -11,7 +11,7 @@
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
-//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each); an array of message objects or strings is read as messages | 1 (messages: element number) |
+//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: element number) |
 //!
 //! Among several inputs (a directory, a glob) every one shows up in the output: an input with no
 //! record at all (an empty file, a transcript of blank lines, a CSV with only its header) is one
@@ -321,19 +321,14 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
         let first = trimmed.lines().next().unwrap_or_default();
         return match serde_json::from_str::<serde_json::Value>(first) {
             Ok(v)
-                if ["segments", "sentence_info"]
-                    .iter()
-                    .any(|k| v.get(*k).is_some_and(|s| s.is_array())) =>
+                if transcript::has_segment_list(&v)
+                    || v.get("segments").is_some_and(|s| s.is_array()) =>
             {
                 InputFormat::Asr
             }
             Ok(_) => InputFormat::Jsonl,
             Err(_) if !complete && !trimmed.contains('\n') => InputFormat::Jsonl, // a long first line
-            Err(_)
-                if ext(".json")
-                    || trimmed.contains("\"segments\"")
-                    || trimmed.contains("\"sentence_info\"") =>
-            {
+            Err(_) if ext(".json") || transcript::mentions_segment_list(trimmed) => {
                 InputFormat::Asr
             }
             Err(_) => InputFormat::Jsonl,

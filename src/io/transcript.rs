@@ -289,7 +289,11 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
     for (i, seg) in segments.iter().enumerate() {
         let n = i + 1;
         let (o, text) = match seg {
-            Value::Object(o) => match o.get("text").or_else(|| o.get("sentence")) {
+            Value::Object(o) => match o
+                .get("text")
+                .or_else(|| o.get("sentence"))
+                .or_else(|| o.get("Text"))
+            {
                 None | Some(Value::Null) => continue,
                 Some(Value::String(s)) => (Some(o), s.trim().to_string()),
                 Some(Value::Number(x)) => (Some(o), x.to_string()),
@@ -320,7 +324,9 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
             scalar(
                 o.get("speaker")
                     .or_else(|| o.get("spk"))
-                    .or_else(|| o.get("role")),
+                    .or_else(|| o.get("role"))
+                    .or_else(|| o.get("SpeakerId"))
+                    .or_else(|| o.get("additions").and_then(|a| a.get("speaker"))),
             )
         });
         let start = o.and_then(|o| o.get("start")).and_then(|s| s.as_f64());
@@ -351,15 +357,40 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
     (turns, skipped)
 }
 
-/// The segments of an ASR result object: a non-empty `segments` (whisper, WhisperX) or
-/// `sentence_info` (FunASR/Paraformer, speakers in `spk`) array. An empty one is no call: the
+/// Where speech-to-text tools put the segments of a call: `segments` (whisper, WhisperX),
+/// `sentence_info` (FunASR/Paraformer, speakers in `spk`), `transcription` (whisper.cpp's `-oj`),
+/// `utterances` (AssemblyAI), and nested `Result.Sentences` (Alibaba Cloud, `Text`/`SpeakerId`) or
+/// `result.utterances` (Volcengine).
+const SEGMENT_KEYS: [&str; 4] = ["segments", "sentence_info", "transcription", "utterances"];
+const NESTED_SEGMENT_KEYS: [(&str, &str); 2] = [("Result", "Sentences"), ("result", "utterances")];
+
+/// The segments of an ASR result object (see [`SEGMENT_KEYS`]). An empty list is no call: the
 /// object's own `text`, if any, is the message.
 fn segments_of(o: &serde_json::Map<String, Value>) -> Option<&Vec<Value>> {
-    ["segments", "sentence_info"].iter().find_map(|k| {
-        o.get(*k)
-            .and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-    })
+    SEGMENT_KEYS
+        .iter()
+        .find_map(|k| o.get(*k))
+        .or_else(|| {
+            NESTED_SEGMENT_KEYS
+                .iter()
+                .find_map(|(a, b)| o.get(*a).and_then(|v| v.get(*b)))
+        })
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+}
+
+/// Whether a parsed JSON value is an ASR result with segments (for format detection).
+pub(crate) fn has_segment_list(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| segments_of(o).is_some())
+}
+
+/// Whether a JSON document's text names a segment list (for format detection of a document
+/// spread over lines, before it is parsed).
+pub(crate) fn mentions_segment_list(text: &str) -> bool {
+    SEGMENT_KEYS
+        .iter()
+        .chain(NESTED_SEGMENT_KEYS.iter().map(|(_, b)| b))
+        .any(|k| text.contains(&format!("\"{k}\"")))
 }
 
 /// A JSON document: ASR segments of one call, or an array of messages.
