@@ -1699,3 +1699,31 @@ fn asr_results_of_other_tools_are_calls() {
         .collect();
     assert_eq!(speakers, [Some("1"), Some("2"), Some("1")]);
 }
+
+#[test]
+fn jsonl_of_asr_results_gives_one_call_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = concat!(
+        r#"{"id": "c1", "text": "…", "segments": [{"speaker": "SPEAKER_00", "text": "喂，您好，我是银联商务的。", "start": 0.0, "end": 2.3}, {"speaker": "SPEAKER_01", "text": "什么事？", "start": 2.4, "end": 3.1}, {"speaker": "SPEAKER_00", "text": "您的POS机费率要上调了，免费给您换一台新机，您把卡号和验证码报一下。", "start": 3.2, "end": 9.0}]}"#,
+        "\n",
+        r#"{"id": "c2", "text": "您好，请问几点营业？", "segments": []}"#,
+        "\n",
+        r#"{"id": "c3", "content": {"sentences": ["您好"]}}"#,
+        "\n",
+    );
+    fs::write(dir.path().join("calls.jsonl"), body).unwrap();
+    let (rows, o) = score_in(dir.path(), &["calls.jsonl"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 3, "{}", stdout(&o));
+    assert_eq!(col(&rows, "id"), ["c1", "c2", "c3"]);
+    assert_eq!(col(&rows, "line"), [1, 2, 3]);
+    assert_eq!(rows[0]["turns"], 3);
+    assert_eq!(rows[0]["peak_turn"], 3);
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert!(rows[1].get("turns").is_none(), "{}", rows[1]);
+    assert_eq!(rows[1]["verdict"], "legit");
+    assert_eq!(
+        rows[2]["error"],
+        "text field \"content\" is an object, not a string (name another with --text-field)"
+    );
+}

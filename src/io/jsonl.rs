@@ -139,6 +139,12 @@ pub(crate) fn record_from_object(
     index: u64,
 ) -> RecordResult {
     let err = |reason: String| RecordError::new(source, line, index, reason);
+    // One ASR result per line (whisper, FunASR, …): a call, scored per window too.
+    if opts.text_field.is_none() {
+        if let Some(call) = super::transcript::call_from_object(&obj, source, line, index) {
+            return call;
+        }
+    }
     let key = match &opts.text_field {
         Some(f) => {
             if !obj.contains_key(f) {
@@ -175,13 +181,22 @@ pub(crate) fn record_from_object(
         .and_then(|c| serde_json::from_value(c.clone()).ok());
     let text = match obj.remove(&key) {
         Some(Value::String(s)) => s,
-        _ => {
+        other => {
+            let found = match other {
+                Some(Value::Object(_)) => "an object",
+                Some(Value::Array(_)) => "an array",
+                Some(Value::Number(_)) => "a number",
+                Some(Value::Bool(_)) => "true or false",
+                _ => "null",
+            };
             return Err(RecordError {
                 id,
                 sender,
                 date,
-                ..err("text field is not a string".into())
-            })
+                ..err(format!(
+                    "text field {key:?} is {found}, not a string (name another with --text-field)"
+                ))
+            });
         }
     };
     // A call given as one text (`"channel": "call"`, one `speaker：…` line per turn) gets its turns,

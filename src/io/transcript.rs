@@ -379,6 +379,30 @@ fn segments_of(o: &serde_json::Map<String, Value>) -> Option<&Vec<Value>> {
         .filter(|a| !a.is_empty())
 }
 
+/// An ASR result object with segments as one call record (`None`: the object has no segments),
+/// numbered `index` at `line`; its id from `id` or `key` (FunASR).
+pub(crate) fn call_from_object(
+    o: &serde_json::Map<String, Value>,
+    source: &str,
+    line: u64,
+    index: u64,
+) -> Option<RecordResult> {
+    let segs = segments_of(o)?;
+    let id = scalar(o.get("id")).or_else(|| scalar(o.get("key")));
+    let (turns, skipped) = segments_to_turns(segs);
+    Some(
+        call_record(source, id, turns, skipped)
+            .map(|mut r| {
+                (r.index, r.line) = (index, line);
+                r
+            })
+            .map_err(|mut e| {
+                (e.index, e.line) = (index, line);
+                e
+            }),
+    )
+}
+
 /// Whether a parsed JSON value is an ASR result with segments (for format detection).
 pub(crate) fn has_segment_list(v: &Value) -> bool {
     v.as_object().is_some_and(|o| segments_of(o).is_some())
@@ -429,18 +453,7 @@ pub fn read_json_document(
                 match item {
                     // FunASR writes one result per audio file: `[{"key","text","sentence_info"}]`.
                     Value::Object(o) if segments_of(&o).is_some() => {
-                        let id = scalar(o.get("key")).or_else(|| scalar(o.get("id")));
-                        let segs = segments_of(&o).expect("checked");
-                        let (turns, skipped) = segments_to_turns(segs);
-                        call_record(&source, id, turns, skipped)
-                            .map(|mut r| {
-                                (r.index, r.line) = (n, n);
-                                r
-                            })
-                            .map_err(|mut e| {
-                                (e.index, e.line) = (n, n);
-                                e
-                            })
+                        call_from_object(&o, &source, n, n).expect("has segments")
                     }
                     Value::Object(o) => record_from_object(o, &opts, &source, n, n),
                     // An array of plain strings: each is a message.
