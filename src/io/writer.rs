@@ -187,7 +187,8 @@ pub struct OutputRow {
     /// Calls: line of the peak turn in a text transcript.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_line: Option<u64>,
-    /// Calls: start time (seconds) of the peak turn in ASR JSON.
+    /// Calls: start time of the peak turn in ASR JSON, in the unit of the tool that wrote it (its
+    /// `start`: seconds for whisper and WhisperX, milliseconds for FunASR and AssemblyAI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_start: Option<f64>,
     /// Calls: the peak turn, `speaker：text`.
