@@ -170,9 +170,9 @@ pub const MAX_QUOTE_CHARS: usize = 40;
 /// but leaves ”, and people mix them), or an ASCII or full-width `"` `'` closed by the same mark.
 /// At most [`MAX_QUOTE_CHARS`] characters, within one sentence, and holding a Chinese character —
 /// so `回复“1”` quotes nothing and an unmatched mark opens nothing. A message that is nothing but
-/// the quotation (no letter, digit or Chinese character outside its marks) quotes nothing either:
-/// quoting is what a message does to other words, and wrapping a scam in quotation marks must not
-/// turn its wording into a warning's quotation.
+/// quotations (no letter, digit or Chinese character outside them, a 【sender】 tag aside) quotes
+/// nothing either: quoting is what a message does to other words, and wrapping a scam in quotation
+/// marks (`“…”`, `【POS服务中心】“…”`, `“…”“…”`) must not turn its wording into a warning's quotation.
 pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
     let closes = |open: char, c: char| match open {
         '“' | '‘' | '「' | '『' => matches!(c, '”' | '’' | '」' | '』'),
@@ -193,12 +193,7 @@ pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
                 break;
             }
             if closes(c, d) {
-                let after = start + j + d.len_utf8();
-                let words_outside = original[..i]
-                    .chars()
-                    .chain(original[after..].chars())
-                    .any(char::is_alphanumeric);
-                if chinese && words_outside {
+                if chinese {
                     out.push(start..start + j);
                 }
                 // Continue after the closing mark, which opens nothing.
@@ -210,7 +205,43 @@ pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
             chinese |= ('\u{4e00}'..='\u{9fff}').contains(&d);
         }
     }
+    if !out.is_empty() && !words_outside(original, &out) {
+        out.clear();
+    }
     out
+}
+
+/// Whether `original` has a letter, digit or Chinese character outside the `quoted` byte ranges
+/// and outside sender tags (`【…】`, `[…]`, at most [`MAX_TAG_CHARS`] characters).
+fn words_outside(original: &str, quoted: &[Range<usize>]) -> bool {
+    const MAX_TAG_CHARS: usize = 20;
+    let mut chars = original.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if quoted.iter().any(|q| q.contains(&i)) {
+            continue;
+        }
+        if let Some(close) = match c {
+            '【' => Some('】'),
+            '[' => Some(']'),
+            _ => None,
+        } {
+            let tag_end = original[i + c.len_utf8()..]
+                .char_indices()
+                .take(MAX_TAG_CHARS + 1)
+                .find(|&(_, d)| d == close)
+                .map(|(k, d)| i + c.len_utf8() + k + d.len_utf8());
+            if let Some(end) = tag_end {
+                while chars.peek().is_some_and(|&(k, _)| k < end) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        if c.is_alphanumeric() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Calls `f(key, chars)` for every feature occurrence of the message, where `chars` is the
@@ -606,6 +637,10 @@ mod tests {
         assert!(spans("“您的POS机备案到期即将停用，回复1免费更换新机”").is_empty());
         assert!(spans(" 「您的POS机即将停用，回复1更换」！").is_empty());
         assert_eq!(spans("骗子：“回复1换新机”"), ["回复1换新机"]);
+        // Two quotations and nothing else, or a sender tag and a quotation: nothing is quoted.
+        assert!(spans("“您的POS机即将停用”“回复1更换新机”").is_empty());
+        assert!(spans("【POS服务中心】“您的POS机即将停用，回复1更换”").is_empty());
+        assert!(spans("“您的POS机即将停用，回复1更换”[银联]").is_empty());
         assert_eq!(spans("“回复1换新机”是诈骗"), ["回复1换新机"]);
     }
 

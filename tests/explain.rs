@@ -392,6 +392,9 @@ fn a_scam_wrapped_in_quotation_marks_is_still_a_scam() {
         format!("「{bare}」"),
         format!("\"{bare}\""),
         format!(" ＂{bare}＂！"),
+        // A sender tag outside the quotation, or two quotations and nothing else (a second QA pass).
+        "【POS服务中心】“您的POS机备案到期即将停用，回复1免费更换0.38%费率新机”".to_string(),
+        "“您的POS机备案到期即将停用”“回复1免费更换0.38%费率新机”".to_string(),
     ] {
         let r = classify(&wrapped);
         assert_eq!(

@@ -1440,6 +1440,27 @@ fn semicolon_csv_and_tab_separated_csv_are_read_by_their_header() {
         );
     }
     assert_eq!(rows[0]["date"], "2024-01-01 10:00");
+    // A comma inside a column name of a tab- or semicolon-separated header: the data row decides.
+    fs::write(
+        dir.path().join("tabcomma.csv"),
+        "id\tsender (a, b, c)\ttext\n7\t10086\t您的POS机备案到期即将停用，回复1免费更换新机\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("semicomma.csv"),
+        "id;text;备注, 说明, 其他, 更多\n8;您的POS机备案到期即将停用，回复1免费更换新机;x\n",
+    )
+    .unwrap();
+    for name in ["tabcomma.csv", "semicomma.csv"] {
+        let recs = records(&dir.path().join(name));
+        assert_eq!(recs.len(), 1, "{name}");
+        let r = recs[0].as_ref().unwrap();
+        assert_eq!(
+            r.text, "您的POS机备案到期即将停用，回复1免费更换新机",
+            "{name}"
+        );
+        assert!(r.id.is_some(), "{name}");
+    }
     // The text is the text column alone, not the joined row.
     let recs = records(&dir.path().join("semi.csv"));
     let texts: Vec<&str> = recs
@@ -1469,6 +1490,10 @@ fn sent_messages_are_marked_and_not_counted_as_scam_senders() {
     <parts><part seq="0" ct="text/plain" text="转给你看看：您的POS机备案到期即将停用，回复1免费更换新机，交押金299元" /></parts>
     <addrs><addr address="+8613800000000" type="151" /><addr address="insert-address-token" type="137" /></addrs>
   </mms>
+  <mms date="1704000250000" msg_box="2" address="insert-address-token">
+    <parts><part seq="0" ct="text/plain" text="您的POS机备案到期即将停用，回复1免费更换新机，交押金299元" /></parts>
+    <addrs><addr address="insert-address-token" type="137" /><addr address="13800000003" type="151" /></addrs>
+  </mms>
   <mms date="1704000300000" msg_box="1" address="+8613900000000~+8613700000000">
     <parts><part seq="0" ct="text/plain" text="您的POS机备案到期即将停用，回复1免费更换新机，交押金299元" /></parts>
     <addrs><addr address="+8613900000000" type="137" /><addr address="insert-address-token" type="151" /></addrs>
@@ -1484,11 +1509,18 @@ fn sent_messages_are_marked_and_not_counted_as_scam_senders() {
         .collect();
     assert_eq!(
         col(&rows, "direction"),
-        ["received", "sent", "sent", "received"]
+        ["received", "sent", "sent", "sent", "received"]
     );
+    // The last sent MMS has only the placeholder as `address`: its recipient is the "to" addr.
     assert_eq!(
         col(&rows, "sender"),
-        ["10690000", "12321", "+8613800000000", "+8613900000000"]
+        [
+            "10690000",
+            "12321",
+            "+8613800000000",
+            "13800000003",
+            "+8613900000000"
+        ]
     );
     for r in &rows {
         assert_eq!(r["verdict"], "scam", "{r}");
@@ -1504,6 +1536,7 @@ fn sent_messages_are_marked_and_not_counted_as_scam_senders() {
     assert!(!senders.contains("12321"), "{senders}");
     assert!(!senders.contains("insert-address-token"), "{senders}");
     assert!(!senders.contains("+8613800000000"), "{senders}");
+    assert!(!senders.contains("13800000003"), "{senders}");
     assert!(stderr(&o).contains("top scam senders"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("12321"), "{}", stderr(&o));
 
@@ -1519,7 +1552,7 @@ fn sent_messages_are_marked_and_not_counted_as_scam_senders() {
         .records()
         .map(|r| r.unwrap()[at].to_string())
         .collect();
-    assert_eq!(second, ["received", "sent", "sent", "received"]);
+    assert_eq!(second, ["received", "sent", "sent", "sent", "received"]);
 
     // sms.db: is_from_me = 1 is a sent message.
     let db = dir.path().join("sms.db");
@@ -1688,6 +1721,9 @@ fn asr_results_of_other_tools_are_calls() {
         assert_eq!(rows[0]["turns"], *turns, "{name}: {}", rows[0]);
         assert_eq!(rows[0]["verdict"], "scam", "{name}: {}", rows[0]);
         assert_eq!(rows[0]["peak_turn"], *turns, "{name}: {}", rows[0]);
+        // Each tool's start of the peak turn, in its own unit (milliseconds in all four files).
+        let want = if *turns == 2 { 2000.0 } else { 3200.0 };
+        assert_eq!(rows[0]["peak_start"], want, "{name}: {}", rows[0]);
     }
     let recs = records(&dir.path().join("aliyun.json"));
     let speakers: Vec<Option<&str>> = recs[0]
@@ -1726,4 +1762,70 @@ fn jsonl_of_asr_results_gives_one_call_per_line() {
         rows[2]["error"],
         "text field \"content\" is an object, not a string (name another with --text-field)"
     );
+}
+
+#[test]
+fn a_non_utf8_byte_in_a_backup_is_an_error_that_says_the_rest_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut xml = b"<?xml version=\"1.0\"?>\n<smses count=\"3\">\n<sms address=\"1\" date=\"1704067200000\" type=\"1\" body=\"\xe6\x82\xa8\xe5\xa5\xbd\" />\n".to_vec();
+    xml.extend_from_slice(
+        b"<sms address=\"2\" date=\"1704067200000\" type=\"1\" body=\"bad \xc4\xfa byte\" />\n",
+    );
+    xml.extend_from_slice(
+        b"<sms address=\"3\" date=\"1704067200000\" type=\"1\" body=\"ok\" />\n</smses>\n",
+    );
+    fs::write(dir.path().join("bad.xml"), &xml).unwrap();
+    let (rows, o) = score_in(dir.path(), &["bad.xml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2, "{}", stdout(&o));
+    assert!(rows[0]["verdict"].is_string());
+    assert_eq!(rows[1]["record"], 2);
+    assert_eq!(rows[1]["line"], 4);
+    let e = rows[1]["error"].as_str().unwrap();
+    assert!(
+        e.starts_with("invalid UTF-8 in the XML")
+            && e.contains("the records from here on are not read"),
+        "{e}"
+    );
+
+    // A .jsonl file is one value per line even when its first line is an array.
+    fs::write(
+        dir.path().join("lists.jsonl"),
+        "[{\"text\": \"您好\"}]\n{\"text\": \"您的POS机备案到期即将停用，回复1免费更换新机\"}\n",
+    )
+    .unwrap();
+    let (rows, _) = score_in(dir.path(), &["lists.jsonl"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0]["error"].is_string(), "{}", rows[0]);
+    assert_eq!(rows[1]["verdict"], "scam");
+}
+
+#[test]
+fn posguard_output_is_refused_as_input_and_traditional_column_names_are_known() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("in.csv"),
+        "編號,號碼,時間,簡訊內容\nT1,95588,2024-03-01,您尾號1234卡消費500.00元，餘額1000.00元。【工商銀行】\n",
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["in.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows[0]["id"], "T1");
+    assert_eq!(rows[0]["sender"], "95588");
+    assert_eq!(rows[0]["date"], "2024-03-01");
+    assert_eq!(rows[0]["verdict"], "legit");
+    // Scoring posguard's own CSV output would score its advice text.
+    let o = run_in(
+        dir.path(),
+        &["in.csv", "--output-format", "csv", "-o", "out.csv"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_in(dir.path(), &["out.csv"]);
+    assert_ne!(o.status.code(), Some(0));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains("out.csv: this is posguard's own output"),
+        "{all}"
+    );
+    assert!(!all.contains("\"verdict\""), "{all}");
 }

@@ -159,6 +159,15 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             }
         })
         .collect();
+    // posguard's own CSV output holds verdicts and advice, not messages: sniffing would pick its
+    // advice column and score posguard's own words.
+    let own = ["verdict", "p_scam", "flagged", "advice_text"];
+    if opts.text_field.is_none() && own.iter().all(|c| headers.iter().any(|h| h == c)) {
+        return Err(Error::Invalid(format!(
+            "{source}: this is posguard's own output (columns {}): it holds no message text to score",
+            own.join(", ")
+        )));
+    }
     let mut rows = rdr.into_byte_records();
     let mut buffered = VecDeque::new();
     let text = match find(&headers, &opts.text_field, TEXT_FIELDS, "text", &source)? {
@@ -204,21 +213,48 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         id: find(
             &headers,
             &opts.id_field,
-            &["id", "msg_id", "message_id", "编号", "序号", "短信编号"],
+            &[
+                "id",
+                "msg_id",
+                "message_id",
+                "编号",
+                "序号",
+                "短信编号",
+                "編號",
+                "序號",
+            ],
             "id",
             &source,
         )?,
         sender: find(
             &headers,
             &opts.sender_field,
-            &["sender", "from", "address", "phone", "号码", "发送方"],
+            &[
+                "sender",
+                "from",
+                "address",
+                "phone",
+                "号码",
+                "发送方",
+                "手机号",
+                "號碼",
+                "發送方",
+            ],
             "sender",
             &source,
         )?,
         date: find(
             &headers,
             &opts.date_field,
-            &["date", "time", "timestamp", "datetime", "日期", "时间"],
+            &[
+                "date",
+                "time",
+                "timestamp",
+                "datetime",
+                "日期",
+                "时间",
+                "時間",
+            ],
             "date",
             &source,
         )?,
@@ -237,37 +273,43 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     }))
 }
 
-/// The delimiter of a CSV/TSV file, from its header row: `expected` when the row has it, else the
-/// one of tab, semicolon and comma the row does have (outside quotes). A `.csv` file may be
-/// semicolon-separated (Excel in locales whose decimal mark is a comma) or tab-separated (saved
-/// as "Unicode text" and renamed); read with the wrong delimiter, every row would be one column
-/// whose text holds the id, sender and date. The delimiters are ASCII bytes that no multi-byte
-/// sequence of GBK, GB18030 or Big5 contains, so the raw bytes can be counted.
+/// The delimiter of a CSV/TSV file, from its header row and the row after it: of `expected`, tab,
+/// semicolon and comma, the first that splits both rows into the same number (more than one) of
+/// fields outside quotes; failing that, `expected` when the header has it, else the one of tab,
+/// semicolon and comma it does have. A `.csv` file may be semicolon-separated (Excel in locales
+/// whose decimal mark is a comma) or tab-separated (saved as "Unicode text" and renamed), and a
+/// column name may hold a comma (`sender (a, b)`); read with the wrong delimiter, every row would be
+/// one column whose text holds the id, sender and date. The delimiters are ASCII bytes that no
+/// multi-byte sequence of GBK, GB18030 or Big5 contains, so the raw bytes can be counted.
 fn sniff_delimiter(head: &[u8], expected: u8) -> u8 {
-    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in line {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\t' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b',' if !quoted => counts[2] += 1,
-            _ => {}
+    let mut lines = head.split(|b| *b == b'\n');
+    let header = lines.next().unwrap_or_default();
+    // The second row, only when it is complete (a line break after it in `head`).
+    let second = lines.next().filter(|_| lines.next().is_some());
+    let fields = |line: &[u8], d: u8| {
+        let mut quoted = false;
+        1 + line
+            .iter()
+            .filter(|&&b| {
+                if b == b'"' {
+                    quoted = !quoted;
+                }
+                b == d && !quoted
+            })
+            .count()
+    };
+    let candidates = [expected, b'\t', b';', b','];
+    if let Some(second) = second {
+        if let Some(d) = candidates.into_iter().find(|&d| {
+            let n = fields(header, d);
+            n > 1 && n == fields(second, d)
+        }) {
+            return d;
         }
     }
-    let has = |d: u8| match d {
-        b'\t' => counts[0] > 0,
-        b';' => counts[1] > 0,
-        b',' => counts[2] > 0,
-        _ => true,
-    };
-    if has(expected) {
-        return expected;
-    }
-    [b'\t', b';', b',']
+    candidates
         .into_iter()
-        .find(|d| has(*d))
+        .find(|&d| fields(header, d) > 1)
         .unwrap_or(expected)
 }
 

@@ -15,6 +15,10 @@ pub const TEXT_FIELDS: &[&str] = &[
     "sms",
     "内容",
     "短信内容",
+    "消息内容",
+    "內容",
+    "短信內容",
+    "簡訊內容",
 ];
 
 /// Reads lines as raw bytes so one bad line is one error record, not the end of the file. Lines

@@ -296,6 +296,11 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
     if trimmed.starts_with('<') {
         return InputFormat::Xml;
     }
+    if ext(".jsonl") || ext(".ndjson") {
+        // One JSON value per line, whatever the first line holds (an array on a line is an error
+        // for that line, not a whole-file JSON document).
+        return InputFormat::Jsonl;
+    }
     if let Some(rest) = trimmed.strip_prefix('[') {
         // A JSON array of objects, not a line starting with a time stamp like `[00:01]`.
         if rest.trim_start().starts_with(['{', ']']) || rest.trim_start().is_empty() {

@@ -329,7 +329,16 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
                     .or_else(|| o.get("additions").and_then(|a| a.get("speaker"))),
             )
         });
-        let start = o.and_then(|o| o.get("start")).and_then(|s| s.as_f64());
+        // The segment's start in the tool's own unit: `start` (whisper, FunASR, AssemblyAI),
+        // `BeginTime` (Alibaba Cloud), `start_time` (Volcengine), `offsets.from` (whisper.cpp).
+        let start = o
+            .and_then(|o| {
+                o.get("start")
+                    .or_else(|| o.get("BeginTime"))
+                    .or_else(|| o.get("start_time"))
+                    .or_else(|| o.get("offsets").and_then(|x| x.get("from")))
+            })
+            .and_then(|s| s.as_f64());
         match turns.last_mut() {
             Some(t) if speaker.is_some() && t.speaker == speaker => {
                 let join_space = t

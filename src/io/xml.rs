@@ -95,6 +95,8 @@ struct MmsBuilder {
     line: u64,
     address: Option<String>,
     from: Option<String>,
+    /// The first "to" `addr` (type 151).
+    to: Option<String>,
     date: Option<String>,
     direction: Option<Direction>,
     texts: Vec<String>,
@@ -247,10 +249,11 @@ fn xml_date(v: &str) -> Option<String> {
 
 impl MmsBuilder {
     /// The other party: for a received MMS its "from" `addr` (type 137) or else `address`; for a
-    /// sent one `address`, the recipient (its "from" is the phone itself).
+    /// sent one `address` or else its first "to" `addr` (type 151), the recipient (its "from" is
+    /// the phone itself).
     fn sender(&self) -> Option<String> {
         match self.direction {
-            Some(Direction::Sent) => self.address.clone(),
+            Some(Direction::Sent) => self.address.clone().or_else(|| self.to.clone()),
             _ => self.from.clone().or_else(|| self.address.clone()),
         }
     }
@@ -285,19 +288,17 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(ev) => ev,
                 Err(quick_xml::Error::Encoding(e)) => {
-                    // Bytes that are not UTF-8 inside one element: the element is lost, the file
-                    // goes on after it.
+                    // Bytes that are not UTF-8 (a backup converted to GBK, a corrupted byte):
+                    // quick-xml reads nothing past them, so this element's record is an error that
+                    // says the rest of the file is not read — never a silent end.
+                    self.done = true;
                     self.line += count_newlines(&self.buf);
-                    let reason = format!("invalid UTF-8 in the element: {e}");
-                    if let Some(m) = self.mms.as_mut() {
-                        m.error.get_or_insert(reason);
-                        continue;
-                    }
-                    if self.buf.starts_with(b"sms") || self.buf.starts_with(b"mms") {
-                        self.index += 1;
-                        return Some(Err(rec_err(&self.source, start_line, self.index, reason)));
-                    }
-                    continue;
+                    let line = self.mms.take().map(|m| m.line).unwrap_or(start_line);
+                    self.index += 1;
+                    let reason = format!(
+                        "invalid UTF-8 in the XML ({e}): the records from here on are not read (SMS Backup & Restore writes UTF-8; a file saved in another encoding must be converted, e.g. iconv -f GBK -t UTF-8)"
+                    );
+                    return Some(Err(rec_err(&self.source, line, self.index, reason)));
                 }
                 Err(e) => {
                     // Syntax error or a file cut mid-element: one error record for the broken tail
@@ -405,6 +406,7 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         line: start_line,
                         address: None,
                         from: None,
+                        to: None,
                         date: None,
                         direction: None,
                         texts: Vec::new(),
@@ -493,10 +495,11 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     let m = self.mms.as_mut().expect("inside mms");
                     if let Ok(a) = attrs(&e, &["address", "type"]) {
                         let ty = a.iter().find(|(i, _)| *i == 1).map(|(_, v)| v.trim());
-                        if ty == Some("137") {
-                            if let Some((_, v)) = a.iter().find(|(i, _)| *i == 0) {
-                                m.from = address(v.clone());
-                            }
+                        let value = a.iter().find(|(i, _)| *i == 0).map(|(_, v)| v.clone());
+                        match (ty, value) {
+                            (Some("137"), Some(v)) => m.from = address(v),
+                            (Some("151"), Some(v)) if m.to.is_none() => m.to = address(v),
+                            _ => {}
                         }
                     }
                 }
