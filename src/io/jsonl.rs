@@ -144,7 +144,7 @@ pub(crate) fn record_from_object(
 ) -> RecordResult {
     let err = |reason: String| RecordError::new(source, line, index, reason);
     // One ASR result per line (whisper, FunASR, …): a call, scored per window too.
-    if opts.text_field.is_none() {
+    if opts.text_field.is_none() && super::transcript::may_have_segments(&obj) {
         if let Some(call) = super::transcript::call_from_object(&obj, source, line, index) {
             return call;
         }

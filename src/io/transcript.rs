@@ -412,6 +412,14 @@ pub(crate) fn call_from_object(
     )
 }
 
+/// Whether an object has a key under which [`segments_of`] looks (one pass over its keys: the
+/// cheap test every JSONL message goes through).
+pub(crate) fn may_have_segments(o: &serde_json::Map<String, Value>) -> bool {
+    o.keys().any(|k| {
+        SEGMENT_KEYS.contains(&k.as_str()) || NESTED_SEGMENT_KEYS.iter().any(|(a, _)| a == k)
+    })
+}
+
 /// Whether a parsed JSON value is an ASR result with segments (for format detection).
 pub(crate) fn has_segment_list(v: &Value) -> bool {
     v.as_object().is_some_and(|o| segments_of(o).is_some())
