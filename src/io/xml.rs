@@ -15,9 +15,9 @@
 //! `addr` of type 137, the "from" address, when present), date from `date` (milliseconds since
 //! 1970) as ISO 8601 UTC, text from `body` (MMS: the `text/plain` parts, joined by newlines),
 //! direction from `type` (sms) or `msg_box` (mms): a sent message's `address` is its recipient, and
-//! the app's `insert-address-token` (the phone's own number) is never taken as an address. Attribute values are
-//! unescaped here: the five XML entities and numeric references, including the UTF-16 surrogate
-//! pairs (`&#55357;&#56832;`) that the app writes for emoji. A DOCTYPE is skipped and entities it
+//! the app's `insert-address-token` (the phone's own number) is never taken as an address.
+//! Attribute values are unescaped here: the five XML entities and numeric references, including the
+//! UTF-16 surrogate pairs (`&#55357;&#56832;`) that the app writes for emoji. A DOCTYPE is skipped and entities it
 //! declares are never expanded (no "billion laughs"); an unknown `&name;` stays as written. A file
 //! cut in the middle of an element gives an error record for the broken tail; the records before it
 //! are read as usual. A file that ends between elements before its root element is closed (no
