@@ -132,8 +132,9 @@ fn sms_backup_xml_with_entities_emoji_and_mms() {
     );
     assert_eq!(rows[3]["error"], "empty text");
     assert_eq!(
-        rows[4]["error"], "empty text",
-        "an image-only MMS is an error record, not dropped"
+        rows[4]["error"],
+        "no text to judge: a picture or media message with no text part (image/jpeg)",
+        "an image-only MMS is an error record that says what it is, not dropped"
     );
     assert!(rows[5]["verdict"].is_string());
     let recs = records(&fixture("backup.xml"));
@@ -1603,6 +1604,18 @@ fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
             .starts_with("a call log (<calls>"),
         "{}",
         rows[0]
+    );
+    // Another XML file found in a scanned folder says what it is not.
+    fs::write(
+        dir.path().join("feed.xml"),
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>x</title></channel></rss>\n",
+    )
+    .unwrap();
+    let (rows, _) = score_in(dir.path(), &["feed.xml"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["error"],
+        "not an SMS Backup & Restore file: its root element is <rss>, not <smses>"
     );
     // The whole file, closed, has no such record.
     fs::write(dir.path().join("whole.xml"), format!("{xml}</smses>\n")).unwrap();

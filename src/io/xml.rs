@@ -97,6 +97,8 @@ struct MmsBuilder {
     from: Option<String>,
     /// The first "to" `addr` (type 151).
     to: Option<String>,
+    /// Media types of the parts that are neither text nor layout (`image/jpeg`, …).
+    media: Vec<String>,
     date: Option<String>,
     direction: Option<Direction>,
     texts: Vec<String>,
@@ -361,6 +363,16 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                             "a call log (<calls>, SMS Backup & Restore's calls-*.xml), not messages: nothing to score".into(),
                         )));
                     }
+                    if let Some((name, _)) = self.root.as_ref().filter(|_| self.index == 0) {
+                        if name != "smses" {
+                            // Another XML file in a scanned folder: say what it is not.
+                            self.index = 1;
+                            let reason = format!(
+                                "not an SMS Backup & Restore file: its root element is <{name}>, not <smses>"
+                            );
+                            return Some(Err(rec_err(&self.source, start_line, 1, reason)));
+                        }
+                    }
                     if let Some((name, false)) = &self.root {
                         // Cut between two elements: the records read are fine, the rest is lost.
                         self.index += 1;
@@ -407,6 +419,7 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         address: None,
                         from: None,
                         to: None,
+                        media: Vec::new(),
                         date: None,
                         direction: None,
                         texts: Vec::new(),
@@ -471,6 +484,14 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                                     .next()
                                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"))
                             };
+                            if let Some(c) = ct.filter(|c| {
+                                !plain(c) && !c.to_ascii_lowercase().starts_with("application/smil")
+                            }) {
+                                let c = c.split(';').next().unwrap_or(c).trim().to_string();
+                                if !c.is_empty() && !m.media.contains(&c) && m.media.len() < 4 {
+                                    m.media.push(c);
+                                }
+                            }
                             if ct.is_some_and(plain) {
                                 if let Some((_, t)) = a.iter().find(|(i, _)| *i == 1) {
                                     if t != "null" && !t.trim().is_empty() {
@@ -511,7 +532,15 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     rec.sender = m.sender();
                     rec.date = m.date;
                     rec.direction = m.direction;
-                    if let Some(reason) = m.error {
+                    let media_only = m.texts.is_empty() && !m.media.is_empty();
+                    if let Some(reason) = m.error.or_else(|| {
+                        media_only.then(|| {
+                            format!(
+                                "no text to judge: a picture or media message with no text part ({})",
+                                m.media.join(", ")
+                            )
+                        })
+                    }) {
                         return Some(Err(RecordError {
                             sender: rec.sender,
                             date: rec.date,
