@@ -28,6 +28,14 @@ fn records(path: &Path) -> Vec<Result<Record, pio::RecordError>> {
         .collect()
 }
 
+/// The JSONL rows a run wrote to stdout.
+fn rows_of(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn col<'a>(rows: &'a [Value], key: &str) -> Vec<&'a Value> {
     rows.iter().map(|r| &r[key]).collect()
 }
@@ -586,10 +594,7 @@ fn output_order_is_input_order() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    let rows: Vec<Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = rows_of(&o);
     let got: Vec<(String, u64)> = rows
         .iter()
         .map(|r| {
@@ -1150,10 +1155,7 @@ fn every_input_file_shows_up_even_empty_or_unreadable() {
     std::os::unix::fs::symlink(dir.path().join("missing.csv"), d.join("d_broken.csv")).unwrap();
     let o = run_in(dir.path(), &["calls"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    let rows: Vec<Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = rows_of(&o);
     let names: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -1340,10 +1342,7 @@ fn empty_csv_jsonl_read_as_csv_and_a_missing_output_directory_are_named() {
     // An empty CSV among the inputs is an empty input like any other empty file.
     let o = run_in(dir.path(), &["empty.csv", "ok.csv"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    let rows: Vec<Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = rows_of(&o);
     assert_eq!(rows.len(), 2, "{}", stdout(&o));
     assert_eq!(rows[0]["source"], "empty.csv");
     assert_eq!(rows[0]["error"], "no records: the input is empty");
@@ -1410,10 +1409,7 @@ fn semicolon_csv_and_tab_separated_csv_are_read_by_their_header() {
     .unwrap();
     let o = run_in(dir.path(), &["semi.csv", "tabs.csv", "export"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows: Vec<Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = rows_of(&o);
     assert_eq!(rows.len(), 5, "{}", stdout(&o));
     let got: Vec<(String, String, String, u64)> = rows
         .iter()
@@ -1504,10 +1500,7 @@ fn sent_messages_are_marked_and_not_counted_as_scam_senders() {
     fs::write(dir.path().join("sms.xml"), xml).unwrap();
     let o = run_in(dir.path(), &["sms.xml", "--summary", "summary.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows: Vec<Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = rows_of(&o);
     assert_eq!(
         col(&rows, "direction"),
         ["received", "sent", "sent", "sent", "received"]
@@ -1576,10 +1569,7 @@ fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
     fs::write(dir.path().join("cut.xml"), xml).unwrap();
     let o = run_in(dir.path(), &["cut.xml"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    let rows: Vec<Value> = stdout(&o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = rows_of(&o);
     assert_eq!(rows.len(), 3, "{}", stdout(&o));
     assert_eq!(rows[0]["verdict"], "legit");
     assert_eq!(rows[1]["verdict"], "scam");

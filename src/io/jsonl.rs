@@ -186,13 +186,9 @@ pub(crate) fn record_from_object(
     let text = match obj.remove(&key) {
         Some(Value::String(s)) => s,
         other => {
-            let found = match other {
-                Some(Value::Object(_)) => "an object",
-                Some(Value::Array(_)) => "an array",
-                Some(Value::Number(_)) => "a number",
-                Some(Value::Bool(_)) => "true or false",
-                _ => "null",
-            };
+            let found = other
+                .as_ref()
+                .map_or("missing", super::transcript::json_kind);
             return Err(RecordError {
                 id,
                 sender,

@@ -251,7 +251,7 @@ pub fn read_transcript(
     Box::new(std::iter::once(result))
 }
 
-fn json_kind(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -468,10 +468,9 @@ pub fn read_json_document(
             Box::new(items.into_iter().enumerate().map(move |(i, item)| {
                 let n = i as u64 + 1;
                 match item {
-                    // FunASR writes one result per audio file: `[{"key","text","sentence_info"}]`.
-                    Value::Object(o) if segments_of(&o).is_some() => {
-                        call_from_object(&o, &source, n, n).expect("has segments")
-                    }
+                    // A message, or an ASR result with segments (FunASR writes one per audio
+                    // file: `[{"key","text","sentence_info"}]`), which `record_from_object` reads
+                    // as a call.
                     Value::Object(o) => record_from_object(o, &opts, &source, n, n),
                     // An array of plain strings: each is a message.
                     Value::String(text) => finish_record(Record::new(source.as_str(), n, n, text)),
