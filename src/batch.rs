@@ -903,7 +903,10 @@ pub fn inspect_partial(
             break; // end, or a row cut in the middle
         }
         if csv && header.is_none() {
-            let h: Vec<String> = parse_csv_line(&line).unwrap_or_default();
+            let bytes = line
+                .strip_prefix(crate::io::writer::UTF8_BOM.as_bytes())
+                .unwrap_or(&line);
+            let h: Vec<String> = parse_csv_line(bytes).unwrap_or_default();
             if h != crate::io::writer::csv_header() {
                 return Err(Error::Resume(format!(
                     "{} does not start with posguard's CSV header (was it written with another --output-format?)",

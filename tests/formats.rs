@@ -716,6 +716,8 @@ fn resume_appends_after_the_complete_rows_without_duplicates() {
         let lines: Vec<&str> = full.split_inclusive('\n').collect();
         let header = usize::from(format == "csv");
         assert_eq!(lines.len(), 60 + header);
+        // A CSV file starts with a UTF-8 byte order mark, so Excel reads its Chinese as UTF-8.
+        assert_eq!(full.starts_with('\u{feff}'), format == "csv");
         // An interrupted run: 23 complete rows and half of the 24th.
         let keep = header + 23;
         let mut partial: String = lines[..keep].concat();
@@ -746,6 +748,11 @@ fn resume_appends_after_the_complete_rows_without_duplicates() {
         );
         let resumed = fs::read_to_string(dir.path().join("out")).unwrap();
         assert_same_rows(&resumed, &full, format == "csv");
+        assert_eq!(resumed.starts_with('\u{feff}'), format == "csv");
+        assert!(
+            resumed.matches('\u{feff}').count() <= 1,
+            "one mark, at the start"
+        );
         // The summary covers the whole output, the kept rows included.
         let s: Value =
             serde_json::from_str(&fs::read_to_string(dir.path().join("summary.json")).unwrap())
@@ -1262,6 +1269,8 @@ fn csv_output_header_names_each_column_once() {
     write_inbox(dir.path(), 3);
     let o = run_in(dir.path(), &["inbox.jsonl", "--output-format", "csv"]);
     let out = stdout(&o);
+    // On stdout no byte order mark: the next program would read it as part of `source`.
+    assert!(out.starts_with("source,"), "{out}");
     let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
     let mut seen = std::collections::HashSet::new();
     for h in &header {

@@ -71,7 +71,8 @@ pub struct ScoreArgs {
     /// Write results here (as FILE.partial, renamed into place when complete) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Output format.
+    /// Output format. CSV written to a file (`-o`) starts with a UTF-8 byte order mark, so Excel
+    /// shows its Chinese text; CSV on stdout has none.
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     output_format: OutputFormat,
     /// JSON field / CSV column holding the text (alias --text-col; detected when omitted).
@@ -448,7 +449,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
                     OutputFormat::Csv if header_written => {
                         Box::new(CsvWriter::without_header(handle))
                     }
-                    OutputFormat::Csv => Box::new(CsvWriter::new(handle)),
+                    OutputFormat::Csv => Box::new(CsvWriter::for_spreadsheets(handle)),
                 };
                 batch::run(&classifier, input, w.as_mut(), &opts, &mut on_progress).map_err(
                     |e| {

@@ -233,8 +233,14 @@ impl<W: Write + Send> ResultWriter for JsonlWriter<W> {
 pub struct CsvWriter<W: Write> {
     out: csv::Writer<W>,
     header_done: bool,
+    /// Write a UTF-8 byte order mark before the header.
+    bom: bool,
     scratch: String,
 }
+
+/// The UTF-8 byte order mark: Excel (and WPS) read a CSV file as UTF-8 only when it starts with
+/// one, and show Chinese text without it as mojibake in the system's code page (GBK in China).
+pub const UTF8_BOM: &str = "\u{feff}";
 
 /// CSV output columns, in order.
 pub fn csv_header() -> Vec<String> {
@@ -287,7 +293,18 @@ impl<W: Write> CsvWriter<W> {
         CsvWriter {
             out: csv::WriterBuilder::new().from_writer(out),
             header_done: false,
+            bom: false,
             scratch: String::new(),
+        }
+    }
+
+    /// For a file people open in a spreadsheet (`-o FILE.csv`): starts with [`UTF8_BOM`], so
+    /// Excel shows the Chinese text. Not for stdout, where the next program would read the mark
+    /// as part of the first column's name.
+    pub fn for_spreadsheets(out: W) -> Self {
+        CsvWriter {
+            bom: true,
+            ..CsvWriter::new(out)
         }
     }
 
@@ -347,7 +364,12 @@ impl<W: Write + Send> CsvWriter<W> {
 impl<W: Write + Send> ResultWriter for CsvWriter<W> {
     fn write(&mut self, row: &OutputRow) -> std::io::Result<()> {
         if !self.header_done {
-            self.out.write_record(csv_header()).map_err(csv_err)?;
+            let mut header = csv_header();
+            if self.bom {
+                // Not a character the writer quotes: the file starts with the mark's three bytes.
+                header[0].insert_str(0, UTF8_BOM);
+            }
+            self.out.write_record(header).map_err(csv_err)?;
             self.header_done = true;
         }
         self.field(&row.source)?;
@@ -503,5 +525,27 @@ mod tests {
         assert_eq!(&r[col("peak_window")], "1-6");
         assert_eq!(&r[col("peak_text")], "客服：两行 文字");
         assert_eq!(&r[col("error")], "bad row");
+        assert!(s.starts_with("source,"), "no mark unless asked for");
+    }
+
+    #[test]
+    fn csv_for_spreadsheets_starts_with_one_byte_order_mark() {
+        let mut buf = Vec::new();
+        {
+            let mut w = CsvWriter::for_spreadsheets(&mut buf);
+            for record in 1..=2 {
+                w.write(&OutputRow {
+                    source: "a.csv".into(),
+                    record,
+                    ..OutputRow::default()
+                })
+                .unwrap();
+            }
+            w.flush().unwrap();
+        }
+        let s = String::from_utf8(buf).unwrap();
+        assert!(s.starts_with("\u{feff}source,record,"), "{s}");
+        assert_eq!(s.matches('\u{feff}').count(), 1);
+        assert_eq!(s.lines().count(), 3);
     }
 }
