@@ -481,10 +481,62 @@ fn is_separator(c: char) -> bool {
     ) || is_emoji_like(c)
 }
 
+/// Fewest digits spelled one by one (`1 8 9 0 2 3 3 7 4 1 2`, `1-8-9-…`) closed up into a number:
+/// a phone number written so that no number pattern sees it. Shorter runs (`选 1 或 2`, `1 2 3`)
+/// stay apart.
+const SPELLED_DIGITS: usize = 7;
+
+/// Per unit: a digit standing alone (no letter or digit beside it) in a chain of at least
+/// [`SPELLED_DIGITS`] such digits, each two apart by a run of 1–3 separators (no `。`). Empty when
+/// the text has fewer digits than that (most messages).
+fn spelled_digits(units: &[Unit]) -> Vec<bool> {
+    let n = units.len();
+    if units.iter().filter(|u| u.c.is_ascii_digit()).count() < SPELLED_DIGITS {
+        return Vec::new();
+    }
+    let mut in_chain = vec![false; n];
+    let single = |i: usize| {
+        units[i].c.is_ascii_digit()
+            && (i == 0 || !units[i - 1].c.is_ascii_alphanumeric())
+            && (i + 1 >= n || !units[i + 1].c.is_ascii_alphanumeric())
+    };
+    let mut i = 0;
+    while i < n {
+        if !single(i) {
+            i += 1;
+            continue;
+        }
+        let mut members = vec![i];
+        let mut last = i;
+        loop {
+            let mut k = last + 1;
+            while k < n && is_separator(units[k].c) && units[k].c != '。' {
+                k += 1;
+            }
+            let run = k - last - 1;
+            if run == 0 || run > 3 || k >= n || !single(k) {
+                break;
+            }
+            members.push(k);
+            last = k;
+        }
+        if members.len() >= SPELLED_DIGITS {
+            for m in members {
+                in_chain[m] = true;
+            }
+        }
+        i = last + 1;
+    }
+    in_chain
+}
+
 /// Closes up separators inside words: between Chinese characters (`免 费`, `激.活`, `换😀机`),
-/// between a Latin word and Chinese (`pos 机`), and letters spelled one by one (`p o s`).
+/// between a Latin word and Chinese (`pos 机`), letters spelled one by one (`p o s`), and digits
+/// spelled one by one (`1 8 9 0 2 …`, see [`SPELLED_DIGITS`]).
 fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
+    let chain = spelled_digits(&units);
+    let spelled = |i: usize| chain.get(i).copied().unwrap_or(false);
     // Runs of separators to drop, in order.
     let mut closed: Vec<Range<usize>> = Vec::new();
     let mut marks = Vec::new();
@@ -512,7 +564,8 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
             || (only_spaces
                 && ((l.is_ascii_alphanumeric() && is_cjk(r))
                     || (is_cjk(l) && r.is_ascii_alphabetic())))
-            || (is_single_letter(&units, start - 1) && is_single_letter(&units, i));
+            || (is_single_letter(&units, start - 1) && is_single_letter(&units, i))
+            || (spelled(start - 1) && spelled(i));
         // A full stop between two sentences is punctuation, not an obfuscation.
         let sentence_end = units[start..i].iter().any(|u| u.c == '。');
         if joinable && !sentence_end {
@@ -524,9 +577,10 @@ fn close_separators(units: Vec<Unit>) -> Vec<Unit> {
             // sender once the words are rejoined.
             // The same letter repeated (`x.x`, `x-x-x-x`) is a placeholder or a pattern, not a
             // word: telecom_fraud_texts_5 writes redacted numbers so in 394 of its legit rows.
-            if is_single_letter(&units, start - 1)
+            if (is_single_letter(&units, start - 1)
                 && is_single_letter(&units, i)
-                && units[start - 1].c != units[i].c
+                && units[start - 1].c != units[i].c)
+                || spelled(i)
             {
                 marks.push(start - 1);
                 marks.push(i);
@@ -929,6 +983,25 @@ mod tests {
         let n = Normalizer.normalize("加薇信办理");
         assert_eq!(n.obfuscated().to_vec(), vec![1..3]);
         assert!(Normalizer.normalize("您的POS机").obfuscated().is_empty());
+    }
+
+    #[test]
+    fn digits_spelled_one_by_one_become_a_number() {
+        // The space between Chinese and a number stays, as in `费率 0.38`.
+        assert_eq!(norm("详 询 1 8 9 0 2 3 3 7 4 1 2"), "详询 <mobile>");
+        assert_eq!(norm("电话1-3-8-1-2-3-4-5-6-7-8办理"), "电话<mobile>办理");
+        let n = Normalizer.normalize("电话1 3 8 1 2 3 4 5 6 7 8");
+        assert_eq!(n.masks()[0].kind, MaskKind::Mobile);
+        assert_eq!(
+            n.obfuscated().to_vec(),
+            vec![2..3],
+            "the mask of spelled digits"
+        );
+        // Fewer than seven, or glued to letters or a longer number: left as they are.
+        assert_eq!(norm("选 1 或 2，共 3 个"), "选 1或 2,共 3个");
+        assert_eq!(norm("1 2 3 4 5 6"), "1 2 3 4 5 6");
+        assert_eq!(norm("a1 2 3 4 5 6 7"), "a1 2 3 4 5 6 7");
+        assert!(Normalizer.normalize("1 2 3 4 5 6").obfuscated().is_empty());
     }
 
     #[test]
