@@ -26,14 +26,17 @@ import legit_call2  # noqa: E402
 import legit_sms  # noqa: E402
 import legit_sms2  # noqa: E402
 import legit_sms3  # noqa: E402
+import legit_sms4  # noqa: E402
 import noise  # noqa: E402
 import scam_call  # noqa: E402
 import scam_call2  # noqa: E402
 import scam_sms  # noqa: E402
 import scam_sms2  # noqa: E402
+import scam_sms3  # noqa: E402
 import slots  # noqa: E402
 import spam  # noqa: E402
 import spam2  # noqa: E402
+import spam3  # noqa: E402
 import spam_call  # noqa: E402
 import spam_call2  # noqa: E402
 
@@ -256,7 +259,13 @@ def main(argv=None):
     ap.add_argument("--with-short-chat", action="store_true",
                     help="also generate legit_sms3.py's very short chat families (tried for the greeting "
                          "false alarm and not adopted: models/MODEL_CARD.md); not part of data/corpus")
+    ap.add_argument("--with-wave3", action="store_true",
+                    help="also generate the wave-3 families (legit_sms4.py, scam_sms3.py, spam3.py), written from probe "
+                         "set A's errors (tried and not adopted: models/MODEL_CARD.md); not part of data/corpus")
     args = ap.parse_args(argv)
+    if args.with_wave3:
+        SOURCES.extend([(scam_sms3, "scam", "sms", 50), (legit_sms4, "legit", "sms", 62),
+                        (spam3, "spam", "sms", 64)])
     if args.with_short_chat:
         SOURCES.append((legit_sms3, "legit", "sms", 25))
 
