@@ -927,7 +927,17 @@ pub fn inspect_partial(
         } else {
             row_counts_json(&line)
         };
-        let Some(row) = row else { break };
+        let Some(row) = row else {
+            if point.rows == 0 && !csv {
+                // Not a cut or damaged last row: the file is something else (a CSV partial, most
+                // likely), and resuming would overwrite it.
+                return Err(Error::Resume(format!(
+                    "{} does not start with a posguard JSONL row (was it written with --output-format csv?)",
+                    partial.display()
+                )));
+            }
+            break;
+        };
         point.rows += 1;
         offset += n as u64;
         point.keep_bytes = offset;

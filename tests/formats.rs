@@ -695,6 +695,32 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
 }
 
 #[test]
+fn resuming_a_csv_partial_as_jsonl_is_refused_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_inbox(dir.path(), 10);
+    let o = run_in(
+        dir.path(),
+        &["inbox.jsonl", "--output-format", "csv", "-o", "full.csv"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = fs::read_to_string(dir.path().join("full.csv")).unwrap();
+    let partial: String = csv.split_inclusive('\n').take(4).collect();
+    fs::write(dir.path().join("out.jsonl.partial"), &partial).unwrap();
+    let o = run_in(dir.path(), &["inbox.jsonl", "-o", "out.jsonl", "--resume"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("does not start with a posguard JSONL row"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out.jsonl.partial")).unwrap(),
+        partial,
+        "the rows of the interrupted run are kept"
+    );
+}
+
+#[test]
 fn resume_appends_after_the_complete_rows_without_duplicates() {
     for format in ["jsonl", "csv"] {
         let dir = tempfile::tempdir().unwrap();
@@ -1840,4 +1866,23 @@ fn posguard_output_is_refused_as_input_and_traditional_column_names_are_known() 
         "{all}"
     );
     assert!(!all.contains("\"verdict\""), "{all}");
+    // Under another name, or on stdin, it is still posguard's own output.
+    fs::copy(dir.path().join("out.csv"), dir.path().join("renamed.txt")).unwrap();
+    let o = run_in(dir.path(), &["renamed.txt"]);
+    assert_ne!(o.status.code(), Some(0));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("this is posguard's own output"), "{all}");
+    assert!(!all.contains("\"verdict\""), "{all}");
+    #[cfg(unix)]
+    {
+        let o = score_stdin(
+            dir.path(),
+            &["-"],
+            &fs::read(dir.path().join("out.csv")).unwrap(),
+        );
+        assert_ne!(o.status.code(), Some(0));
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(all.contains("this is posguard's own output"), "{all}");
+        assert!(!all.contains("\"verdict\""), "{all}");
+    }
 }

@@ -358,6 +358,11 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
         return InputFormat::Transcript;
     }
     let line = text.split('\n').next().unwrap_or_default();
+    // posguard's own CSV output (its header is longer than the test below takes), on stdin or
+    // under another name: read as CSV, whose reader refuses it by its columns.
+    if line.trim_end_matches('\r') == writer::csv_header().join(",") {
+        return InputFormat::Csv;
+    }
     // A header naming a known text column (`编号,发送方,短信内容,时间`): Excel exports in China
     // have Chinese headers, which the ASCII test below does not take.
     let names_text_column = |delimiter: char| {
