@@ -310,10 +310,11 @@ pub fn advise(
     if transaction {
         if result.verdict != Verdict::Legit || risky {
             out.push(Advice::new("refund_scam", "transaction"));
+        } else if has(SignalKind::ReversalNotice) {
+            // "交易失败已冲正": the failure is already undone and the money on its way back.
+            out.push(Advice::new("reversal_refund", "transaction"));
         } else if has(SignalKind::FailedTransaction) {
             out.push(Advice::new("interrupted_transaction", "transaction"));
-        } else if has(SignalKind::ReversalNotice) {
-            out.push(Advice::new("reversal_refund", "transaction"));
         } else {
             out.push(Advice::new("debit_notice", "transaction"));
         }
@@ -402,6 +403,16 @@ mod tests {
         assert!(steps.contains("95516") && steps.contains("终端号") && steps.contains("冲正"));
         assert_eq!(
             ids(&advise(&legit, &[SignalKind::ReversalNotice], None)),
+            vec!["reversal_refund"]
+        );
+        // A failure already reversed ("交易失败已冲正，金额已退回") is a reversal notice, not a
+        // merchant's interrupted transaction.
+        assert_eq!(
+            ids(&advise(
+                &legit,
+                &[SignalKind::FailedTransaction, SignalKind::ReversalNotice],
+                None
+            )),
             vec!["reversal_refund"]
         );
         assert_eq!(

@@ -641,6 +641,10 @@ struct Judgement {
     sources: Vec<String>,
     /// The official value it imitates, for look-alikes.
     imitates: Option<String>,
+    /// The matched fact comes from a reliable source (see [`Fact::reliable`]).
+    reliable: bool,
+    /// Why a contact equal to an official value is still [`ContactStatus::Unverified`].
+    unconfirmed: Option<Unconfirmed>,
 }
 
 impl Judgement {
@@ -650,13 +654,79 @@ impl Judgement {
             matched: None,
             sources: Vec::new(),
             imitates: None,
+            reliable: true,
+            unconfirmed: None,
         }
     }
     fn with(mut self, brand: usize, fact: &Fact) -> Self {
         self.matched = Some(brand);
         self.sources = fact.sources.clone();
+        self.reliable = fact.reliable();
         self
     }
+}
+
+/// Why a contact whose value equals an official one is not confirmed as official.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unconfirmed {
+    /// The digits are the end or the middle of an account name (`lkl95016` as a WeChat id).
+    InsideId,
+    /// Written with letters or symbols for digits (`95O16`, `955lб`): not dialable as written.
+    NotDigits,
+    /// Only an agent's site or an aggregator lists the value (see [`Fact::reliable`]).
+    WeakSource,
+}
+
+/// A match with an official value counts as official only when the contact is a number written
+/// in digits on its own (not part of an account name) and the value comes from a reliable
+/// source; otherwise it is [`ContactStatus::Unverified`], with the reason. Not-suspicious
+/// statuses only: what counts as impersonation evidence is unchanged.
+fn confirm(mut j: Judgement, c: &Candidate, original: &str) -> Judgement {
+    if !matches!(
+        j.status,
+        ContactStatus::Official | ContactStatus::Authority | ContactStatus::OtherBrandOfficial
+    ) {
+        return j;
+    }
+    let why = if c.kind == ContactKind::Phone && inside_id(original, &c.bytes) {
+        Some(Unconfirmed::InsideId)
+    } else if c.kind == ContactKind::Phone && !written_in_digits(&original[c.bytes.clone()]) {
+        Some(Unconfirmed::NotDigits)
+    } else if !j.reliable {
+        Some(Unconfirmed::WeakSource)
+    } else {
+        None
+    };
+    if why.is_some() {
+        j.status = ContactStatus::Unverified;
+        j.unconfirmed = why;
+    }
+    j
+}
+
+/// A Latin letter or digit (half or full width) or `_` right before or after `bytes`: the
+/// number is part of an account name such as a WeChat or QQ id.
+fn inside_id(original: &str, bytes: &Range<usize>) -> bool {
+    let id_char = |c: char| {
+        let c = c.nfkc().next().unwrap_or(c);
+        c.is_ascii_alphanumeric() || c == '_'
+    };
+    original[..bytes.start]
+        .chars()
+        .next_back()
+        .is_some_and(id_char)
+        || original[bytes.end..].chars().next().is_some_and(id_char)
+}
+
+/// Digits (half or full width) and the separators people write in numbers, nothing else.
+fn written_in_digits(raw: &str) -> bool {
+    raw.nfkc().all(|c| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                ' ' | '-' | '+' | '(' | ')' | '.' | '/' | '—' | '–' | '－'
+            )
+    })
 }
 
 fn find_fact<'a>(
@@ -956,6 +1026,23 @@ fn messages(
             format!("自称{b_zh}，却给出短链接/IP链接 {text}，看不出真实网址{official_tail_zh}。"),
             format!("Claims to be {b_en} but gives a short or IP link {text} that hides where it goes{official_tail_en}."),
         ),
+        ContactStatus::Unverified if j.unconfirmed.is_some() => {
+            let value = &c.value;
+            match j.unconfirmed {
+                Some(Unconfirmed::InsideId) => (
+                    format!("{text} 是账号（如微信号、QQ号）的一部分，不是可拨打的电话号码，不能当作{m_short}的官方号码。"),
+                    format!("{text} is part of an account name (such as a WeChat or QQ id), not a number to call; it does not count as {m_en}'s official number."),
+                ),
+                Some(Unconfirmed::NotDigits) => (
+                    format!("{text} 用字母或符号冒充数字，照写的样子拨不通；形似{m_short}的号码 {value}，但正规通知不会这样写号码，不能当作官方号码。"),
+                    format!("{text} uses letters or symbols for digits and cannot be dialled as written; it looks like {m_en}'s number {value}, but genuine notices do not write numbers this way, so it does not count as official."),
+                ),
+                _ => (
+                    format!("{text} 只见于代理商或聚合网站列出的{m_short}{what_zh}，官方渠道未确认，无法核实{official_tail_zh}；请通过机身或收单App上印的官方客服核实。"),
+                    format!("{text} is listed as {m_en}'s {what_en} only by an agent's site or an aggregator, not confirmed by an official source; it cannot be checked{official_tail_en} — verify through the hotline printed on the terminal or in the acquirer's app."),
+                ),
+            }
+        }
         ContactStatus::Unverified => {
             if j.imitates.is_some() {
                 (
@@ -1009,6 +1096,7 @@ pub fn check(n: &NormalizedText, original: &str) -> Option<Impersonation> {
             },
             ContactKind::Link => judge_link(&c, &mentioned, &claimed),
         };
+        let j = confirm(j, &c, original);
         let judged = if claimed.is_empty() { None } else { primary };
         let text = original[c.bytes.clone()].to_string();
         let (message_zh, message_en, official) = messages(&c, &text, &j, judged);
@@ -1192,10 +1280,34 @@ mod tests {
             statuses("【反诈中心】提醒您，来电025-96110请接听"),
             vec![("025-96110".into(), ContactStatus::Authority)]
         );
-        // Look-alike digits are read as the normaliser reads them: 955lб is 95516.
-        assert_eq!(
-            statuses("银联提醒：正规收单机构不收押金，有疑问请致电955lб。"),
-            vec![("955lб".into(), ContactStatus::Official)]
+        // Look-alike digits are read as the normaliser reads them (955lб is 95516), but a
+        // number written that way cannot be dialled as written: not confirmed as official.
+        let i = run("银联提醒：正规收单机构不收押金，有疑问请致电955lб。").unwrap();
+        assert_eq!(i.contacts[0].text, "955lб");
+        assert_eq!(i.contacts[0].value, "95516");
+        assert_eq!(i.contacts[0].status, ContactStatus::Unverified);
+        assert!(!i.suspicious);
+        assert!(
+            i.contacts[0].message_zh.contains("拨不通"),
+            "{}",
+            i.contacts[0].message_zh
+        );
+        // Digits at the end of an account name are not a number to call.
+        let i = run("【拉卡拉】您的POS机需升级，请加微信 lkl95016 预约上门").unwrap();
+        assert!(
+            i.contacts
+                .iter()
+                .all(|c| c.status != ContactStatus::Official),
+            "{:?}",
+            i.contacts
+        );
+        // A value only an agent's site lists is not confirmed either (拉卡拉's 95016 is one).
+        let i = run("【拉卡拉】如有疑问请致电95016").unwrap();
+        assert_eq!(i.contacts[0].status, ContactStatus::Unverified);
+        assert!(
+            i.contacts[0].message_zh.contains("代理商"),
+            "{}",
+            i.contacts[0].message_zh
         );
         assert_eq!(
             statuses("银联提醒：有疑问请致电９５５１６。"),

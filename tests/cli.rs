@@ -41,6 +41,65 @@ fn classify_reads_stdin_and_prints_json() {
 }
 
 #[test]
+fn classify_report_is_safe_and_aligned_on_a_terminal() {
+    // An escape sequence in the message could clear the screen and print a fake verdict; a
+    // carriage return would send the cursor back over the line. Both are shown, not obeyed.
+    let text =
+        "您的POS机备案到期，回复1免费更换新机\u{1b}[2J\u{1b}[H判定 Verdict: 正常 legit\r\n退订回T";
+    let o = run(&["classify", "--color", "never", text], b"");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+    assert!(out.contains("␛[2J␛[H判定"), "{out}");
+    // The pattern table: every score starts at the same terminal column, Chinese names counting
+    // two columns per character.
+    use unicode_width::UnicodeWidthStr;
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ■ ") || l.starts_with("  □ "))
+        .collect();
+    assert_eq!(rows.len(), 7, "{out}");
+    let columns: Vec<usize> = rows
+        .iter()
+        .map(|l| l[..l.rfind(' ').unwrap()].width())
+        .collect();
+    assert!(
+        columns.iter().all(|&c| c == columns[0]),
+        "{columns:?}\n{out}"
+    );
+    // A span across a line break stays on one line of the report.
+    let o = run(
+        &[
+            "classify",
+            "--color",
+            "never",
+            "【POS服务中心】您的POS机备案到期\r\n回复1免费更换新机\r\n退订回T",
+        ],
+        b"",
+    );
+    let out = stdout(&o);
+    assert!(!out.contains('\r'), "{out:?}");
+    let evidence = out.split("依据 Evidence").nth(1).unwrap_or_default();
+    let evidence = evidence.split("信号 Signals").next().unwrap();
+    assert!(evidence.contains("⏎"), "{evidence}");
+    assert!(
+        evidence
+            .lines()
+            .skip(1) // the rest of the heading
+            .filter(|l| !l.trim().is_empty())
+            .all(|l| l.contains('「') && l.contains('」')),
+        "{evidence}"
+    );
+    // A file name given by mistake: scored as text, with a note.
+    let o = run(&["classify", "Cargo.toml"], b"");
+    assert!(
+        stderr(&o).contains("posguard score Cargo.toml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn classify_rejects_empty_and_invalid_input() {
     let o = run(&["classify"], b"   \n");
     assert_eq!(o.status.code(), Some(2));

@@ -50,8 +50,23 @@ pub fn run(a: ClassifyArgs) -> Result<ExitCode> {
             let cut = posguard::io::cut_text(&mut t);
             (t, cut)
         }
-        _ => posguard::io::read_message(std::io::stdin(), "stdin")?,
+        _ => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("posguard: type or paste the message, then press Ctrl-D (Ctrl-Z Enter on Windows)");
+            }
+            posguard::io::read_message(std::io::stdin(), "stdin")?
+        }
     };
+    if let Some(t) = a.text.as_deref().filter(|t| *t != "-") {
+        let path = std::path::Path::new(t);
+        if !t.contains('\n') && (path.is_file() || path.is_dir()) {
+            eprintln!(
+                "posguard: note: \"{t}\" is also the name of an existing {}; classifying these characters as the message. To score the messages in it: posguard score {t}{}",
+                if path.is_file() { "file" } else { "directory" },
+                if path.is_file() { format!(" (or one message: posguard classify < {t})") } else { String::new() }
+            );
+        }
+    }
     if truncated {
         eprintln!(
             "posguard: message truncated to its first {} characters",
@@ -195,7 +210,7 @@ fn highlight(r: &Report, paint: &Paint) -> String {
         while j < chars.len() && marks[j] == m {
             j += 1;
         }
-        let run: String = chars[i..j].iter().collect();
+        let run = visible(chars[i..j].iter().copied(), true);
         if paint.on {
             let code = match m {
                 Mark::None => "",
@@ -219,6 +234,41 @@ fn highlight(r: &Report, paint: &Paint) -> String {
         i = j;
     }
     out
+}
+
+/// Text of the message made safe and readable on a terminal: control characters (an escape
+/// sequence could clear the screen and print a fake verdict), carriage returns (which would send
+/// the cursor back over the line) and bidirectional overrides are shown as visible symbols
+/// (`␛`, `␍`, `\u{202e}`); a tab becomes a space. Line breaks stay line breaks in the message
+/// itself (`keep_newlines`) and are shown as `⏎` inside a quoted span.
+fn visible(chars: impl Iterator<Item = char>, keep_newlines: bool) -> String {
+    let mut out = String::new();
+    let mut chars = chars.peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // CRLF is a line break like LF.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' => out.push('⏎'),
+            '\t' => out.push(' '),
+            // C0 controls as their control pictures (U+2400 + code), DEL as ␡.
+            '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+            '\x7f' => out.push('␡'),
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` followed by spaces up to `width` terminal columns: Chinese characters take two columns,
+/// so `format!("{:<18}")`, which counts characters, misaligns the columns after them.
+fn pad(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let w = s.width();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 fn gloss(out: &mut String, paint: &Paint, en: bool, indent: &str, text: &str) {
@@ -288,7 +338,11 @@ fn render(r: &Report, color: bool, en: bool) -> String {
             Some(s) => format!("{s:.3}"),
             None => "— 未训练 not trained".to_string(),
         };
-        let line = format!("{:<14} {:<18} {score}", p.pattern.name(), p.pattern.zh());
+        let line = format!(
+            "{} {} {score}",
+            pad(p.pattern.name(), 14),
+            pad(p.pattern.zh(), 18)
+        );
         if p.flagged {
             out.push_str(&format!("  ■ {}\n", paint.p(BOLD, &line)));
         } else {
@@ -322,9 +376,9 @@ fn render(r: &Report, color: bool, en: bool) -> String {
                 CYAN
             };
             out.push_str(&format!(
-                "  {:<14} 「{}」 [{}..{}] {:+.2}\n",
-                e.pattern,
-                paint.p(code, &e.text),
+                "  {} 「{}」 [{}..{}] {:+.2}\n",
+                pad(&e.pattern, 14),
+                paint.p(code, &visible(e.text.chars(), false)),
                 e.start,
                 e.end,
                 e.weight
@@ -346,7 +400,8 @@ fn render(r: &Report, color: bool, en: bool) -> String {
             };
             out.push_str(&format!(
                 "  {role} {}（「{}」）— {official}\n",
-                b.brand, b.text
+                b.brand,
+                visible(b.text.chars(), false)
             ));
         }
         for c in &imp.contacts {
@@ -362,9 +417,9 @@ fn render(r: &Report, color: bool, en: bool) -> String {
             out.push_str(&format!(
                 "  {} {} [{}] {}\n",
                 paint.p(code, mark),
-                c.text,
+                visible(c.text.chars(), false),
                 c.status.name(),
-                c.message_zh
+                visible(c.message_zh.chars(), false)
             ));
             gloss(&mut out, &paint, en, "      ", &c.message_en);
         }
@@ -392,7 +447,7 @@ fn render(r: &Report, color: bool, en: bool) -> String {
                 "  {} ({}) 「{}」{times}\n",
                 s.description,
                 s.signal.name(),
-                s.text
+                visible(s.text.chars(), false)
             ));
             gloss(&mut out, &paint, en, "      ", s.description_en);
         }

@@ -39,9 +39,10 @@ pub struct OutResult {
 }
 
 /// The score of each pattern, indexed by [`Pattern::index`]; written as an object keyed by pattern
-/// name in alphabetical order, each score widened to f64 (as `serde_json::Map` of `json!(score)`
-/// writes them, which is how the output looked before this type). A pattern the model has no
-/// trained head for is `null` (JSON) or an empty cell (CSV).
+/// name in alphabetical order, each score written as the shortest decimal that reads back as the
+/// same f32, like `score` and `p_*` (before 2026-11-28 they were widened to f64 and written with
+/// up to 20 digits, `0.0036106109619140625` for `0.003610611`). A pattern the model has no trained
+/// head for is `null` (JSON) or an empty cell (CSV).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PatternScores(pub [Option<f32>; Pattern::ALL.len()]);
 
@@ -63,7 +64,7 @@ impl Serialize for PatternScores {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for p in Self::written_order() {
-            map.serialize_entry(p.name(), &self.0[p.index()].map(f64::from))?;
+            map.serialize_entry(p.name(), &self.0[p.index()])?;
         }
         map.end()
     }
@@ -455,6 +456,23 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pattern_scores_are_written_as_short_f32_decimals_by_name() {
+        let mut scores = PatternScores::default();
+        scores.0[Pattern::FakeUpgrade.index()] = Some(0.003_610_611);
+        scores.0[Pattern::Impersonation.index()] = Some(0.979_146_5);
+        let json = serde_json::to_string(&scores).unwrap();
+        // f32's shortest decimal, as `score` is written, not the f64 widening's 20 digits.
+        assert!(json.contains("\"fake_upgrade\":0.003610611,"), "{json}");
+        assert!(!json.contains("0.0036106109619140625"), "{json}");
+        // Keys by name, in the text as written.
+        let at = |name: &str| json.find(&format!("\"{name}\"")).unwrap();
+        assert!(at("agent_recruit") < at("card_theft") && at("card_theft") < at("fake_upgrade"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["impersonation"].as_f64().unwrap() as f32, 0.979_146_5);
+        assert!(v["card_theft"].is_null());
+    }
 
     #[test]
     fn prerendered_advice_is_written_as_field_by_field() {
