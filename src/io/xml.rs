@@ -22,6 +22,10 @@
 //! cut in the middle of an element gives an error record for the broken tail; the records before it
 //! are read as usual. A file that ends between elements before its root element is closed (no
 //! `</smses>`: cut at a line end) gives an error record saying so.
+//!
+//! The media of MMS parts (`<part ct="video/mp4" data="…base64…"/>`, often many MB) are dropped
+//! as the file is read, before quick-xml buffers the element ([`DropMediaData`]): no record needs
+//! them, and one large video must not end the backup at the element size limit.
 
 use super::{
     finish_record, iso8601_utc, Direction, Record, RecordError, RecordResult, MAX_RECORD_BYTES,
@@ -77,8 +81,115 @@ impl<R: BufRead> BufRead for EventLimit<R> {
     }
 }
 
+/// Streams the XML with the values of `data` attributes removed (`data="…"` becomes `data=""`;
+/// line breaks inside a value are kept, so line numbers stay right). SMS Backup & Restore writes a
+/// part's media there as base64; nothing posguard reads is in it. Only an attribute inside a tag
+/// is touched: text and other attributes' values pass as they are (a `"` inside a double-quoted
+/// value is always written `&quot;`, so the tag's state is known from the bytes alone).
+pub(crate) struct DropMediaData<R> {
+    inner: R,
+    state: DataState,
+    /// How much of ` data="` has been seen inside a tag.
+    matched: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DataState {
+    Text,
+    Tag,
+    Value(u8),
+    Dropping(u8),
+}
+
+const DATA_ATTR: &[u8] = b"data=";
+
+impl<R> DropMediaData<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        DropMediaData {
+            inner,
+            state: DataState::Text,
+            matched: 0,
+        }
+    }
+
+    /// Filters `buf` in place; returns the bytes kept.
+    fn filter(&mut self, buf: &mut [u8]) -> usize {
+        let mut w = 0;
+        for r in 0..buf.len() {
+            let b = buf[r];
+            let keep = match self.state {
+                DataState::Text => {
+                    if b == b'<' {
+                        self.state = DataState::Tag;
+                        self.matched = NO_MATCH; // the element's name, not an attribute's
+                    }
+                    true
+                }
+                DataState::Tag => {
+                    match b {
+                        b'>' => self.state = DataState::Text,
+                        b'"' | b'\'' => {
+                            self.state = if self.matched == DATA_ATTR.len() {
+                                DataState::Dropping(b)
+                            } else {
+                                DataState::Value(b)
+                            };
+                        }
+                        // An attribute's name starts after whitespace.
+                        _ if b.is_ascii_whitespace() => self.matched = 0,
+                        _ if self.matched < DATA_ATTR.len() && b == DATA_ATTR[self.matched] => {
+                            self.matched += 1
+                        }
+                        _ => self.matched = NO_MATCH,
+                    }
+                    true
+                }
+                DataState::Value(q) => {
+                    if b == q {
+                        self.state = DataState::Tag;
+                        self.matched = NO_MATCH;
+                    }
+                    true
+                }
+                DataState::Dropping(q) => {
+                    if b == q {
+                        self.state = DataState::Tag;
+                        self.matched = NO_MATCH;
+                        true
+                    } else {
+                        b == b'\n'
+                    }
+                }
+            };
+            if keep {
+                buf[w] = b;
+                w += 1;
+            }
+        }
+        w
+    }
+}
+
+/// `DropMediaData::matched` when no attribute name can match here.
+const NO_MATCH: usize = usize::MAX;
+
+impl<R: std::io::Read> std::io::Read for DropMediaData<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(out)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let kept = self.filter(&mut out[..n]);
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
 pub struct SmsXmlReader<R: BufRead> {
-    reader: quick_xml::Reader<EventLimit<R>>,
+    reader: quick_xml::Reader<EventLimit<std::io::BufReader<DropMediaData<R>>>>,
     source: String,
     buf: Vec<u8>,
     /// Line where the next event starts (1-based).
@@ -120,7 +231,7 @@ impl<R: BufRead> SmsXmlReader<R> {
     /// [`MAX_RECORD_BYTES`].
     pub fn with_limit(inner: R, source: String, limit: usize) -> Self {
         let inner = EventLimit {
-            inner,
+            inner: std::io::BufReader::with_capacity(64 * 1024, DropMediaData::new(inner)),
             limit: limit.max(1),
             since_mark: 0,
             tripped: false,
@@ -574,6 +685,41 @@ mod tests {
         assert_eq!(unescape_attr("&#x1F600;"), "😀");
         assert_eq!(unescape_attr("&lol9; & x"), "&lol9; & x");
         assert_eq!(unescape_attr("&#55357;x"), "\u{FFFD}x");
+    }
+
+    #[test]
+    fn mms_media_is_dropped_before_the_element_limit() {
+        // A video part far over the element limit (here 4 KiB instead of 16 MiB), with line
+        // breaks in its base64: the MMS's text and every record after it are still read, on
+        // their lines.
+        let video = "QUJD".repeat(5_000);
+        let xml = format!(
+            "<smses count=\"3\">\n<sms address=\"1\" date=\"1\" type=\"1\" body=\"一\" />\n<mms date=\"2\" address=\"95588\" msg_box=\"1\"><parts>\n<part ct=\"text/plain\" text=\"二 data=&quot;x&quot;\" />\n<part ct=\"video/mp4\" data=\"{video}\n{video}\" />\n</parts></mms>\n<sms address=\"3\" date=\"3\" type=\"1\" body=\"三\" mydata=\"kept\" />\n</smses>\n"
+        );
+        let recs: Vec<_> = SmsXmlReader::with_limit(xml.as_bytes(), "b.xml".into(), 4096)
+            .map(|r| r.map(|r| (r.line, r.text)))
+            .collect();
+        assert_eq!(
+            recs,
+            vec![
+                Ok((2, "一".to_string())),
+                Ok((3, "二 data=\"x\"".to_string())),
+                Ok((8, "三".to_string()))
+            ]
+        );
+        // The filter alone: only `data` attributes' values go, newlines in them stay.
+        let mut out = String::new();
+        std::io::Read::read_to_string(
+            &mut DropMediaData::new(
+                "<p data=\"AB\nC\" x=\"data='1'\" mydata='2'>t data=\"3\"</p>".as_bytes(),
+            ),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "<p data=\"\n\" x=\"data='1'\" mydata='2'>t data=\"3\"</p>"
+        );
     }
 
     #[test]
