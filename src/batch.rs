@@ -149,6 +149,30 @@ fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
     }
 }
 
+/// The sender as counted among the top scam senders: a phone number written with spaces, dashes,
+/// brackets or a `+86`/`0086` country code (`+86 138-0013-8000`, as phones export contacts) is
+/// one sender with `13800138000`; anything else (`10690…`, `95588`, an e-mail, a name) as written,
+/// trimmed.
+fn sender_key(s: &str) -> String {
+    let s = s.trim();
+    let is_number = s.chars().any(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+' | '.'));
+    if !is_number {
+        return s.to_string();
+    }
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let national = if s.trim_start_matches(['(', ' ']).starts_with('+') {
+        digits.strip_prefix("86")
+    } else {
+        digits.strip_prefix("0086")
+    };
+    match national {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => digits,
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -185,7 +209,7 @@ impl Summary {
                 bump(&mut self.by_pattern, p);
             }
             if let Some(s) = sender {
-                bump(&mut self.sender_counts, s);
+                bump(&mut self.sender_counts, &sender_key(s));
             }
         }
     }
@@ -1118,17 +1142,34 @@ mod tests {
         a.count_error();
         let mut b = Summary::default();
         b.count_scored("scam", ["fake_upgrade"], Some("107"), false, false);
+        // One phone number however it was written; other senders as written.
+        for written in [
+            "+86 138 0013 8000",
+            "13800138000",
+            "0086-138-0013-8000",
+            "(+86) 138.0013.8000",
+        ] {
+            b.count_scored("scam", [], Some(written), false, false);
+        }
+        b.count_scored("scam", [], Some("+1 650 555 0100"), false, false);
+        b.count_scored("scam", [], Some(" 张三 "), false, false);
         b.merge(&a);
         b.finish();
         assert_eq!(
             (b.records, b.scored, b.errors, b.truncated, b.incomplete),
-            (5, 4, 1, 1, 1)
+            (11, 10, 1, 1, 1)
         );
-        assert_eq!(b.by_verdict["scam"], 3);
+        assert_eq!(b.by_verdict["scam"], 9);
         assert_eq!(b.by_pattern["fake_upgrade"], 2);
         assert_eq!(
             b.top_scam_senders,
-            vec![("106".to_string(), 2), ("107".to_string(), 1)]
+            vec![
+                ("13800138000".to_string(), 4),
+                ("106".to_string(), 2),
+                ("107".to_string(), 1),
+                ("16505550100".to_string(), 1),
+                ("张三".to_string(), 1)
+            ]
         );
     }
 }
