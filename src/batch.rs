@@ -44,8 +44,10 @@ pub struct BatchOptions {
     pub stop: Option<Arc<AtomicBool>>,
     /// Resuming: input records to skip (already in the output) …
     pub skip: u64,
-    /// … the last of which must be this one, if known.
+    /// … the last of which must be this one, if known …
     pub skip_check: Option<RowKey>,
+    /// … and whose [`InputDigest`] must be this, if known (from the checkpoint).
+    pub skip_digest: Option<u64>,
 }
 
 impl Default for BatchOptions {
@@ -57,6 +59,7 @@ impl Default for BatchOptions {
             stop: None,
             skip: 0,
             skip_check: None,
+            skip_digest: None,
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct Progress {
     /// With `--only`: the counts of the records scored and left out of the output in this run
     /// (kept in the checkpoint, as no row carries them).
     pub left_out: Option<LeftOut>,
+    /// [`InputDigest`] of every input record done, those skipped by a resume included.
+    pub digest: u64,
 }
 
 /// Counts of scored records that `--only` left out of the output: what a resumed run's summary
@@ -252,8 +257,36 @@ fn io_err(e: std::io::Error) -> Error {
 }
 
 enum ReaderMsg {
-    Batch(Vec<RecordResult>),
+    /// Records, and the input digest after the last of them.
+    Batch(Vec<RecordResult>, u64),
     Failed(Error),
+}
+
+/// A running hash of the input records read so far: where each came from, its number, id,
+/// sender, date and text (or error). The checkpoint keeps it, so that `--resume` can tell the
+/// inputs are the ones the output was made from even where the last row kept cannot (with
+/// `--only` its rows are a few of the records; a text file's rows carry no id, sender or date).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InputDigest(u64);
+
+impl InputDigest {
+    pub fn add(&mut self, r: &RecordResult) {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.0.hash(&mut h);
+        match r {
+            Ok(r) => (0u8, &r.source, r.index, &r.id, &r.sender, &r.date, &r.text).hash(&mut h),
+            Err(e) => (
+                1u8, &e.source, e.index, &e.id, &e.sender, &e.date, &e.reason,
+            )
+                .hash(&mut h),
+        }
+        self.0 = h.finish();
+    }
+
+    pub fn value(self) -> u64 {
+        self.0
+    }
 }
 
 /// What identifies a record in the output: where it came from and what the input said of it.
@@ -304,10 +337,18 @@ impl RowKey {
 }
 
 /// Skips `opts.skip` records (resume), checking the last one skipped against `opts.skip_check`.
-fn skip_records(input: &mut dyn Iterator<Item = RecordResult>, opts: &BatchOptions) -> Result<()> {
+fn skip_records(
+    input: &mut dyn Iterator<Item = RecordResult>,
+    opts: &BatchOptions,
+) -> Result<InputDigest> {
     let mut last: Option<RowKey> = None;
+    let mut digest = InputDigest::default();
     for n in 0..opts.skip {
-        match input.next() {
+        let next = input.next();
+        if let Some(r) = &next {
+            digest.add(r);
+        }
+        match next {
             Some(Ok(r)) => last = Some(RowKey::new(r.source, r.index, r.id, r.sender, r.date)),
             Some(Err(e)) => last = Some(RowKey::new(e.source, e.index, e.id, e.sender, e.date)),
             None => {
@@ -329,7 +370,14 @@ fn skip_records(input: &mut dyn Iterator<Item = RecordResult>, opts: &BatchOptio
             )));
         }
     }
-    Ok(())
+    if opts.skip_digest.is_some_and(|want| want != digest.value()) {
+        return Err(Error::Resume(format!(
+            "the first {} input records are not the ones the output was made from \
+             (were the inputs or their order changed?)",
+            opts.skip
+        )));
+    }
+    Ok(digest)
 }
 
 /// Scores every record of `input` and writes one row per record (see the module doc). `progress`
@@ -352,13 +400,21 @@ pub fn run(
         .name("posguard-reader".into())
         .spawn(move || {
             let mut input = input;
-            if let Err(e) = skip_records(&mut input, &reader_opts) {
-                batch_tx.send(ReaderMsg::Failed(e)).ok();
-                return;
-            }
+            let mut digest = match skip_records(&mut input, &reader_opts) {
+                Ok(d) => d,
+                Err(e) => {
+                    batch_tx.send(ReaderMsg::Failed(e)).ok();
+                    return;
+                }
+            };
             while !reader_stopped() {
                 let batch: Vec<RecordResult> = input.by_ref().take(batch_size).collect();
-                if batch.is_empty() || batch_tx.send(ReaderMsg::Batch(batch)).is_err() {
+                batch.iter().for_each(|r| digest.add(r));
+                if batch.is_empty()
+                    || batch_tx
+                        .send(ReaderMsg::Batch(batch, digest.value()))
+                        .is_err()
+                {
                     break;
                 }
             }
@@ -392,8 +448,8 @@ pub fn run(
                         Err(mpsc::RecvTimeoutError::Disconnected) => break None,
                     }
                 };
-                let batch = match msg {
-                    Some(ReaderMsg::Batch(b)) => b,
+                let (batch, digest) = match msg {
+                    Some(ReaderMsg::Batch(b, d)) => (b, d),
                     Some(ReaderMsg::Failed(e)) => return Err(e),
                     None => return Ok(()),
                 };
@@ -407,6 +463,7 @@ pub fn run(
                     written: summary.written,
                     errors: summary.errors,
                     left_out: opts.only.map(|_| summary.left_out.clone()),
+                    digest,
                 };
                 if row_tx.send((rows, p)).is_err() {
                     return Ok(()); // the writer failed; its error is reported below
@@ -841,6 +898,9 @@ pub struct Checkpoint {
     /// reading), as `(name, value)` pairs the caller chooses: a resumed run must use the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<(String, String)>>,
+    /// [`InputDigest`] of the `records` done, in hex (absent in checkpoints before 2026-11-28).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_digest: Option<String>,
 }
 
 /// Writes the checkpoint atomically (temporary file, then rename).
@@ -870,6 +930,8 @@ pub struct ResumePoint {
     /// With `--only`: the counts of the records left out of the rows kept (from the checkpoint),
     /// carried into the next checkpoint.
     pub left_out: LeftOut,
+    /// The checkpoint's [`InputDigest`] of the records to skip.
+    pub digest: Option<u64>,
 }
 
 /// Reads `<path>.partial` to resume: counts the complete rows (a last line without its newline is
@@ -985,6 +1047,10 @@ pub fn inspect_partial(
         Some(c) if c.rows == point.rows => {
             point.records = c.records;
             point.from_checkpoint = true;
+            point.digest = c
+                .input_digest
+                .as_deref()
+                .and_then(|d| u64::from_str_radix(d, 16).ok());
             // Records left out by --only were scored but are not in the file: the checkpoint
             // has their counts (a checkpoint written before it kept them has only their number).
             let missing = c.records.saturating_sub(point.summary.records);

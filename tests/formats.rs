@@ -1003,6 +1003,95 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
     );
 }
 
+/// Where the last row kept cannot tell that the inputs changed — with `--only` the rows are a few
+/// of the records, and a text file's rows carry no id, sender or date — the checkpoint's digest of
+/// the records done does.
+#[cfg(unix)]
+#[test]
+fn resume_refuses_inputs_changed_where_the_rows_cannot_tell() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = [
+        SCAM,
+        BANK,
+        "今晚一起吃饭吗？",
+        "【顺丰】您的快递已到驿站，取件码5531",
+    ];
+    let input: String = (0..3000)
+        .map(|i| format!("{} {i}\n", texts[i % 4]))
+        .collect();
+    let args = |resume: bool| {
+        let mut a = vec![
+            "-",
+            "--format",
+            "text",
+            "--only",
+            "scam",
+            "-o",
+            "out.jsonl",
+            "--batch-size",
+            "40",
+            "--no-evidence",
+        ];
+        if resume {
+            a.push("--resume");
+        }
+        a
+    };
+    let o = score_stdin(dir.path(), &args(false), input.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reference = fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
+    fs::remove_file(dir.path().join("out.jsonl")).unwrap();
+
+    let progress = dir.path().join("out.jsonl.partial.progress");
+    let o = score_interrupted(
+        dir.path(),
+        &args(false),
+        &input.as_bytes()[..input.len() / 2],
+        "no checkpoint written",
+        || {
+            fs::read_to_string(&progress)
+                .ok()
+                .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                .and_then(|v| v["records"].as_u64())
+                .is_some_and(|n| n >= 80)
+        },
+    );
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let partial = dir.path().join("out.jsonl.partial");
+    let kept = fs::read_to_string(&partial).unwrap();
+    // One message near the start rewritten, the count of records unchanged: the scam rows kept
+    // are the same as before, but the input is not.
+    let changed = input.replacen("今晚一起吃饭吗？ 2\n", "明天一起吃饭吗？ 2\n", 1);
+    assert_ne!(changed, input);
+    let mut child = spawn_score(dir.path(), &args(true));
+    {
+        use std::io::Write;
+        // Refused after reading the records to skip: the rest may meet a closed pipe.
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(changed.as_bytes())
+            .ok();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not the ones the output was made from"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(&partial).unwrap(), kept, "partial kept");
+    // The same input resumes and ends as the uninterrupted run.
+    let o = score_stdin(dir.path(), &args(true), input.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_same_rows(
+        &fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        &reference,
+        false,
+    );
+}
+
 /// With `--only`, most scored records leave no row: the summary of a resumed run must still count
 /// them (their counts travel in the checkpoint), as an uninterrupted run does.
 #[cfg(unix)]

@@ -395,6 +395,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
         stop: Some(stop.clone()),
         skip: resume.as_ref().map_or(0, |r| r.records),
         skip_check: resume.as_ref().and_then(|r| r.last.clone()),
+        skip_digest: resume.as_ref().and_then(|r| r.digest),
     };
 
     let bar =
@@ -429,6 +430,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
                 rows: kept_rows + p.written,
                 left_out,
                 options: Some(options.clone()),
+                input_digest: Some(format!("{:016x}", p.digest)),
             };
             batch::write_checkpoint(out, &c).ok();
         }
