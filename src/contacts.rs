@@ -991,8 +991,8 @@ fn messages(
             format!("{text} is an official {what_en} of {m_en} — evidence, not proof: numbers and sender tags can be spoofed."),
         ),
         ContactStatus::Authority => (
-            format!("{text} 是{m_short}的官方号码。"),
-            format!("{text} is the official number of {m_en}."),
+            format!("{text} 是{m_short}的官方号码；来电显示可以伪造，要核实就挂断后自己拨打。"),
+            format!("{text} is the official number of {m_en}; caller ID can be spoofed, so to check, hang up and dial it yourself."),
         ),
         ContactStatus::OtherBrandOfficial => (
             format!("{text} 是{m_short}的官方{what_zh}，不是{b_zh}的。"),
@@ -1275,6 +1275,8 @@ mod tests {
             statuses("【徐州反诈中心】如遇可疑情况请拨打96110"),
             vec![("96110".into(), ContactStatus::Authority)]
         );
+        let i = run("【徐州反诈中心】如遇可疑情况请拨打96110").unwrap();
+        assert!(i.contacts[0].message_zh.contains("伪造"), "{}", i.contacts[0].message_zh);
         // Area code + 96110 is how 96110 really calls.
         assert_eq!(
             statuses("【反诈中心】提醒您，来电025-96110请接听"),
