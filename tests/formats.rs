@@ -1320,7 +1320,7 @@ fn json_array_of_strings_chinese_header_csv_asr_speaker_numbers_and_mms_paramete
     fs::write(
         p.join("export"),
         format!(
-            "编号,发送方,短信内容,时间\n1,95588,{BANK},2024-03-01\n2,10690,{SCAM},2024-03-02\n"
+            "编号,发送方,短信内容,时间\n1,95588,\"{BANK}\",2024-03-01\n2,10690,{SCAM},2024-03-02\n"
         ),
     )
     .unwrap();
@@ -1975,4 +1975,210 @@ fn posguard_output_is_refused_as_input_and_traditional_column_names_are_known() 
         assert!(all.contains("this is posguard's own output"), "{all}");
         assert!(!all.contains("\"verdict\""), "{all}");
     }
+}
+
+#[test]
+fn csv_rows_with_an_unquoted_comma_keep_their_whole_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let cut = "您的POS机备案即将到期，回复1免费更换新机";
+    fs::write(p.join("onecol.csv"), format!("内容\n收到,{cut}\n")).unwrap();
+    fs::write(
+        p.join("four.csv"),
+        format!("id,sender,date,text\n1,106900001234,2023-11-15,收到,{cut}\n2,95588,2023-11-16,{BANK}\n"),
+    )
+    .unwrap();
+    // The text is not the last column: which fields are the text cannot be told.
+    fs::write(
+        p.join("middle.csv"),
+        format!("id,text,sender\n1,收到,{cut},10690\n2,明天见，不见不散,95588\n"),
+    )
+    .unwrap();
+    let (rows, o) = score_in(p, &["onecol.csv", "four.csv", "middle.csv"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 5, "{}", stdout(&o));
+    assert_eq!(
+        col(&rows, "source"),
+        [
+            "onecol.csv",
+            "four.csv",
+            "four.csv",
+            "middle.csv",
+            "middle.csv"
+        ]
+    );
+    assert_eq!(col(&rows, "line"), [2, 2, 3, 2, 3]);
+    assert_eq!(rows[0]["verdict"], "scam", "{}", rows[0]);
+    assert_eq!(
+        (&rows[1]["id"], &rows[1]["sender"], &rows[1]["date"]),
+        (
+            &Value::from("1"),
+            &Value::from("106900001234"),
+            &Value::from("2023-11-15")
+        )
+    );
+    assert_eq!(rows[1]["verdict"], "scam", "{}", rows[1]);
+    assert_eq!(rows[2]["verdict"], "legit");
+    let err = rows[3]["error"].as_str().unwrap();
+    assert!(
+        err.starts_with("row has 4 fields, the header has 3"),
+        "{err}"
+    );
+    assert_eq!(rows[3]["id"], "1");
+    assert!(rows[3].get("verdict").is_none());
+    assert_eq!(
+        (rows[4]["id"].as_str(), rows[4]["sender"].as_str()),
+        (Some("2"), Some("95588"))
+    );
+    assert!(rows[4]["verdict"].is_string(), "{}", rows[4]);
+    // The texts themselves: the comma is back in the message.
+    let recs = records(&p.join("onecol.csv"));
+    assert_eq!(recs[0].as_ref().unwrap().text, format!("收到,{cut}"));
+    let recs = records(&p.join("four.csv"));
+    assert_eq!(recs[0].as_ref().unwrap().text, format!("收到,{cut}"));
+    assert_eq!(recs[1].as_ref().unwrap().text, BANK);
+}
+
+#[test]
+fn a_csv_without_a_header_loses_no_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let rows3 = "13800138000,2023-11-15 06:13,您的POS机备案即将到期，回复1免费更换新机\n\
+                 95588,2023-11-15 06:14,您尾号6621卡POS支出128.00元\n\
+                 10086,2023-11-15 06:15,明天见\n";
+    fs::write(p.join("nohdr.csv"), rows3).unwrap();
+    let (rows, o) = score_in(p, &["nohdr.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 3, "{}", stdout(&o));
+    assert_eq!(col(&rows, "line"), [1, 2, 3]);
+    assert_eq!(col(&rows, "record"), [1, 2, 3]);
+    assert_eq!(col(&rows, "sender"), ["13800138000", "95588", "10086"]);
+    assert_eq!(
+        col(&rows, "date"),
+        ["2023-11-15 06:13", "2023-11-15 06:14", "2023-11-15 06:15"]
+    );
+    assert_eq!(rows[0]["verdict"], "scam");
+    let recs = records(&p.join("nohdr.csv"));
+    assert_eq!(recs[2].as_ref().unwrap().text, "明天见");
+    // Forced, with columns by number: a first row that would pass for a header is a record too.
+    fs::write(
+        p.join("plain.csv"),
+        format!("a,b,明天见\nm2,95588,{BANK}\n"),
+    )
+    .unwrap();
+    let (rows, o) = score_in(
+        p,
+        &[
+            "plain.csv",
+            "--no-header",
+            "--text-col",
+            "3",
+            "--id-col",
+            "1",
+            "--sender-col",
+            "2",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(col(&rows, "id"), ["a", "m2"]);
+    assert_eq!(col(&rows, "sender"), ["b", "95588"]);
+    assert_eq!(col(&rows, "line"), [1, 2]);
+    assert_eq!(rows[1]["verdict"], "legit");
+    // Without the flag it has a header (a, b, 明天见): one record.
+    let (rows, _) = score_in(p, &["plain.csv", "--text-col", "3"]);
+    assert_eq!(col(&rows, "line"), [2]);
+    // A column name with --no-header is refused, naming the column numbers.
+    let (_, o) = score_in(p, &["plain.csv", "--no-header", "--text-col", "text"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no header row: columns are numbered 1 to 3"),
+        "{}",
+        stderr(&o)
+    );
+    // Documented.
+    let help = stdout(&bin().args(["score", "--help"]).output().unwrap());
+    assert!(help.contains("--no-header"), "{help}");
+}
+
+#[test]
+fn sender_is_the_number_not_the_contact_and_jsonl_knows_chinese_field_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(
+        p.join("contacts.csv"),
+        format!("类型,联系人,号码,时间,内容\n接收,工行客服,95588,2023-11-15 06:14,{BANK}\n"),
+    )
+    .unwrap();
+    fs::write(
+        p.join("names.csv"),
+        format!("编号,对方号码,发送时间,正文\nn1,10690,2023-11-15,{SCAM}\n"),
+    )
+    .unwrap();
+    fs::write(
+        p.join("zh.jsonl"),
+        format!(
+            "{}\n{}\n",
+            r#"{"编号":"9","号码":"95588","日期":"2023-11-15","内容":"您好"}"#,
+            serde_json::json!({"序号": 10, "发件人": "10690", "接收时间": "2023-11-16", "短信内容": SCAM})
+        ),
+    )
+    .unwrap();
+    let (rows, o) = score_in(p, &["contacts.csv", "names.csv", "zh.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or(""),
+                r["sender"].as_str().unwrap(),
+                r["date"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("", "95588", "2023-11-15 06:14"),
+            ("n1", "10690", "2023-11-15"),
+            ("9", "95588", "2023-11-15"),
+            ("10", "10690", "2023-11-16"),
+        ]
+    );
+    assert_eq!(rows[0]["verdict"], "legit");
+    assert_eq!(rows[1]["verdict"], "scam");
+    assert!(rows[2]["verdict"].is_string(), "{}", rows[2]);
+    assert_eq!(rows[3]["verdict"], "scam");
+}
+
+#[test]
+fn a_jsonl_text_cut_inside_an_emoji_is_scored_with_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("js.jsonl"),
+        concat!(
+            r#"{"id":"1","text":"\ud83d 您的POS机备案即将到期，回复1免费更换新机"}"#,
+            "\n",
+            r#"{"id":"2","text":"路径 C:\\ud83d 明天见"}"#,
+            "\n",
+            r#"{"id":"3","text":"\ud83d"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["js.jsonl"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(col(&rows, "id")[..2], ["1", "2"]);
+    assert!(rows[0].get("error").is_none(), "{}", rows[0]);
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert!(rows[1]["verdict"].is_string(), "{}", rows[1]);
+    assert!(rows[2]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("malformed JSON"));
+    let recs = records(&dir.path().join("js.jsonl"));
+    assert_eq!(
+        recs[0].as_ref().unwrap().text,
+        "\u{FFFD} 您的POS机备案即将到期，回复1免费更换新机"
+    );
+    assert_eq!(recs[1].as_ref().unwrap().text, "路径 C:\\ud83d 明天见");
 }

@@ -28,7 +28,9 @@ pub enum OnlyArg {
 const SCORE_HELP: &str = "\
 Inputs (format detected from the content, then the name; --format overrides):
   JSONL (text field `text`, `content`, `body`… or --text-field), CSV/TSV with a header (text
-  column detected or --text-col; UTF-8 with or without BOM, GBK/GB18030, Big5, UTF-16), plain
+  column detected or --text-col; UTF-8 with or without BOM, GBK/GB18030, Big5, UTF-16) or
+  without one (detected when the first row names no known column and holds a phone number, a
+  date or a message, or --no-header; columns are then numbered from 1: --text-col 3), plain
   text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed),
   iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`),
   ASR JSON (segments with speaker/text/start/end, or {\"segments\": [...]}), and `-` for stdin.
@@ -75,7 +77,8 @@ pub struct ScoreArgs {
     /// shows its Chinese text; CSV on stdout has none.
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     output_format: OutputFormat,
-    /// JSON field / CSV column holding the text (alias --text-col; detected when omitted).
+    /// JSON field / CSV column (name, or number from 1) holding the text (alias --text-col;
+    /// detected when omitted).
     #[arg(long, alias = "text-col", value_name = "NAME")]
     text_field: Option<String>,
     /// JSON field / CSV column holding the message id (alias --id-field; `id`, `msg_id`, `编号`… by default).
@@ -87,6 +90,11 @@ pub struct ScoreArgs {
     /// JSON field / CSV column holding the date (alias --date-field; `date`, `time`, `日期`… by default).
     #[arg(long, alias = "date-field", value_name = "NAME")]
     date_col: Option<String>,
+    /// CSV/TSV: the first row is a message, not column names (detected when it names no known
+    /// column and holds a phone number, a date or a message). Columns are then given by number,
+    /// from 1: `--no-header --text-col 3`.
+    #[arg(long)]
+    no_header: bool,
     /// Write only results with this verdict (errors are always written).
     #[arg(long, value_enum)]
     only: Option<OnlyArg>,
@@ -247,6 +255,7 @@ fn row_options(a: &ScoreArgs, classifier: &Classifier) -> Vec<(String, String)> 
         ("--id-col", given(&a.id_col)),
         ("--sender-col", given(&a.sender_col)),
         ("--date-col", given(&a.date_col)),
+        ("--no-header", a.no_header.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -362,6 +371,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
         id_field: a.id_col.clone(),
         sender_field: a.sender_col.clone(),
         date_field: a.date_col.clone(),
+        no_header: a.no_header,
         bytes_read: Some(bytes_read.clone()),
     };
     // A file given alone is opened now, so that a bad file or option fails before any output.

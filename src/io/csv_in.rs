@@ -1,9 +1,16 @@
 //! CSV / TSV with a header row. The text column is the one named by the caller, else a column
 //! with a usual name (text, content, 内容 …), else the column with the longest values in the first
-//! rows.
+//! rows. A file without a header row (its first row names no known column and holds a phone number,
+//! a date or a message; or `--no-header`) starts with a record, and its columns go by number; the
+//! sender and date columns are then the ones of phone numbers and of dates.
+//!
+//! A row with more fields than the header: when the text is the last column, the extra fields are
+//! part of the message (a delimiter the writer did not quote: `1,10690,收到,您的POS机…`) and are
+//! joined back with the delimiter; otherwise the row is an error record, as is one too short to
+//! have a text field. Extra fields that are all empty (a trailing delimiter) are ignored.
 
 use super::encoding::{decode, TextEncoding};
-use super::jsonl::TEXT_FIELDS;
+use super::jsonl::{DATE_FIELDS, ID_FIELDS, SENDER_FIELDS, TEXT_FIELDS};
 use super::{
     finish_record, ReaderOptions, Record, RecordError, RecordResult, RecordStream, MAX_RECORD_BYTES,
 };
@@ -19,6 +26,9 @@ struct Columns {
     id: Option<usize>,
     sender: Option<usize>,
     date: Option<usize>,
+    /// Fields of the header row (of the first row, without one).
+    width: usize,
+    no_header: bool,
 }
 
 pub struct CsvReader<R: BufRead> {
@@ -34,23 +44,32 @@ pub struct CsvReader<R: BufRead> {
     source: String,
     index: u64,
     encoding: TextEncoding,
+    delimiter: u8,
     /// An I/O error ends the file (the reader may not recover from it).
     done: bool,
 }
 
+/// The column `given` by name or number (from 1), else the first of `defaults` the header has.
 fn find(
     headers: &[String],
     given: &Option<String>,
     defaults: &[&str],
     what: &str,
     source: &str,
+    columns: &str,
 ) -> Result<Option<usize>> {
     if let Some(g) = given {
-        return match headers.iter().position(|h| h == g) {
+        let by_number = || {
+            g.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=headers.len()).contains(n))
+                .map(|n| n - 1)
+        };
+        return match headers.iter().position(|h| h == g).or_else(by_number) {
             Some(i) => Ok(Some(i)),
             None => Err(Error::Invalid(format!(
-                "{source}: no {what} column {g:?} (columns: {})",
-                headers.join(", ")
+                "{source}: no {what} column {g:?} ({columns})"
             ))),
         };
     }
@@ -142,7 +161,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             "{source}:1: the header row is a JSON object, not column names; this is a JSONL file (--format jsonl)"
         )));
     }
-    let headers: Vec<String> = header_row
+    let names: Vec<String> = header_row
         .iter()
         .enumerate()
         .map(|(i, h)| {
@@ -162,7 +181,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     // posguard's own CSV output holds verdicts and advice, not messages: sniffing would pick its
     // advice column and score posguard's own words.
     let own = ["verdict", "p_scam", "flagged", "advice_text"];
-    if opts.text_field.is_none() && own.iter().all(|c| headers.iter().any(|h| h == c)) {
+    if opts.text_field.is_none() && own.iter().all(|c| names.iter().any(|h| h == c)) {
         return Err(Error::Invalid(format!(
             "{source}: this is posguard's own output (columns {}): it holds no message text to score",
             own.join(", ")
@@ -170,24 +189,37 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     }
     let mut rows = rdr.into_byte_records();
     let mut buffered = VecDeque::new();
-    let text = match find(&headers, &opts.text_field, TEXT_FIELDS, "text", &source)? {
+    // No header row: the first row is the first record, and columns go by number (`--text-col 3`).
+    let no_header = opts.no_header || (!blank_header && first_row_is_data(&names, opts));
+    let headers: Vec<String> = if no_header {
+        if !blank_header {
+            let mut first = csv::ByteRecord::new();
+            for (i, f) in header_row.iter().enumerate() {
+                first.push_field(match i {
+                    0 => f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f),
+                    _ => f,
+                });
+            }
+            first.set_position(header_row.position().cloned());
+            buffered.push_back(Ok(first));
+        }
+        (1..=names.len()).map(|i| i.to_string()).collect()
+    } else {
+        names
+    };
+    let columns = if no_header {
+        format!("no header row: columns are numbered 1 to {}", headers.len())
+    } else {
+        format!("columns: {}", headers.join(", "))
+    };
+    let column = |given: &Option<String>, defaults: &[&str], what: &str| {
+        find(&headers, given, defaults, what, &source, &columns)
+    };
+    let text = match column(&opts.text_field, TEXT_FIELDS, "text")? {
         Some(i) => i,
         None => {
             // Sniff: the column with the longest average value in the first rows.
-            // At most SNIFF_ROWS rows and about one record limit of bytes are held.
-            let mut held = 0usize;
-            for _ in 0..SNIFF_ROWS {
-                match rows.next() {
-                    Some(r) => {
-                        held += r.as_ref().map(|r| r.as_slice().len()).unwrap_or(0);
-                        buffered.push_back(r);
-                        if held >= max_record_bytes {
-                            break;
-                        }
-                    }
-                    None => break,
-                }
-            }
+            sniff_rows(&mut rows, &mut buffered, max_record_bytes);
             let mut total = vec![0usize; headers.len()];
             for r in buffered.iter().flatten() {
                 for (i, f) in r.iter().enumerate().take(headers.len()) {
@@ -201,64 +233,49 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
                 _ if blank_header && buffered.is_empty() => return Ok(Box::new(std::iter::empty())),
                 _ => {
                     return Err(Error::Invalid(format!(
-                        "{source}: cannot tell which column holds the text; pass --text-col (columns: {})",
-                        headers.join(", ")
+                        "{source}: cannot tell which column holds the text; pass --text-col ({columns})"
                     )))
                 }
             }
         }
     };
-    let cols = Columns {
+    let mut cols = Columns {
         text,
-        id: find(
-            &headers,
-            &opts.id_field,
-            &[
-                "id",
-                "msg_id",
-                "message_id",
-                "编号",
-                "序号",
-                "短信编号",
-                "編號",
-                "序號",
-            ],
-            "id",
-            &source,
-        )?,
-        sender: find(
-            &headers,
-            &opts.sender_field,
-            &[
-                "sender",
-                "from",
-                "address",
-                "phone",
-                "号码",
-                "发送方",
-                "手机号",
-                "號碼",
-                "發送方",
-            ],
-            "sender",
-            &source,
-        )?,
-        date: find(
-            &headers,
-            &opts.date_field,
-            &[
-                "date",
-                "time",
-                "timestamp",
-                "datetime",
-                "日期",
-                "时间",
-                "時間",
-            ],
-            "date",
-            &source,
-        )?,
+        id: column(&opts.id_field, ID_FIELDS, "id")?,
+        sender: column(&opts.sender_field, SENDER_FIELDS, "sender")?,
+        date: column(&opts.date_field, DATE_FIELDS, "date")?,
+        width: headers.len(),
+        no_header,
     };
+    if no_header {
+        // No names to go by: a column of phone numbers is the sender, one of dates the date.
+        sniff_rows(&mut rows, &mut buffered, max_record_bytes);
+        let by_content = |looks: fn(&[String]) -> bool, taken: &[Option<usize>]| {
+            (0..headers.len()).find(|&i| {
+                if i == text || taken.contains(&Some(i)) {
+                    return false;
+                }
+                let values: Vec<String> = buffered
+                    .iter()
+                    .flatten()
+                    .filter_map(|r| r.get(i))
+                    .filter_map(|b| decode(b.strip_suffix(b"\r").unwrap_or(b), encoding).ok())
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                !values.is_empty() && looks(&values)
+            })
+        };
+        if opts.sender_field.is_none() {
+            cols.sender = by_content(is_sender_column, &[cols.id, cols.date]);
+        }
+        if opts.date_field.is_none() {
+            cols.date = by_content(
+                |v| v.iter().all(|s| looks_like_date(s)),
+                &[cols.id, cols.sender],
+            );
+        }
+    }
     Ok(Box::new(CsvReader {
         rows,
         cuts,
@@ -269,8 +286,97 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         source,
         index: 0,
         encoding,
+        delimiter,
         done: false,
     }))
+}
+
+/// Reads rows ahead into `buffered` to choose columns by their content: at most [`SNIFF_ROWS`]
+/// rows and about one record limit of bytes are held.
+fn sniff_rows<I: Iterator<Item = csv::Result<csv::ByteRecord>>>(
+    rows: &mut I,
+    buffered: &mut VecDeque<csv::Result<csv::ByteRecord>>,
+    max_record_bytes: usize,
+) {
+    let mut held: usize = buffered
+        .iter()
+        .map(|r| r.as_ref().map(|r| r.as_slice().len()).unwrap_or(0))
+        .sum();
+    while buffered.len() < SNIFF_ROWS && held < max_record_bytes {
+        match rows.next() {
+            Some(r) => {
+                held += r.as_ref().map(|r| r.as_slice().len()).unwrap_or(0);
+                buffered.push_back(r);
+            }
+            None => break,
+        }
+    }
+}
+
+/// Whether a first row is a record rather than column names: none of its cells names a known
+/// column (or one given with `--text-col` and the like), and one of them is a phone number, a date
+/// or a message (`13800138000,2023-11-15 06:13,您的POS机备案即将到期，…`).
+fn first_row_is_data(cells: &[String], opts: &ReaderOptions) -> bool {
+    let given = [
+        &opts.text_field,
+        &opts.id_field,
+        &opts.sender_field,
+        &opts.date_field,
+    ];
+    let named = |c: &str| {
+        [TEXT_FIELDS, ID_FIELDS, SENDER_FIELDS, DATE_FIELDS]
+            .iter()
+            .any(|names| names.iter().any(|n| n.eq_ignore_ascii_case(c)))
+            || given.iter().any(|g| g.as_deref() == Some(c))
+    };
+    !cells.iter().any(|c| named(c))
+        && cells
+            .iter()
+            .any(|c| looks_like_phone(c) || looks_like_date(c) || looks_like_message(c))
+}
+
+/// A phone number or SMS short code: 5 to 20 digits, perhaps after `+`.
+fn looks_like_phone(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    (5..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A column of phone numbers, not of record numbers counting up (`10001`, `10002`, …).
+fn is_sender_column(values: &[String]) -> bool {
+    let counting = values.len() > 1
+        && values
+            .windows(2)
+            .all(|w| match (w[0].parse::<u64>(), w[1].parse::<u64>()) {
+                (Ok(a), Ok(b)) => b == a + 1,
+                _ => false,
+            });
+    !counting && values.iter().all(|v| looks_like_phone(v))
+}
+
+/// A date or time as exports write them: `2023-11-15 06:13`, `2023/11/15`, `2023年11月15日`,
+/// `15.11.2023`, `06:13:00`.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|d| !d.is_empty() && d.iter().all(u8::is_ascii_digit))
+    };
+    let sep = |i: usize| b.get(i).is_some_and(|c| b"-/.".contains(c));
+    let ymd = digits(0..4) && (sep(4) || s[4..].starts_with('年'));
+    let dmy = (1..=2).any(|n| {
+        digits(0..n) && sep(n) && {
+            let m = (1..=2).find(|&m| digits(n + 1..n + 1 + m) && sep(n + 1 + m));
+            m.is_some()
+        }
+    });
+    let time = (1..=2).any(|n| digits(0..n) && b.get(n) == Some(&b':') && digits(n + 1..n + 3));
+    ymd || dmy || time
+}
+
+/// A message rather than a column name: Chinese text with sentence punctuation, or a long one.
+fn looks_like_message(s: &str) -> bool {
+    let han = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    han && (s.chars().count() >= 16 || s.contains(['，', '。', '！', '？', '；']))
 }
 
 /// The delimiter of a CSV/TSV file, from its header row and the row after it: of `expected`, tab,
@@ -635,7 +741,37 @@ impl<R: BufRead> Iterator for CsvReader<R> {
                 self.cols.text + 1
             ))));
         };
-        let text = match decode(raw, enc) {
+        // Fields past the header's: up to the last one that is not blank.
+        let width = self.cols.width;
+        let end = (width..row.len())
+            .rev()
+            .find(|&i| get(i).is_some_and(|b| !b.trim_ascii().is_empty()))
+            .map_or(width, |i| i + 1);
+        let raw: std::borrow::Cow<[u8]> = if end <= width {
+            raw.into()
+        } else if self.cols.text + 1 == width {
+            // The text runs on over the extra fields: an unquoted delimiter in the message.
+            let mut joined = raw.to_vec();
+            for i in width..end {
+                joined.push(self.delimiter);
+                joined.extend_from_slice(get(i).unwrap_or_default());
+            }
+            joined.into()
+        } else {
+            let header = if self.cols.no_header {
+                "the first row"
+            } else {
+                "the header"
+            };
+            return Some(Err(err(format!(
+                "row has {} fields, {header} has {width}: the text column (number {}) is not the \
+                 last, so it cannot tell which fields are the text (quote fields that hold the \
+                 delimiter)",
+                row.len(),
+                self.cols.text + 1
+            ))));
+        };
+        let text = match decode(&raw, enc) {
             Ok(s) => s.into_owned(),
             Err(e) => return Some(Err(err(format!("{e} in the text field")))),
         };
@@ -645,5 +781,226 @@ impl<R: BufRead> Iterator for CsvReader<R> {
             date,
             ..Record::new(self.source.as_str(), line, self.index, text)
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCAM: &str = "您的POS机备案即将到期，回复1免费更换新机";
+
+    fn read(csv: &str, opts: &ReaderOptions) -> Vec<RecordResult> {
+        let input = std::io::Cursor::new(csv.as_bytes().to_vec());
+        open(input, "t.csv".into(), b',', opts).unwrap().collect()
+    }
+
+    /// `(line, id, sender, date, text)` of each record, or the error's reason as text.
+    fn rows(csv: &str, opts: &ReaderOptions) -> Vec<(u64, String, String, String, String)> {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        read(csv, opts)
+            .into_iter()
+            .map(|r| match r {
+                Ok(r) => (r.line, s(&r.id), s(&r.sender), s(&r.date), r.text),
+                Err(e) => (e.line, s(&e.id), s(&e.sender), s(&e.date), e.reason),
+            })
+            .collect()
+    }
+
+    fn row(
+        line: u64,
+        id: &str,
+        sender: &str,
+        date: &str,
+        text: &str,
+    ) -> (u64, String, String, String, String) {
+        (line, id.into(), sender.into(), date.into(), text.into())
+    }
+
+    #[test]
+    fn extra_fields_are_the_text_when_it_is_the_last_column() {
+        let opts = ReaderOptions::default();
+        assert_eq!(
+            rows(&format!("内容\n收到,{SCAM}\n明天见\n"), &opts),
+            [
+                row(2, "", "", "", &format!("收到,{SCAM}")),
+                row(3, "", "", "", "明天见")
+            ]
+        );
+        assert_eq!(
+            rows(
+                &format!(
+                    "id,sender,date,text\n1,106900001234,2023-11-15,收到,{SCAM}\n2,95588,2023-11-16,好的\n"
+                ),
+                &opts
+            ),
+            [
+                row(2, "1", "106900001234", "2023-11-15", &format!("收到,{SCAM}")),
+                row(3, "2", "95588", "2023-11-16", "好的"),
+            ]
+        );
+        // A trailing delimiter adds nothing; blank fields inside the message are kept.
+        assert_eq!(
+            rows("id,text\n1,好的,,\n2,a,,b\n", &opts),
+            [row(2, "1", "", "", "好的"), row(3, "2", "", "", "a,,b")]
+        );
+        // Tab-separated: joined with a tab.
+        let input = std::io::Cursor::new(b"id\ttext\n1\ta\tb\n".to_vec());
+        let recs: Vec<_> = open(input, "t.tsv".into(), b'\t', &opts).unwrap().collect();
+        assert_eq!(recs[0].as_ref().unwrap().text, "a\tb");
+    }
+
+    #[test]
+    fn extra_fields_are_an_error_when_the_text_is_not_the_last_column() {
+        let got = rows(
+            &format!("id,text,sender\n1,{SCAM},10690\n2,收到,{SCAM},10690\n3,a,\n"),
+            &ReaderOptions::default(),
+        );
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], row(2, "1", "10690", "", SCAM));
+        assert_eq!((got[1].0, got[1].1.as_str()), (3, "2"));
+        assert!(
+            got[1].4.starts_with("row has 4 fields, the header has 3"),
+            "{}",
+            got[1].4
+        );
+        assert_eq!(
+            got[2],
+            row(4, "3", "", "", "a"),
+            "a trailing blank field is none"
+        );
+    }
+
+    #[test]
+    fn a_file_without_header_starts_with_a_record() {
+        let csv = format!(
+            "13800138000,2023-11-15 06:13,{SCAM}\n95588,2023-11-15 06:14,您尾号6621卡POS支出128.00元\n10086,2023-11-15 06:15,明天见\n"
+        );
+        let want = [
+            row(1, "", "13800138000", "2023-11-15 06:13", SCAM),
+            row(
+                2,
+                "",
+                "95588",
+                "2023-11-15 06:14",
+                "您尾号6621卡POS支出128.00元",
+            ),
+            row(3, "", "10086", "2023-11-15 06:15", "明天见"),
+        ];
+        assert_eq!(rows(&csv, &ReaderOptions::default()), want);
+        // With a BOM, and forced: the same.
+        let forced = ReaderOptions {
+            no_header: true,
+            ..ReaderOptions::default()
+        };
+        assert_eq!(rows(&format!("\u{feff}{csv}"), &forced), want);
+        // Columns by number; a record number counting up is no sender.
+        let numbered = ReaderOptions {
+            no_header: true,
+            text_field: Some("3".into()),
+            id_field: Some("1".into()),
+            ..ReaderOptions::default()
+        };
+        assert_eq!(
+            rows("1,10086,明天见\n2,95588,好的\n", &numbered),
+            [
+                row(1, "1", "10086", "", "明天见"),
+                row(2, "2", "95588", "", "好的")
+            ]
+        );
+        let Err(e) = open(
+            std::io::Cursor::new(b"1,2\n".to_vec()),
+            "t.csv".into(),
+            b',',
+            &ReaderOptions {
+                text_field: Some("内容".into()),
+                ..forced.clone()
+            },
+        ) else {
+            panic!("a column name in a file without names");
+        };
+        assert!(
+            e.to_string()
+                .contains("no header row: columns are numbered 1 to 2"),
+            "{e}"
+        );
+        // A header of unknown names is still a header; so is one naming a known column.
+        assert_eq!(
+            rows("编码,说明\n1,明天见\n", &ReaderOptions::default()),
+            [row(2, "", "", "", "明天见")]
+        );
+        assert_eq!(
+            rows(
+                "号码,备注\n95588,您的POS机备案即将到期\n",
+                &ReaderOptions::default()
+            ),
+            [row(2, "", "95588", "", "您的POS机备案即将到期")]
+        );
+        // A header column given by number.
+        let by_number = ReaderOptions {
+            text_field: Some("2".into()),
+            ..ReaderOptions::default()
+        };
+        assert_eq!(
+            rows("a,b\n1,明天见见见见\n", &by_number),
+            [row(2, "", "", "", "明天见见见见")]
+        );
+    }
+
+    #[test]
+    fn data_cells_and_column_names() {
+        for s in ["13800138000", "+8613800138000", "95588", "106900001234"] {
+            assert!(looks_like_phone(s), "{s}");
+        }
+        for s in ["1", "1234", "号码", "138-0013-8000x"] {
+            assert!(!looks_like_phone(s), "{s}");
+        }
+        for s in [
+            "2023-11-15 06:13",
+            "2023/11/15",
+            "2023年11月15日",
+            "15.11.2023",
+            "06:13",
+            "6:13:00",
+        ] {
+            assert!(looks_like_date(s), "{s}");
+        }
+        for s in ["日期", "2023", "1.5", "v2", "12:3"] {
+            assert!(!looks_like_date(s), "{s}");
+        }
+        assert!(looks_like_message(SCAM));
+        assert!(!looks_like_message("短信内容"));
+        assert!(!looks_like_message("text"));
+        assert!(!is_sender_column(&[
+            "10001".into(),
+            "10002".into(),
+            "10003".into()
+        ]));
+        assert!(is_sender_column(&["10086".into(), "95588".into()]));
+    }
+
+    #[test]
+    fn phone_number_columns_come_before_contact_names() {
+        let opts = ReaderOptions::default();
+        assert_eq!(
+            rows(
+                "类型,联系人,号码,时间,内容\n接收,张三,13800138000,2023-11-15,明天见\n",
+                &opts
+            ),
+            [row(2, "", "13800138000", "2023-11-15", "明天见")]
+        );
+        assert_eq!(
+            rows("联系人,发送时间,短信内容\n张三,2023-11-15,明天见\n", &opts),
+            [row(2, "", "张三", "2023-11-15", "明天见")],
+            "a name when there is no number"
+        );
+        assert_eq!(
+            rows("对方号码,接收时间,正文\n95588,2023-11-15,明天见\n", &opts),
+            [row(2, "", "95588", "2023-11-15", "明天见")]
+        );
+        assert_eq!(
+            rows("姓名,发件人,消息内容\n李四,10690,明天见\n", &opts),
+            [row(2, "", "10690", "", "明天见")]
+        );
     }
 }

@@ -16,9 +16,67 @@ pub const TEXT_FIELDS: &[&str] = &[
     "内容",
     "短信内容",
     "消息内容",
+    "正文",
     "內容",
     "短信內容",
     "簡訊內容",
+];
+
+/// Field (JSON) and column (CSV) names of the message id, tried in order by both readers.
+pub const ID_FIELDS: &[&str] = &[
+    "id",
+    "msg_id",
+    "message_id",
+    "编号",
+    "序号",
+    "短信编号",
+    "編號",
+    "序號",
+];
+
+/// Names of the sender, tried in order: the other party's number first (`号码`, `phone`), names of
+/// a contact (`联系人`, `name`) only when there is no number: an export with both
+/// (`类型,联系人,号码,时间,内容`) has the number as the sender.
+pub const SENDER_FIELDS: &[&str] = &[
+    "sender",
+    "from",
+    "address",
+    "phone",
+    "number",
+    "号码",
+    "手机号",
+    "电话",
+    "发件人",
+    "发送方",
+    "对方号码",
+    "號碼",
+    "手機號",
+    "電話",
+    "發件人",
+    "發送方",
+    "對方號碼",
+    // Names, not numbers: the last resort.
+    "联系人",
+    "姓名",
+    "contact",
+    "name",
+    "聯絡人",
+    "聯繫人",
+];
+
+/// Names of the date, tried in order.
+pub const DATE_FIELDS: &[&str] = &[
+    "date",
+    "time",
+    "timestamp",
+    "datetime",
+    "日期",
+    "时间",
+    "发送时间",
+    "接收时间",
+    "時間",
+    "發送時間",
+    "接收時間",
 ];
 
 /// Reads lines as raw bytes so one bad line is one error record, not the end of the file. Lines
@@ -177,9 +235,9 @@ pub(crate) fn record_from_object(
             None => defaults.iter().find_map(|k| pick(k)),
         }
     };
-    let id = field(&opts.id_field, &["id", "msg_id", "message_id"]);
-    let sender = field(&opts.sender_field, &["sender", "from", "address", "phone"]);
-    let date = field(&opts.date_field, &["date", "time", "timestamp", "datetime"]);
+    let id = field(&opts.id_field, ID_FIELDS);
+    let sender = field(&opts.sender_field, SENDER_FIELDS);
+    let date = field(&opts.date_field, DATE_FIELDS);
     let channel = obj
         .get("channel")
         .and_then(|c| serde_json::from_value(c.clone()).ok());
@@ -242,7 +300,14 @@ impl<R: BufRead> JsonlReader<R> {
     fn parse(&self, line: u64, bytes: Vec<u8>) -> RecordResult {
         let err = |reason: String| RecordError::new(self.source.as_str(), line, self.index, reason);
         let s = utf8(bytes).map_err(err)?;
-        let v: Value = serde_json::from_str(&s).map_err(|e| err(format!("malformed JSON: {e}")))?;
+        let v: Value = match serde_json::from_str(&s) {
+            Ok(v) => v,
+            // A lone surrogate escape (`\ud83d`: JavaScript's JSON.stringify of a string cut
+            // inside an emoji) is U+FFFD, as in the XML reader; any other error stands.
+            Err(e) => replace_lone_surrogates(&s)
+                .and_then(|fixed| serde_json::from_str(&fixed).ok())
+                .ok_or_else(|| err(format!("malformed JSON: {e}")))?,
+        };
         let Value::Object(obj) = v else {
             return Err(err("expected a JSON object".into()));
         };
@@ -287,6 +352,45 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             return Some(self.parse(line, bytes));
         }
     }
+}
+
+/// `json` with every `\uXXXX` escape of a UTF-16 surrogate that is not half of a high + low pair
+/// replaced by `\uFFFD`; `None` when there is none. An escaped backslash before a `u` (`\\ud83d`,
+/// a backslash and the letters `ud83d`) is left alone.
+fn replace_lone_surrogates(json: &str) -> Option<String> {
+    let b = json.as_bytes();
+    // The code unit of a `\uXXXX` escape at `i`.
+    let unit = |i: usize| -> Option<u16> {
+        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let low = |u: u16| (0xDC00..0xE000).contains(&u);
+    let mut out = String::with_capacity(json.len());
+    let (mut i, mut copied, mut changed) = (0, 0, false);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(u) if high(u) && unit(i + 6).is_some_and(low) => i += 12,
+            Some(u) if high(u) || low(u) => {
+                out.push_str(&json[copied..i]);
+                out.push_str("\\uFFFD");
+                i += 6;
+                copied = i;
+                changed = true;
+            }
+            // Another escape, `\\` included: its next character is not the start of one.
+            _ => i += 2,
+        }
+    }
+    out.push_str(&json[copied..]);
+    changed.then_some(out)
 }
 
 /// One message per line; blank lines are skipped.
@@ -363,5 +467,89 @@ fn trim_incomplete_tail(b: &mut Vec<u8>, enc: TextEncoding) {
             return;
         }
         b.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(jsonl: &str) -> Vec<RecordResult> {
+        let input = std::io::Cursor::new(jsonl.as_bytes().to_vec());
+        JsonlReader::new(input, "t.jsonl".into(), ReaderOptions::default()).collect()
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_become_replacement_characters() {
+        assert_eq!(
+            replace_lone_surrogates(r#"{"text":"\ud83d 您的"}"#).as_deref(),
+            Some(r#"{"text":"\uFFFD 您的"}"#)
+        );
+        // A low half alone, a high half at the end, upper-case hex.
+        assert_eq!(
+            replace_lone_surrogates(r#"["\uDE00a","b\uD83D"]"#).as_deref(),
+            Some(r#"["\uFFFDa","b\uFFFD"]"#)
+        );
+        // A pair is kept, and so is the escaped backslash before `ud83d` (a literal backslash).
+        assert_eq!(
+            replace_lone_surrogates(r#"{"text":"\ud83d\ude00 \\ud83d"}"#),
+            None
+        );
+        assert_eq!(
+            replace_lone_surrogates(r#"{"text":"\\\ud83d\\"}"#).as_deref(),
+            Some(r#"{"text":"\\\uFFFD\\"}"#)
+        );
+        assert_eq!(replace_lone_surrogates(r#"{"text":"\u00e9"}"#), None);
+    }
+
+    #[test]
+    fn a_message_cut_inside_an_emoji_is_read_with_its_id() {
+        let recs = read(concat!(
+            r#"{"id":"1","text":"\ud83d 您的POS机备案即将到期"}"#,
+            "\n",
+            r#"{"id":"2","text":"好\ud83d\ude00 \\ud83d"}"#,
+            "\n",
+            r#"{"id":"3","text":"\ud83d"#,
+            "\n",
+        ));
+        assert_eq!(recs.len(), 3);
+        let r = recs[0].as_ref().unwrap();
+        assert_eq!((r.id.as_deref(), r.line), (Some("1"), 1));
+        assert_eq!(r.text, "\u{FFFD} 您的POS机备案即将到期");
+        let r = recs[1].as_ref().unwrap();
+        assert_eq!(r.text, "好😀 \\ud83d");
+        // Still broken after the repair: the parser's error on the line as written.
+        let e = recs[2].as_ref().unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.reason.starts_with("malformed JSON: "), "{}", e.reason);
+    }
+
+    #[test]
+    fn id_sender_and_date_have_the_csv_readers_names() {
+        let recs = read(concat!(
+            r#"{"编号":"9","号码":"95588","日期":"2023-11-15","内容":"您好"}"#,
+            "\n",
+            r#"{"序号":10,"联系人":"张三","对方号码":"10690","发送时间":"2023-11-16","正文":"明天见"}"#,
+            "\n",
+        ));
+        let got: Vec<_> = recs
+            .iter()
+            .map(|r| {
+                let r = r.as_ref().unwrap();
+                (
+                    r.id.as_deref(),
+                    r.sender.as_deref(),
+                    r.date.as_deref(),
+                    r.text.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("9"), Some("95588"), Some("2023-11-15"), "您好"),
+                (Some("10"), Some("10690"), Some("2023-11-16"), "明天见"),
+            ]
+        );
     }
 }

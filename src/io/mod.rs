@@ -6,7 +6,7 @@
 //! | format | what | `line` in output rows |
 //! |---|---|---|
 //! | `jsonl` | one JSON object per line, text in `text` (or `--text-field`) | line |
-//! | `csv`, `tsv` | header row, text column detected or `--text-col`; UTF-8 (BOM or not), GBK/GB18030, Big5, UTF-16 | line where the row starts |
+//! | `csv`, `tsv` | header row (or none: detected, or `--no-header`), text column detected or `--text-col`; UTF-8 (BOM or not), GBK/GB18030, Big5, UTF-16 | line where the row starts |
 //! | `text` | one message per line, same encodings | line |
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
@@ -261,6 +261,10 @@ pub struct ReaderOptions {
     pub id_field: Option<String>,
     pub sender_field: Option<String>,
     pub date_field: Option<String>,
+    /// CSV/TSV: the first row is a record, not column names (detected when the first row names
+    /// no known column and holds a phone number, a date or a message). Columns are then referred
+    /// to by number, from 1.
+    pub no_header: bool,
     /// Bytes read from input files so far (for progress and ETA).
     pub bytes_read: Option<Arc<AtomicU64>>,
 }
