@@ -1140,11 +1140,12 @@ fn row_counts_csv(fields: &[String], header: &[String]) -> Option<RowCounts> {
     if fields.len() != header.len() {
         return None;
     }
+    // A file written with `-o` is for spreadsheets: its text cells may carry a `'` against formulas.
     let get = |name: &str| {
         header
             .iter()
             .position(|h| h == name)
-            .map(|i| fields[i].as_str())
+            .map(|i| crate::io::writer::formula_unescaped(&fields[i]))
             .unwrap_or("")
     };
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());

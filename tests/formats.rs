@@ -2182,3 +2182,91 @@ fn a_jsonl_text_cut_inside_an_emoji_is_scored_with_its_id() {
     );
     assert_eq!(recs[1].as_ref().unwrap().text, "路径 C:\\ud83d 明天见");
 }
+
+#[test]
+fn csv_for_spreadsheets_quotes_formula_cells_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let link = r#"=HYPERLINK("http://x.cn","点我")"#;
+    let mut input = String::new();
+    for i in 0..6 {
+        let id = if i % 2 == 0 {
+            link.to_string()
+        } else {
+            format!("-{i}")
+        };
+        input.push_str(
+            &serde_json::json!({"id": id, "sender": "+8613800138000", "text": format!("@{BANK}")})
+                .to_string(),
+        );
+        input.push('\n');
+    }
+    fs::write(p.join("in.jsonl"), input).unwrap();
+    let o = run_in(p, &["in.jsonl", "--output-format", "csv", "-o", "full.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let full = fs::read_to_string(p.join("full.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(full.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let i = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let recs: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(recs.len(), 6);
+    for (n, r) in recs.iter().enumerate() {
+        let id = if n % 2 == 0 {
+            format!("'{link}")
+        } else {
+            format!("'-{n}")
+        };
+        assert_eq!(&r[i("id")], id);
+        assert_eq!(&r[i("sender")], "'+8613800138000");
+        assert_eq!(&r[i("verdict")], "legit");
+        assert!(!r[i("score")].starts_with('\''));
+    }
+    // On stdout, the cells as they are.
+    let o = run_in(p, &["in.jsonl", "--output-format", "csv"]);
+    let out = stdout(&o);
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    let first = rdr.records().next().unwrap().unwrap();
+    assert_eq!(&first[i("id")], link);
+    assert_eq!(&first[i("sender")], "+8613800138000");
+    // An interrupted run: the header and 3 rows; resuming checks the last one, quoted id and all.
+    let lines: Vec<&str> = full.split_inclusive('\n').collect();
+    fs::write(p.join("out.csv.partial"), lines[..4].concat()).unwrap();
+    let o = run_in(
+        p,
+        &[
+            "in.jsonl",
+            "--output-format",
+            "csv",
+            "-o",
+            "out.csv",
+            "--resume",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 complete rows kept, skipping 3 input records"),
+        "{}",
+        stderr(&o)
+    );
+    let resumed = fs::read_to_string(p.join("out.csv")).unwrap();
+    assert_same_rows(&resumed, &full, true);
+    // Another input at that place is still refused: the last row kept is compared unquoted.
+    fs::write(p.join("out.csv.partial"), lines[..5].concat()).unwrap();
+    let other = fs::read_to_string(p.join("in.jsonl"))
+        .unwrap()
+        .replace("\"-3\"", "\"-9\"");
+    fs::write(p.join("in.jsonl"), other).unwrap();
+    let o = run_in(
+        p,
+        &[
+            "in.jsonl",
+            "--output-format",
+            "csv",
+            "-o",
+            "out.csv",
+            "--resume",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("id \"-3\""), "{}", stderr(&o));
+}

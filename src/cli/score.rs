@@ -74,7 +74,8 @@ pub struct ScoreArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Output format. CSV written to a file (`-o`) starts with a UTF-8 byte order mark, so Excel
-    /// shows its Chinese text; CSV on stdout has none.
+    /// shows its Chinese text, and its text cells starting with = + - @ get a ' in front, so a
+    /// spreadsheet does not run them as formulas; CSV on stdout has neither.
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     output_format: OutputFormat,
     /// JSON field / CSV column (name, or number from 1) holding the text (alias --text-col;
@@ -459,7 +460,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
                 let mut w: Box<dyn ResultWriter + '_> = match a.output_format {
                     OutputFormat::Jsonl => Box::new(JsonlWriter::new(handle)),
                     OutputFormat::Csv if header_written => {
-                        Box::new(CsvWriter::without_header(handle))
+                        Box::new(CsvWriter::for_spreadsheets(handle).without_header())
                     }
                     OutputFormat::Csv => Box::new(CsvWriter::for_spreadsheets(handle)),
                 };

@@ -236,6 +236,8 @@ pub struct CsvWriter<W: Write> {
     header_done: bool,
     /// Write a UTF-8 byte order mark before the header.
     bom: bool,
+    /// Quote text cells a spreadsheet would take for a formula (see [`formula_escaped`]).
+    spreadsheet: bool,
     scratch: String,
 }
 
@@ -295,26 +297,55 @@ impl<W: Write> CsvWriter<W> {
             out: csv::WriterBuilder::new().from_writer(out),
             header_done: false,
             bom: false,
+            spreadsheet: false,
             scratch: String::new(),
         }
     }
 
     /// For a file people open in a spreadsheet (`-o FILE.csv`): starts with [`UTF8_BOM`], so
-    /// Excel shows the Chinese text. Not for stdout, where the next program would read the mark
-    /// as part of the first column's name.
+    /// Excel shows the Chinese text, and a text cell that a spreadsheet would run as a formula
+    /// (`=HYPERLINK(…)` as a message's id, sender or text) starts with a `'` (see
+    /// [`formula_escaped`]). Not for stdout, where the next program would read the mark as part
+    /// of the first column's name and the quote as part of the value.
     pub fn for_spreadsheets(out: W) -> Self {
         CsvWriter {
             bom: true,
+            spreadsheet: true,
             ..CsvWriter::new(out)
         }
     }
 
-    /// Appends to a file that already has the header (`--resume`).
-    pub fn without_header(out: W) -> Self {
+    /// Appends to a file that already has the header (`--resume`): no header, no mark.
+    pub fn without_header(self) -> Self {
         CsvWriter {
             header_done: true,
-            ..CsvWriter::new(out)
+            ..self
         }
+    }
+}
+
+/// The first characters that make a spreadsheet (Excel, WPS, LibreOffice) read a cell as a
+/// formula: `=HYPERLINK(…)`, `+1+cmd|…`, `-2+3`, `@SUM(…)`, and a tab or carriage return before
+/// one.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell for a spreadsheet: one that starts with a formula character gets a `'` in front
+/// (OWASP's advice against CSV injection), so it is shown as the text it is, never run. A value
+/// that already starts with quotes before such a character gets one more, so that
+/// [`formula_unescaped`] gives back every value as it was. A lone `-` is no formula and is kept.
+pub fn formula_escaped(s: &str) -> Cow<'_, str> {
+    if s != "-" && s.trim_start_matches('\'').starts_with(FORMULA_STARTS) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// The value of a cell written by [`formula_escaped`] (`--resume` reads the last row back).
+pub fn formula_unescaped(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_STARTS) => rest,
+        _ => s,
     }
 }
 
@@ -334,9 +365,12 @@ fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
 
 impl<W: Write + Send> CsvWriter<W> {
     fn field(&mut self, s: &str) -> std::io::Result<()> {
-        self.out
-            .write_field(one_line(s).as_bytes())
-            .map_err(csv_err)
+        let s = one_line(s);
+        let s = match self.spreadsheet {
+            true => formula_escaped(&s),
+            false => Cow::Borrowed(&*s),
+        };
+        self.out.write_field(s.as_bytes()).map_err(csv_err)
     }
 
     fn num(&mut self, v: impl std::fmt::Display) -> std::io::Result<()> {
@@ -544,6 +578,89 @@ mod tests {
         assert_eq!(&r[col("peak_text")], "客服：两行 文字");
         assert_eq!(&r[col("error")], "bad row");
         assert!(s.starts_with("source,"), "no mark unless asked for");
+    }
+
+    #[test]
+    fn formula_cells_are_quoted_for_spreadsheets_only() {
+        let row = OutputRow {
+            source: "-".into(),
+            record: 1,
+            line: 1,
+            id: Some("=HYPERLINK(\"http://x.cn\",\"点我\")".into()),
+            sender: Some("+8613800138000".into()),
+            date: Some("2023-11-15".into()),
+            peak_text: Some("@SUM(1+1)".into()),
+            skipped: vec!["\t=1+2".into()],
+            error: Some("-2+3".into()),
+            ..OutputRow::default()
+        };
+        let write = |mut w: CsvWriter<&mut Vec<u8>>| {
+            w.write(&row).unwrap();
+            w.flush().unwrap();
+        };
+        let cells = |buf: &[u8]| -> Vec<String> {
+            let mut rdr = csv::Reader::from_reader(buf);
+            let h = rdr.headers().unwrap().clone();
+            let r = rdr.records().next().unwrap().unwrap();
+            [
+                "source",
+                "id",
+                "sender",
+                "date",
+                "peak_text",
+                "skipped",
+                "error",
+            ]
+            .iter()
+            .map(|n| r[h.iter().position(|x| x.ends_with(n)).unwrap()].to_string())
+            .collect()
+        };
+        let mut file = Vec::new();
+        write(CsvWriter::for_spreadsheets(&mut file));
+        assert_eq!(
+            cells(&file),
+            [
+                "-",
+                "'=HYPERLINK(\"http://x.cn\",\"点我\")",
+                "'+8613800138000",
+                "2023-11-15",
+                "'@SUM(1+1)",
+                "'\t=1+2",
+                "'-2+3"
+            ]
+        );
+        // Appending on resume quotes them too; stdout's CSV is left as it is.
+        let mut appended = Vec::new();
+        write(CsvWriter::for_spreadsheets(&mut appended).without_header());
+        assert!(
+            appended.starts_with(b"-,1,1,\"'=HYPERLINK("),
+            "{}",
+            String::from_utf8_lossy(&appended)
+        );
+        let mut stdout = Vec::new();
+        write(CsvWriter::new(&mut stdout));
+        assert_eq!(
+            cells(&stdout)[1..3],
+            ["=HYPERLINK(\"http://x.cn\",\"点我\")", "+8613800138000"]
+        );
+    }
+
+    #[test]
+    fn formula_quotes_come_off_as_they_went_on() {
+        for v in [
+            "=1+1", "+86", "-5", "@x", "\t=1", "'=1", "''+2", "'", "'abc", "abc", "-", "'-", "",
+            "= 1",
+        ] {
+            let written = formula_escaped(v);
+            assert_eq!(formula_unescaped(&written), v, "{v:?} → {written:?}");
+            assert_eq!(
+                written.starts_with(FORMULA_STARTS),
+                v == "-",
+                "{v:?} → {written:?}"
+            );
+        }
+        assert_eq!(formula_escaped("'abc"), "'abc");
+        assert_eq!(formula_escaped("'=1"), "''=1");
     }
 
     #[test]
