@@ -2270,3 +2270,51 @@ fn csv_for_spreadsheets_quotes_formula_cells_and_resumes() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("id \"-3\""), "{}", stderr(&o));
 }
+
+#[test]
+fn transcripts_with_staff_numbers_in_brackets_are_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls");
+    fs::create_dir(&calls).unwrap();
+    fs::write(
+        calls.join("a.txt"),
+        "客服(工号007)：老板您好，这里是POS机服务中心\n\
+         商户：什么事？\n\
+         客服(工号007)：系统显示您的机器备案到期了，今天不处理明天就停用\n\
+         商户：那怎么办？\n\
+         客服(工号007)：您把卡号和收到的验证码报给我，我帮您免费更换新机\n\
+         商户：好吧\n",
+    )
+    .unwrap();
+    fs::write(
+        calls.join("b.txt"),
+        "坐席（张三）:您好，这里是银行客服，您预约的还款已到账\n\
+         客户（王）:好的\n\
+         坐席（张三）:还有别的需要吗\n\
+         客户（王）:没有了，谢谢\n",
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["calls"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2, "one row per call: {}", stdout(&o));
+    assert_eq!(col(&rows, "source"), ["calls/a.txt", "calls/b.txt"]);
+    assert_eq!(col(&rows, "turns"), [6, 4]);
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert!(rows[0]["peak_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("客服(工号007)："));
+    let recs = records(&calls.join("b.txt"));
+    let rec = recs[0].as_ref().unwrap();
+    let speakers: Vec<Option<&str>> = rec.turns.iter().map(|t| t.speaker.as_deref()).collect();
+    assert_eq!(
+        speakers,
+        [
+            Some("坐席（张三）"),
+            Some("客户（王）"),
+            Some("坐席（张三）"),
+            Some("客户（王）")
+        ]
+    );
+    assert_eq!(rec.turns[1].text, "好的");
+}

@@ -32,8 +32,9 @@ Inputs (format detected from the content, then the name; --format overrides):
   without one (detected when the first row names no known column and holds a phone number, a
   date or a message, or --no-header; columns are then numbered from 1: --text-col 3), plain
   text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed),
-  iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`),
-  ASR JSON (segments with speaker/text/start/end, or {\"segments\": [...]}), and `-` for stdin.
+  iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`,
+  `客服(工号007)：`), ASR JSON (segments with speaker/text/start/end, or {\"segments\": [...]}),
+  and `-` for stdin.
   Directories are read recursively (.jsonl .ndjson .json .csv .tsv .txt .xml .db .sqlite);
   glob patterns (quoted: 'exports/*.csv') are expanded by posguard.
 

@@ -1,7 +1,8 @@
 //! Call transcripts: one call per file, as speaker-prefixed text lines or as ASR JSON segments.
 //!
 //! Text (`.txt`, any of the text encodings): each line starting with a speaker label — `客服：…`,
-//! `A: …`, `商户:…`, `【坐席】：…`, `Speaker 1: …`, `张 老板：…`, optionally after a time stamp
+//! `A: …`, `商户:…`, `【坐席】：…`, `Speaker 1: …`, `张 老板：…`, `客服(工号007)：…`,
+//! `坐席（张三）:…` (up to 12 characters in brackets), optionally after a time stamp
 //! `[00:01:02]` — starts a turn; other lines continue the turn before them.
 //!
 //! ASR JSON: an array of segments `[{"speaker","text","start","end"}]` or an object with a
@@ -29,7 +30,7 @@ fn speaker_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"^\s*(?:[\[【(（]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]】)）]?\s*)?(?:[\[【]([^\]】\s]{1,16})[\]】]\s*[:：]|((?:[A-Za-z]+|\p{Han}{1,8})[ _]?\d{1,2}|\p{Han}{1,4} \p{Han}{1,4}|[^\s:：,，。.!！?？\[\]【】()（）"“”'‘’<>《》/]{1,16})\s*[:：])\s*(.*)$"#,
+            r#"^\s*(?:[\[【(（]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\]】)）]?\s*)?(?:[\[【]([^\]】\s]{1,16})[\]】]\s*[:：]|((?:(?:[A-Za-z]+|\p{Han}{1,8})[ _]?\d{1,2}|\p{Han}{1,4} \p{Han}{1,4}|[^\s:：,，。.!！?？\[\]【】()（）"“”'‘’<>《》/]{1,16})(?:\s?[(（][^()（）\[\]【】:：]{1,12}[)）])?)\s*[:：])\s*(.*)$"#,
         )
         .expect("speaker regex")
     })
@@ -50,9 +51,15 @@ pub fn split_speaker(line: &str) -> Option<(&str, &str)> {
     Some((label, c.get(3).map(|m| m.as_str()).unwrap_or("").trim()))
 }
 
+/// A label without the part in brackets after it (`客服(工号007)` → `客服`, `坐席（张三）` → `坐席`).
+fn base_label(label: &str) -> &str {
+    label.split(['(', '（']).next().unwrap_or(label).trim_end()
+}
+
 /// A label that is the salutation opening a message (`尊敬的客户：`, `亲爱的用户：`), never a
 /// speaker in a call.
 fn is_salutation(label: &str) -> bool {
+    let label = base_label(label);
     label.starts_with("尊敬") || label.starts_with("亲爱") || label.contains('的')
 }
 
@@ -88,6 +95,7 @@ fn is_role_label(label: &str) -> bool {
     if is_salutation(label) {
         return false;
     }
+    let label = base_label(label);
     let ascii_role = label.len() <= 3 && label.chars().all(|c| c.is_ascii_alphabetic());
     let numbered = label.chars().last().is_some_and(|c| c.is_ascii_digit());
     ascii_role || numbered || ROLES.iter().any(|r| label.ends_with(r))
@@ -523,6 +531,58 @@ mod tests {
         assert_eq!(split_speaker("您好，我是客服"), None);
         assert_eq!(split_speaker("张 老板：在吗"), Some(("张 老板", "在吗")));
         assert_eq!(split_speaker("回复 退订 谢谢"), None);
+        // A part in brackets after the label: a staff number, a name.
+        assert_eq!(
+            split_speaker("客服(工号007)：您好"),
+            Some(("客服(工号007)", "您好"))
+        );
+        assert_eq!(
+            split_speaker("坐席（张三）: 喂"),
+            Some(("坐席（张三）", "喂"))
+        );
+        assert_eq!(
+            split_speaker("[00:03] 说话人1 (客服)：在吗"),
+            Some(("说话人1 (客服)", "在吗"))
+        );
+        assert_eq!(
+            split_speaker("客服(这是一段超过十二个字的括号里的说明)：您好"),
+            None,
+            "more than 12 characters in brackets is no label"
+        );
+        assert_eq!(split_speaker("客服()：您好"), None);
+        assert_eq!(
+            split_speaker("客服(工号007)您好"),
+            None,
+            "no colon, no label"
+        );
+    }
+
+    #[test]
+    fn labels_with_a_part_in_brackets_are_calls() {
+        let call = "客服(工号007)：老板您好，这里是POS机服务中心\n\
+                    商户：什么事？\n\
+                    客服(工号007)：您的机器备案到期了，\n\
+                    需要免费更换新机\n\
+                    商户：好的\n";
+        assert!(looks_like_transcript(call));
+        let turns = parse_turns(call);
+        let speakers: Vec<_> = turns.iter().map(|t| t.speaker.as_deref()).collect();
+        assert_eq!(
+            speakers,
+            [
+                Some("客服(工号007)"),
+                Some("商户"),
+                Some("客服(工号007)"),
+                Some("商户")
+            ]
+        );
+        assert_eq!(turns[2].text, "您的机器备案到期了， 需要免费更换新机");
+        assert!(is_role_label("坐席（张三）") && is_role_label("客服(工号007)"));
+        assert!(!is_role_label("尊敬的客户(VIP)"));
+        // Turns wrapped onto unlabelled lines: a call only when the labels name roles.
+        let wrapped = "坐席（张三）：您好，\n我是银联的\n您的POS机\n要升级\n\
+                       商户（李）：嗯\n然后呢\n好的\n";
+        assert!(looks_like_transcript(wrapped));
     }
 
     #[test]
