@@ -1276,7 +1276,11 @@ mod tests {
             vec![("96110".into(), ContactStatus::Authority)]
         );
         let i = run("【徐州反诈中心】如遇可疑情况请拨打96110").unwrap();
-        assert!(i.contacts[0].message_zh.contains("伪造"), "{}", i.contacts[0].message_zh);
+        assert!(
+            i.contacts[0].message_zh.contains("伪造"),
+            "{}",
+            i.contacts[0].message_zh
+        );
         // Area code + 96110 is how 96110 really calls.
         assert_eq!(
             statuses("【反诈中心】提醒您，来电025-96110请接听"),
