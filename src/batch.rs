@@ -155,9 +155,10 @@ fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
 }
 
 /// The sender as counted among the top scam senders: a phone number written with spaces, dashes,
-/// brackets or a `+86`/`0086` country code (`+86 138-0013-8000`, as phones export contacts) is
-/// one sender with `13800138000`; anything else (`10690…`, `95588`, an e-mail, a name) as written,
-/// trimmed.
+/// brackets or a country code (`+86 138-0013-8000`, `0086…`, `86…`, as phones export contacts) is
+/// one sender with its national form (`13800138000`; a landline with its trunk `0`,
+/// `+86 10 1234 5678` → `01012345678`); another country's number keeps its `+`; anything else
+/// (`10690…`, `95588`, an e-mail, a name) as written, trimmed.
 fn sender_key(s: &str) -> String {
     let s = s.trim();
     let is_number = s.chars().any(|c| c.is_ascii_digit())
@@ -167,15 +168,33 @@ fn sender_key(s: &str) -> String {
         return s.to_string();
     }
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let national = if s.trim_start_matches(['(', ' ']).starts_with('+') {
-        digits.strip_prefix("86")
+    let international = if s.trim_start_matches(['(', ' ']).starts_with('+') {
+        Some(digits.as_str())
     } else {
-        digits.strip_prefix("0086")
+        digits.strip_prefix("00")
     };
-    match national {
-        Some(rest) if !rest.is_empty() => rest.to_string(),
-        _ => digits,
+    let national = match international {
+        Some(d) => match d.strip_prefix("86") {
+            Some(rest) => rest,
+            None => return format!("+{d}"),
+        },
+        // `86` and a mobile number, written without `+`.
+        None => match digits.strip_prefix("86") {
+            Some(rest) if rest.len() == 11 && rest.starts_with('1') => rest,
+            _ => digits.as_str(),
+        },
+    };
+    // Area code and number, written after the country code without the trunk `0`.
+    if international.is_some()
+        && (9..=11).contains(&national.len())
+        && !national.starts_with(['0', '1'])
+    {
+        return format!("0{national}");
     }
+    if international.is_some() && national.len() == 10 && national.starts_with("10") {
+        return format!("0{national}"); // Beijing, area code 10
+    }
+    national.to_string()
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -1218,23 +1237,30 @@ mod tests {
         ] {
             b.count_scored("scam", [], Some(written), false, false);
         }
+        for written in ["8613800138000", "86-138-0013-8000"] {
+            b.count_scored("scam", [], Some(written), false, false);
+        }
         b.count_scored("scam", [], Some("+1 650 555 0100"), false, false);
         b.count_scored("scam", [], Some(" 张三 "), false, false);
+        for written in ["+86 10 1234 5678", "010-12345678"] {
+            b.count_scored("scam", [], Some(written), false, false);
+        }
         b.merge(&a);
         b.finish();
         assert_eq!(
             (b.records, b.scored, b.errors, b.truncated, b.incomplete),
-            (11, 10, 1, 1, 1)
+            (15, 14, 1, 1, 1)
         );
-        assert_eq!(b.by_verdict["scam"], 9);
+        assert_eq!(b.by_verdict["scam"], 13);
         assert_eq!(b.by_pattern["fake_upgrade"], 2);
         assert_eq!(
             b.top_scam_senders,
             vec![
-                ("13800138000".to_string(), 4),
+                ("13800138000".to_string(), 6),
+                ("01012345678".to_string(), 2),
                 ("106".to_string(), 2),
+                ("+16505550100".to_string(), 1),
                 ("107".to_string(), 1),
-                ("16505550100".to_string(), 1),
                 ("张三".to_string(), 1)
             ]
         );

@@ -704,18 +704,46 @@ fn confirm(mut j: Judgement, c: &Candidate, original: &str) -> Judgement {
     j
 }
 
-/// A Latin letter or digit (half or full width) or `_` right before or after `bytes`: the
-/// number is part of an account name such as a WeChat or QQ id.
+/// The number is an account name, or part of one: a Latin letter, digit or `_` (half or full
+/// width) right before or after it (`lkl95016`), an `@` after it (`95516@qq.com`), or a WeChat /
+/// QQ label before it (`加微信：95516`, `QQ群 95516`, `vx 95516`).
 fn inside_id(original: &str, bytes: &Range<usize>) -> bool {
     let id_char = |c: char| {
         let c = c.nfkc().next().unwrap_or(c);
         c.is_ascii_alphanumeric() || c == '_'
     };
-    original[..bytes.start]
+    if original[..bytes.start]
         .chars()
         .next_back()
         .is_some_and(id_char)
-        || original[bytes.end..].chars().next().is_some_and(id_char)
+        || original[bytes.end..]
+            .chars()
+            .next()
+            .is_some_and(|c| id_char(c) || c == '@' || c == '＠')
+    {
+        return true;
+    }
+    // The label before it, past spaces and a colon.
+    const ID_LABELS: &[&str] = &[
+        "微信",
+        "微信号",
+        "薇信",
+        "威信",
+        "v信",
+        "vx",
+        "wx",
+        "加v",
+        "qq",
+        "qq号",
+        "qq群",
+        "扣扣",
+    ];
+    let before: String = original[chars_back(original, bytes.start, 8)..bytes.start]
+        .nfkc()
+        .collect::<String>()
+        .to_lowercase();
+    let label = before.trim_end_matches([' ', ':', '：', '\u{3000}']);
+    ID_LABELS.iter().any(|l| label.ends_with(l))
 }
 
 /// Digits (half or full width) and the separators people write in numbers, nothing else.
@@ -1299,6 +1327,30 @@ mod tests {
             i.contacts[0].message_zh
         );
         // Digits at the end of an account name are not a number to call.
+        for id in [
+            "加微信：95516",
+            "微信:95516",
+            "加V:95516",
+            "wx: 95516",
+            "vx 95516",
+            "QQ 95516",
+            "QQ群95516",
+            "95516@qq.com",
+        ] {
+            let i = run(&format!("银联客服：您的POS机需要升级，请{id}办理")).unwrap();
+            assert!(
+                i.contacts
+                    .iter()
+                    .all(|c| c.status != ContactStatus::Official),
+                "{id}: {:?}",
+                i.contacts
+            );
+        }
+        // A number after a colon that is not an account's label is still judged.
+        assert_eq!(
+            statuses("【银联商务】如有疑问请致电：95534"),
+            vec![("95534".into(), ContactStatus::Official)]
+        );
         let i = run("【拉卡拉】您的POS机需升级，请加微信 lkl95016 预约上门").unwrap();
         assert!(
             i.contacts

@@ -254,9 +254,11 @@ fn visible(chars: impl Iterator<Item = char>, keep_newlines: bool) -> String {
             // C0 controls as their control pictures (U+2400 + code), DEL as ␡.
             '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
             '\x7f' => out.push('␡'),
-            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
-            }
+            '\u{80}'..='\u{9f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200e}'
+            | '\u{200f}' => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
             _ => out.push(c),
         }
     }

@@ -15,6 +15,7 @@ use super::{
     finish_record, ReaderOptions, Record, RecordError, RecordResult, RecordStream, MAX_RECORD_BYTES,
 };
 use crate::error::{Error, Result};
+use std::collections::BTreeMap;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 use std::sync::{Arc, Mutex};
@@ -203,9 +204,19 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             first.set_position(header_row.position().cloned());
             buffered.push_back(Ok(first));
         }
-        (1..=names.len()).map(|i| i.to_string()).collect()
+        // The number of columns: the most common among the first rows, not the first row's (its
+        // message may hold an unquoted delimiter, and the rows after it would all look short).
+        sniff_rows(&mut rows, &mut buffered, max_record_bytes);
+        let width = usual_width(&buffered).unwrap_or(names.len());
+        (1..=width).map(|i| i.to_string()).collect()
     } else {
-        names
+        // Blank names at the end are a trailing delimiter (Excel and WPS end every line with one),
+        // not columns: the text stays the last column and an unquoted comma in it is joined back.
+        let named = header_row
+            .iter()
+            .rposition(|h| !h.trim_ascii().is_empty())
+            .map_or(names.len(), |i| i + 1);
+        names.into_iter().take(named).collect()
     };
     let columns = if no_header {
         format!("no header row: columns are numbered 1 to {}", headers.len())
@@ -224,6 +235,15 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             for r in buffered.iter().flatten() {
                 for (i, f) in r.iter().enumerate().take(headers.len()) {
                     total[i] += f.len();
+                }
+            }
+            // A column of dates or phone numbers is not the text, however long its values.
+            for (i, t) in total.iter_mut().enumerate() {
+                let values = column_values(&buffered, i, encoding);
+                if !values.is_empty()
+                    && (mostly(&values, looks_like_date) || mostly(&values, looks_like_phone))
+                {
+                    *t = 0;
                 }
             }
             match total.iter().enumerate().max_by_key(|(_, t)| **t) {
@@ -255,14 +275,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
                 if i == text || taken.contains(&Some(i)) {
                     return false;
                 }
-                let values: Vec<String> = buffered
-                    .iter()
-                    .flatten()
-                    .filter_map(|r| r.get(i))
-                    .filter_map(|b| decode(b.strip_suffix(b"\r").unwrap_or(b), encoding).ok())
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
+                let values = column_values(&buffered, i, encoding);
                 !values.is_empty() && looks(&values)
             })
         };
@@ -270,10 +283,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             cols.sender = by_content(is_sender_column, &[cols.id, cols.date]);
         }
         if opts.date_field.is_none() {
-            cols.date = by_content(
-                |v| v.iter().all(|s| looks_like_date(s)),
-                &[cols.id, cols.sender],
-            );
+            cols.date = by_content(|v| mostly(v, looks_like_date), &[cols.id, cols.sender]);
         }
     }
     Ok(Box::new(CsvReader {
@@ -323,16 +333,38 @@ fn first_row_is_data(cells: &[String], opts: &ReaderOptions) -> bool {
         &opts.sender_field,
         &opts.date_field,
     ];
+    // A known name, also with a note after it (`短信内容（请勿删除此列）`).
     let named = |c: &str| {
         [TEXT_FIELDS, ID_FIELDS, SENDER_FIELDS, DATE_FIELDS]
             .iter()
-            .any(|names| names.iter().any(|n| n.eq_ignore_ascii_case(c)))
+            .any(|names| {
+                names.iter().any(|n| {
+                    n.eq_ignore_ascii_case(c)
+                        || (n.chars().count() >= 2 && !n.is_ascii() && c.starts_with(n))
+                })
+            })
             || given.iter().any(|g| g.as_deref() == Some(c))
     };
-    !cells.iter().any(|c| named(c))
-        && cells
-            .iter()
-            .any(|c| looks_like_phone(c) || looks_like_date(c) || looks_like_message(c))
+    if cells.iter().any(|c| named(c)) {
+        return false;
+    }
+    // One column that names nothing known is a message (`好的`): scoring a header as a message
+    // shows it, taking a message for a header would lose it.
+    cells.len() == 1
+        || cells.iter().any(|c| {
+            looks_like_phone(c)
+                || c.bytes().all(|b| b.is_ascii_digit()) && !c.is_empty()
+                || is_date(c)
+                || looks_like_message(c)
+        })
+}
+
+/// The whole of `s` is a date or time (`2023-11-15 06:13`, `2023年11月15日`), not a name that
+/// starts with one (`2023-11-15 导出`).
+fn is_date(s: &str) -> bool {
+    looks_like_date(s)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " -/.:T年月日时分秒".contains(c))
 }
 
 /// A phone number or SMS short code: 5 to 20 digits, perhaps after `+`.
@@ -350,7 +382,47 @@ fn is_sender_column(values: &[String]) -> bool {
                 (Ok(a), Ok(b)) => b == a + 1,
                 _ => false,
             });
-    !counting && values.iter().all(|v| looks_like_phone(v))
+    !counting && mostly(values, looks_like_phone)
+}
+
+/// At least 9 in 10 of `values` (all of them when there are fewer than 10): one malformed row
+/// among the first does not hide a column of phone numbers or dates.
+fn mostly(values: &[String], f: impl Fn(&str) -> bool) -> bool {
+    let n = values.iter().filter(|v| f(v)).count();
+    n * 10 >= values.len() * 9 && n > 0
+}
+
+/// The non-empty values of column `i` in the rows read ahead.
+fn column_values(
+    buffered: &VecDeque<csv::Result<csv::ByteRecord>>,
+    i: usize,
+    encoding: TextEncoding,
+) -> Vec<String> {
+    buffered
+        .iter()
+        .flatten()
+        .filter_map(|r| r.get(i))
+        .filter_map(|b| decode(b.strip_suffix(b"\r").unwrap_or(b), encoding).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The most common number of fields (trailing blank ones not counted) among the rows read ahead;
+/// the smallest of equally common ones.
+fn usual_width(buffered: &VecDeque<csv::Result<csv::ByteRecord>>) -> Option<usize> {
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for r in buffered.iter().flatten() {
+        let w = r
+            .iter()
+            .rposition(|f| !f.trim_ascii().is_empty())
+            .map_or(0, |i| i + 1);
+        if w > 0 {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
+    let best = counts.values().copied().max()?;
+    counts.into_iter().find(|(_, c)| *c == best).map(|(w, _)| w)
 }
 
 /// A date or time as exports write them: `2023-11-15 06:13`, `2023/11/15`, `2023年11月15日`,
@@ -815,6 +887,71 @@ mod tests {
         text: &str,
     ) -> (u64, String, String, String, String) {
         (line, id.into(), sender.into(), date.into(), text.into())
+    }
+
+    #[test]
+    fn second_qa_pass_header_and_width_cases() {
+        let opts = ReaderOptions::default();
+        // Header-less, the first message holding an unquoted comma: the usual width is 3, the
+        // first row's extra field joins its text, and the rows after it are not short.
+        assert_eq!(
+            rows(
+                &format!("13800138000,2023-11-15 06:13,收到,{SCAM}\n95588,2023-11-16 07:00,您尾号6621卡POS支出128.00元\n10086,2023-11-16 08:00,好的\n"),
+                &opts
+            ),
+            [
+                row(1, "", "13800138000", "2023-11-15 06:13", &format!("收到,{SCAM}")),
+                row(2, "", "95588", "2023-11-16 07:00", "您尾号6621卡POS支出128.00元"),
+                row(3, "", "10086", "2023-11-16 08:00", "好的"),
+            ]
+        );
+        // A header ending in a delimiter (as Excel and WPS write): the text is still the last
+        // column, and a comma in it is joined back.
+        assert_eq!(
+            rows(
+                &format!("id,sender,text,\n1,10690,收到,{SCAM},\n2,95588,好的,\n"),
+                &opts
+            ),
+            [
+                row(2, "1", "10690", "", &format!("收到,{SCAM}")),
+                row(3, "2", "95588", "", "好的"),
+            ]
+        );
+        // One column whose first row names nothing known, and a first row with a number: data.
+        assert_eq!(rows(&format!("好的\n{SCAM}\n明天见\n"), &opts).len(), 3);
+        assert_eq!(
+            rows(&format!("1,好的\n2,明天见\n3,{SCAM}\n"), &opts)[0],
+            row(1, "", "", "", "好的")
+        );
+        // A known name with a note, and a name that starts with a date: a header.
+        let r = rows(
+            &format!(
+                "短信内容（请勿删除此列，导入时必填）,发送号码,接收日期\n{SCAM},10690,2023-11-15\n"
+            ),
+            &opts,
+        );
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].4, SCAM);
+        let r = rows(
+            &format!("2023-11-15 导出,号码,短信\n备注,10690,{SCAM}\n"),
+            &opts,
+        );
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!((r[0].2.as_str(), r[0].4.as_str()), ("10690", SCAM));
+        // Header-less: one malformed row among the first does not hide the date column.
+        let mut csv = String::new();
+        for i in 0..12 {
+            csv.push_str(&format!(
+                "1380013800{},2023-11-{:02} 08:00,{SCAM}\n",
+                i % 10,
+                i + 1
+            ));
+        }
+        csv.push_str("95588,好的,x\n");
+        let r = rows(&csv, &opts);
+        assert_eq!(r.len(), 13);
+        assert_eq!(r[0].3, "2023-11-01 08:00");
+        assert_eq!(r[0].2, "13800138000");
     }
 
     #[test]

@@ -303,10 +303,13 @@ impl<R: BufRead> JsonlReader<R> {
         let v: Value = match serde_json::from_str(&s) {
             Ok(v) => v,
             // A lone surrogate escape (`\ud83d`: JavaScript's JSON.stringify of a string cut
-            // inside an emoji) is U+FFFD, as in the XML reader; any other error stands.
-            Err(e) => replace_lone_surrogates(&s)
-                .and_then(|fixed| serde_json::from_str(&fixed).ok())
-                .ok_or_else(|| err(format!("malformed JSON: {e}")))?,
+            // inside an emoji) is U+FFFD, as in the XML reader; any other error stands, and is
+            // the one reported (not the surrogate that hid it).
+            Err(e) => match replace_lone_surrogates(&s) {
+                Some(fixed) => serde_json::from_str(&fixed)
+                    .map_err(|e2| err(format!("malformed JSON: {e2}")))?,
+                None => return Err(err(format!("malformed JSON: {e}"))),
+            },
         };
         let Value::Object(obj) = v else {
             return Err(err("expected a JSON object".into()));
@@ -511,17 +514,26 @@ mod tests {
             "\n",
             r#"{"id":"3","text":"\ud83d"#,
             "\n",
+            r#"{"text":"abc\ud83d","x":tru}"#,
+            "\n",
         ));
-        assert_eq!(recs.len(), 3);
+        assert_eq!(recs.len(), 4);
         let r = recs[0].as_ref().unwrap();
         assert_eq!((r.id.as_deref(), r.line), (Some("1"), 1));
         assert_eq!(r.text, "\u{FFFD} 您的POS机备案即将到期");
         let r = recs[1].as_ref().unwrap();
         assert_eq!(r.text, "好😀 \\ud83d");
-        // Still broken after the repair: the parser's error on the line as written.
+        // Still broken after the repair: the parser's error on the repaired line, the real
+        // fault and not the surrogate that came before it.
         let e = recs[2].as_ref().unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.reason.starts_with("malformed JSON: "), "{}", e.reason);
+        let e = recs[3].as_ref().unwrap_err();
+        assert!(
+            e.reason.starts_with("malformed JSON: ") && !e.reason.contains("escape"),
+            "{}",
+            e.reason
+        );
     }
 
     #[test]

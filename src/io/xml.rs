@@ -24,7 +24,7 @@
 //! `</smses>`: cut at a line end) gives an error record saying so.
 //!
 //! The media of MMS parts (`<part ct="video/mp4" data="…base64…"/>`, often many MB) are dropped
-//! as the file is read, before quick-xml buffers the element ([`DropMediaData`]): no record needs
+//! as the file is read, before quick-xml buffers the element (`DropMediaData`): no record needs
 //! them, and one large video must not end the backup at the element size limit.
 
 use super::{
@@ -91,6 +91,11 @@ pub(crate) struct DropMediaData<R> {
     state: DataState,
     /// How much of ` data="` has been seen inside a tag.
     matched: usize,
+    /// The first bytes after `<` (to tell a comment or CDATA section from a tag).
+    head: [u8; 3],
+    head_len: usize,
+    /// `-` (comment) or `]` (CDATA) bytes just seen, towards the end marker.
+    closing: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -99,6 +104,10 @@ enum DataState {
     Tag,
     Value(u8),
     Dropping(u8),
+    /// Inside `<!-- … -->`: quotes there (`Tom's phone`) are not attribute quotes.
+    Comment,
+    /// Inside `<![CDATA[ … ]]>`.
+    CData,
 }
 
 const DATA_ATTR: &[u8] = b"data=";
@@ -109,6 +118,9 @@ impl<R> DropMediaData<R> {
             inner,
             state: DataState::Text,
             matched: 0,
+            head: [0; 3],
+            head_len: 0,
+            closing: 0,
         }
     }
 
@@ -122,7 +134,37 @@ impl<R> DropMediaData<R> {
                     if b == b'<' {
                         self.state = DataState::Tag;
                         self.matched = NO_MATCH; // the element's name, not an attribute's
+                        self.head_len = 0;
                     }
+                    true
+                }
+                DataState::Comment | DataState::CData => {
+                    let (mark, st) = if self.state == DataState::Comment {
+                        (b'-', DataState::Comment)
+                    } else {
+                        (b']', DataState::CData)
+                    };
+                    if b == b'>' && self.closing >= 2 {
+                        self.state = DataState::Text;
+                    } else {
+                        self.state = st;
+                    }
+                    self.closing = if b == mark { self.closing + 1 } else { 0 };
+                    true
+                }
+                DataState::Tag
+                    if self.head_len < 3 && {
+                        self.head[self.head_len] = b;
+                        self.head_len += 1;
+                        self.head_len == 3 && (&self.head == b"!--" || &self.head == b"![C")
+                    } =>
+                {
+                    self.state = if self.head[1] == b'-' {
+                        DataState::Comment
+                    } else {
+                        DataState::CData
+                    };
+                    self.closing = 0;
                     true
                 }
                 DataState::Tag => {
@@ -720,6 +762,22 @@ mod tests {
             out,
             "<p data=\"\n\" x=\"data='1'\" mydata='2'>t data=\"3\"</p>"
         );
+        // A quote in a comment or CDATA section does not put the filter out of step.
+        for (xml, want) in [
+            (
+                "<!-- Tom's phone --><p data=\"AB\" b=\"x\"/>",
+                "<!-- Tom's phone --><p data=\"\" b=\"x\"/>",
+            ),
+            (
+                "<![CDATA[ it's ]]><p data=\"AB\"/>",
+                "<![CDATA[ it's ]]><p data=\"\"/>",
+            ),
+        ] {
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut DropMediaData::new(xml.as_bytes()), &mut out)
+                .unwrap();
+            assert_eq!(out, want);
+        }
     }
 
     #[test]
