@@ -30,7 +30,8 @@ Inputs (format detected from the content, then the name; --format overrides):
   JSONL (text field `text`, `content`, `body`… or --text-field), CSV/TSV with a header (text
   column detected or --text-col; UTF-8 with or without BOM, GBK/GB18030, Big5, UTF-16) or
   without one (detected when the first row names no known column and holds a phone number, a
-  date or a message, or --no-header; columns are then numbered from 1: --text-col 3), plain
+  number, a date or a message, or is the one column; or --no-header; columns are then numbered
+  from 1: --text-col 3), plain
   text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed),
   iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`,
   `客服(工号007)：`), ASR JSON (segments with speaker/text/start/end, or {\"segments\": [...]}),
@@ -93,7 +94,8 @@ pub struct ScoreArgs {
     #[arg(long, alias = "date-field", value_name = "NAME")]
     date_col: Option<String>,
     /// CSV/TSV: the first row is a message, not column names (detected when it names no known
-    /// column and holds a phone number, a date or a message). Columns are then given by number,
+    /// column and holds a phone number, a number, a date or a message, or is the file's one
+    /// column). Columns are then given by number,
     /// from 1: `--no-header --text-col 3`.
     #[arg(long)]
     no_header: bool,

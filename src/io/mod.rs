@@ -262,7 +262,8 @@ pub struct ReaderOptions {
     pub sender_field: Option<String>,
     pub date_field: Option<String>,
     /// CSV/TSV: the first row is a record, not column names (detected when the first row names
-    /// no known column and holds a phone number, a date or a message). Columns are then referred
+    /// no known column and holds a phone number, a number, a date or a message, or is the file's
+    /// one column). Columns are then referred
     /// to by number, from 1.
     pub no_header: bool,
     /// Bytes read from input files so far (for progress and ETA).
