@@ -173,28 +173,23 @@ fn sender_key(s: &str) -> String {
     } else {
         digits.strip_prefix("00")
     };
-    let national = match international {
-        Some(d) => match d.strip_prefix("86") {
-            Some(rest) => rest,
-            None => return format!("+{d}"),
-        },
-        // `86` and a mobile number, written without `+`.
-        None => match digits.strip_prefix("86") {
-            Some(rest) if rest.len() == 11 && rest.starts_with('1') => rest,
-            _ => digits.as_str(),
-        },
+    let Some(d) = international else {
+        // `86` and a mobile number, written without `+`, as the contact check reads numbers.
+        return crate::contacts::phone_digits(&digits);
     };
-    // Area code and number, written after the country code without the trunk `0`.
-    if international.is_some()
-        && (9..=11).contains(&national.len())
-        && !national.starts_with(['0', '1'])
-    {
-        return format!("0{national}");
+    let Some(national) = d.strip_prefix("86") else {
+        return format!("+{d}");
+    };
+    // Area code and number, written after the country code without the trunk `0` (Beijing's
+    // area code is 10; other numbers starting with 1 are mobiles).
+    let landline = (9..=11).contains(&national.len())
+        && (!national.starts_with(['0', '1'])
+            || national.len() == 10 && national.starts_with("10"));
+    if landline {
+        format!("0{national}")
+    } else {
+        national.to_string()
     }
-    if international.is_some() && national.len() == 10 && national.starts_with("10") {
-        return format!("0{national}"); // Beijing, area code 10
-    }
-    national.to_string()
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -124,12 +124,21 @@ impl<R> DropMediaData<R> {
         }
     }
 
+    /// Notes `b`, one of the first three bytes after `<`; true when they open a comment (`<!--`)
+    /// or a CDATA section (`<![C`).
+    fn opens_comment(&mut self, b: u8) -> bool {
+        self.head[self.head_len] = b;
+        self.head_len += 1;
+        self.head_len == 3 && (&self.head == b"!--" || &self.head == b"![C")
+    }
+
     /// Filters `buf` in place; returns the bytes kept.
     fn filter(&mut self, buf: &mut [u8]) -> usize {
         let mut w = 0;
         for r in 0..buf.len() {
             let b = buf[r];
-            let keep = match self.state {
+            let state = self.state;
+            let keep = match state {
                 DataState::Text => {
                     if b == b'<' {
                         self.state = DataState::Tag;
@@ -139,26 +148,18 @@ impl<R> DropMediaData<R> {
                     true
                 }
                 DataState::Comment | DataState::CData => {
-                    let (mark, st) = if self.state == DataState::Comment {
-                        (b'-', DataState::Comment)
+                    let mark = if self.state == DataState::Comment {
+                        b'-'
                     } else {
-                        (b']', DataState::CData)
+                        b']'
                     };
                     if b == b'>' && self.closing >= 2 {
                         self.state = DataState::Text;
-                    } else {
-                        self.state = st;
                     }
                     self.closing = if b == mark { self.closing + 1 } else { 0 };
                     true
                 }
-                DataState::Tag
-                    if self.head_len < 3 && {
-                        self.head[self.head_len] = b;
-                        self.head_len += 1;
-                        self.head_len == 3 && (&self.head == b"!--" || &self.head == b"![C")
-                    } =>
-                {
+                DataState::Tag if self.head_len < 3 && self.opens_comment(b) => {
                     self.state = if self.head[1] == b'-' {
                         DataState::Comment
                     } else {
