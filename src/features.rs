@@ -457,12 +457,11 @@ impl Vectorizer {
             }
         };
         let mut key = String::with_capacity(64);
-        let words: Vec<&Token> = a
-            .tokens
-            .iter()
-            .filter(|t| t.kind != TokenKind::Punct)
-            .collect();
-        let quoted = |r: &Range<usize>| cfg.quote_features && a.in_quotes(r);
+        let mut words: Vec<&Token> = Vec::with_capacity(a.tokens.len());
+        words.extend(a.tokens.iter().filter(|t| t.kind != TokenKind::Punct));
+        // Most messages quote nothing: then every key is looked up in the plain index.
+        let any_quoted = cfg.quote_features && !a.quoted.is_empty();
+        let quoted = |r: &Range<usize>| any_quoted && a.in_quotes(r);
         for (i, t) in words.iter().enumerate() {
             if let Some(&id) = self.index_for(quoted(&t.chars)).words.get(word_str(t)) {
                 f(id, t.chars.clone());
@@ -485,18 +484,19 @@ impl Vectorizer {
             }
         }
         // Character n-grams over the text without spaces.
-        let chars: Vec<(usize, char)> = text
-            .chars()
-            .enumerate()
-            .filter(|(_, c)| *c != ' ')
-            .collect();
+        let mut chars: Vec<(usize, char)> = Vec::with_capacity(a.normalized.char_len());
+        chars.extend(text.chars().enumerate().filter(|(_, c)| *c != ' '));
         for len in cfg.char_ngram_min..=cfg.char_ngram_max {
             if chars.len() < len {
                 break;
             }
             for w in chars.windows(len) {
                 let span = w[0].0..w[len - 1].0 + 1;
-                let map = &self.index_for(quoted(&span)).char_ngrams;
+                let map = if any_quoted {
+                    &self.index_for(quoted(&span)).char_ngrams
+                } else {
+                    &self.plain.char_ngrams
+                };
                 if let Some(&id) = map.get(&pack_chars(w.iter().map(|(_, c)| *c))) {
                     f(id, span);
                 }
@@ -561,7 +561,8 @@ impl Vectorizer {
     }
 
     fn weigh(&self, mut ids: Vec<u32>) -> SparseVector {
-        let binary = |id: u32| self.config.binary_rules && self.is_rule[id as usize];
+        let binary_rules = self.config.binary_rules;
+        let binary = |id: u32| binary_rules && self.is_rule[id as usize];
         ids.sort_unstable();
         let mut out = SparseVector {
             ids: Vec::with_capacity(ids.len()),
@@ -579,7 +580,8 @@ impl Vectorizer {
                 out.values.push(1.0);
             } else {
                 let tf = (j - i) as f32;
-                let tf = if self.config.sublinear_tf {
+                // ln(1) is 0 exactly: most features occur once, and need no logarithm.
+                let tf = if self.config.sublinear_tf && j - i > 1 {
                     1.0 + tf.ln()
                 } else {
                     tf
