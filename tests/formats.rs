@@ -1864,6 +1864,116 @@ fn asr_results_of_other_tools_are_calls() {
     assert_eq!(speakers, [Some("1"), Some("2"), Some("1")]);
 }
 
+/// Subtitles as whisper and WhisperX write them, and the results of Tencent's and iFlytek's
+/// file transcription services, are calls: one turn per cue or sentence, the peak turn named with
+/// its start time.
+#[test]
+fn subtitles_and_chinese_cloud_asr_results_are_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let scam = "您的POS机费率要上调了，我们免费给您换一台0.38费率的新机，您把卡号和验证码报一下。";
+    let srt = format!(
+        "1\n00:00:00,000 --> 00:00:02,300\n[SPEAKER_00]: 喂，您好，我是银联商务的。\n\n\
+         2\n00:00:02,400 --> 00:00:03,100\n[SPEAKER_01]: 什么事？\n\n\
+         3\n00:00:03,200 --> 00:00:09,000\n[SPEAKER_00]: {scam}\n"
+    );
+    let vtt = format!(
+        "WEBVTT\nKind: captions\nLanguage: zh\n\nNOTE whisper\n\n\
+         00:00.000 --> 00:02.300 align:start position:0%\n<v 客服>喂，您好，我是银联商务的。</v>\n\n\
+         00:02.400 --> 00:03.100\n<v 商户><c.yellow>什么事？</c>\n\n\
+         00:03.200 --> 00:09.000\n<v 客服>{scam}\n"
+    );
+    let sentence = |text: &str, start: u32, speaker: u32| {
+        serde_json::json!({"FinalSentence": text, "SliceSentence": text, "StartMs": start,
+                           "EndMs": start + 600, "SpeakerId": speaker, "WordsNum": 5})
+    };
+    let detail = serde_json::json!([
+        sentence("喂，您好，我是银联商务的。", 0, 0),
+        sentence("什么事？", 2400, 1),
+        sentence(scam, 3200, 0),
+    ]);
+    let tencent = serde_json::json!({"Response": {"RequestId": "r-1", "Data": {
+        "TaskId": 1, "Status": 2, "StatusStr": "success", "Result": "…", "ResultDetail": detail}}});
+    let tencent_data = serde_json::json!({"TaskId": 1, "Status": 2, "ResultDetail": detail});
+    let turns3 = [
+        ("0", "1", "喂，您好，我是银联商务的。"),
+        ("2400", "2", "什么事？"),
+        ("3200", "1", scam),
+    ];
+    let iflytek_v2 = serde_json::json!({"ok": 0, "err_no": 0, "failed": null, "data":
+        serde_json::Value::Array(turns3.iter().map(|(bg, sp, t)| serde_json::json!(
+            {"bg": bg, "ed": "0", "onebest": t, "speaker": sp})).collect()).to_string()});
+    let best = |(bg, rl, t): &(&str, &str, &str)| {
+        let words: Vec<serde_json::Value> = t
+            .chars()
+            .map(|c| serde_json::json!({"cw": [{"w": c.to_string(), "wp": "n"}], "wb": 1, "we": 2}))
+            .collect();
+        serde_json::json!({"st": {"bg": bg, "ed": "0", "rl": rl, "rt": [{"ws": words}]}})
+    };
+    let order = serde_json::json!({
+        "lattice": turns3.iter().map(|t| serde_json::json!({"json_1best": best(t).to_string()}))
+            .collect::<Vec<_>>(),
+        "lattice2": turns3.iter().map(|t| serde_json::json!({"lid": "0", "json_1best": best(t)}))
+            .collect::<Vec<_>>(),
+    });
+    let iflytek = serde_json::json!({"code": "000000", "descInfo": "success", "content": {
+        "orderInfo": {"orderId": "DKHJQ1", "status": 4}, "orderResult": order.to_string()}});
+    let files: [(&str, String, f64); 8] = [
+        ("whisperx.srt", srt.clone(), 3.2),
+        // SRT content under another name is read by its content.
+        ("call.txt", srt, 3.2),
+        ("whisper.vtt", vtt, 3.2),
+        ("tencent.json", tencent.to_string(), 3200.0),
+        ("tencent_data.json", tencent_data.to_string(), 3200.0),
+        ("iflytek_v2.json", iflytek_v2.to_string(), 3200.0),
+        ("iflytek.json", iflytek.to_string(), 3200.0),
+        ("iflytek_order.json", order.to_string(), 3200.0),
+    ];
+    for (name, body, start) in &files {
+        fs::write(dir.path().join(name), body).unwrap();
+        let (rows, o) = score_in(dir.path(), &[name]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(rows.len(), 1, "{name}: {}", stdout(&o));
+        assert_eq!(rows[0]["turns"], 3, "{name}: {}", rows[0]);
+        assert_eq!(rows[0]["verdict"], "scam", "{name}: {}", rows[0]);
+        assert_eq!(rows[0]["peak_turn"], 3, "{name}: {}", rows[0]);
+        assert_eq!(rows[0]["peak_start"], *start, "{name}: {}", rows[0]);
+        let recs = records(&dir.path().join(name));
+        let rec = recs[0].as_ref().unwrap();
+        let texts: Vec<&str> = rec.turns.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["喂，您好，我是银联商务的。", "什么事？", scam],
+            "{name}"
+        );
+        let speakers: Vec<Option<&str>> = rec.turns.iter().map(|t| t.speaker.as_deref()).collect();
+        let want: [&str; 2] = match *name {
+            "whisperx.srt" | "call.txt" => ["SPEAKER_00", "SPEAKER_01"],
+            "whisper.vtt" => ["客服", "商户"],
+            n if n.starts_with("tencent") => ["0", "1"],
+            _ => ["1", "2"],
+        };
+        assert_eq!(
+            speakers,
+            [Some(want[0]), Some(want[1]), Some(want[0])],
+            "{name}"
+        );
+    }
+    // A transcript whose lines open with a time stamp: the peak turn's start in seconds.
+    fs::write(
+        dir.path().join("stamped.txt"),
+        format!("[00:00:01] 客服：喂，您好，我是银联商务的。\n[00:00:04] 商户：什么事？\n[00:01:02] 客服：{scam}\n"),
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["stamped.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows[0]["peak_turn"], 3, "{}", rows[0]);
+    assert_eq!(rows[0]["peak_start"], 62.0, "{}", rows[0]);
+    // A directory scan takes subtitles.
+    let (rows, o) = score_in(dir.path(), &["."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), files.len() + 1, "{}", stdout(&o));
+}
+
 #[test]
 fn jsonl_of_asr_results_gives_one_call_per_line() {
     let dir = tempfile::tempdir().unwrap();

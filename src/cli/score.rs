@@ -34,9 +34,11 @@ Inputs (format detected from the content, then the name; --format overrides):
   from 1: --text-col 3), plain
   text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed),
   iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`,
-  `客服(工号007)：`), ASR JSON (segments with speaker/text/start/end, or {\"segments\": [...]}),
-  and `-` for stdin.
-  Directories are read recursively (.jsonl .ndjson .json .csv .tsv .txt .xml .db .sqlite);
+  `客服(工号007)：`), subtitles (.srt, .vtt: one turn per cue), ASR JSON (segments with
+  speaker/text/start/end, {\"segments\": [...]}, and the results of FunASR, AssemblyAI, Alibaba,
+  Volcengine, Tencent and iFlytek), and `-` for stdin.
+  Directories are read recursively (.jsonl .ndjson .json .csv .tsv .txt .xml .db .sqlite .srt
+  .vtt);
   glob patterns (quoted: 'exports/*.csv') are expanded by posguard.
 
 Output: one row per input record, in input order: a result, or an error record with file, line

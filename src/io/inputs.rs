@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// File extensions read when a directory is expanded.
 pub const KNOWN_EXTENSIONS: &[&str] = &[
-    "jsonl", "ndjson", "json", "csv", "tsv", "txt", "xml", "db", "sqlite", "sqlite3",
+    "jsonl", "ndjson", "json", "csv", "tsv", "txt", "xml", "db", "sqlite", "sqlite3", "srt", "vtt",
 ];
 
 fn is_known(p: &Path) -> bool {

@@ -246,7 +246,8 @@ pub enum InputFormat {
     /// iOS sms.db (SQLite).
     #[value(alias = "sms.db", alias = "sqlite3")]
     Sqlite,
-    /// One call per file, speaker-prefixed lines.
+    /// One call per file: speaker-prefixed lines, or subtitles (`.srt`, `.vtt`).
+    #[value(alias = "srt", alias = "vtt")]
     Transcript,
     /// ASR JSON segments of one call (or a JSON array of messages).
     #[value(alias = "json")]
@@ -305,6 +306,10 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
         // One JSON value per line, whatever the first line holds (an array on a line is an error
         // for that line, not a whole-file JSON document).
         return InputFormat::Jsonl;
+    }
+    if ext(".srt") || ext(".vtt") || transcript::looks_like_subtitles(trimmed) {
+        // Subtitles (whisper's `.srt`/`.vtt`): one call, cue by cue.
+        return InputFormat::Transcript;
     }
     if let Some(rest) = trimmed.strip_prefix('[') {
         // A JSON array of objects, not a line starting with a time stamp like `[00:01]`.

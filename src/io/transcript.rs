@@ -5,9 +5,15 @@
 //! `坐席（张三）:…` (up to 12 characters in brackets), optionally after a time stamp
 //! `[00:01:02]` — starts a turn; other lines continue the turn before them.
 //!
+//! Subtitles (`.srt`, `.vtt`, as whisper and WhisperX write them, or their content under another
+//! name): each cue is a turn starting at its time stamp; its speaker from a WebVTT voice tag
+//! `<v 客服>` or a label at the start of its text (`[SPEAKER_00]: …`, `客服：…`); cue numbers,
+//! timings, `NOTE`/`STYLE`/`REGION` blocks and markup are left out.
+//!
 //! ASR JSON: an array of segments `[{"speaker","text","start","end"}]` or an object with a
-//! `segments` array (whisper, WhisperX, FunASR-style); consecutive segments of the same speaker
-//! form one turn, segments without a speaker are turns of their own. Segments that cannot be read
+//! `segments` array (whisper, WhisperX, FunASR-style), or the result documents of the Chinese
+//! cloud services (Alibaba, Volcengine, Tencent, iFlytek: see `segments_of`); consecutive
+//! segments of the same speaker form one turn, segments without a speaker are turns of their own. Segments that cannot be read
 //! are left out and named on the record ([`Record::skipped`]). A JSON array of objects
 //! without `speaker`/`start`/`end` is read as an array of messages instead (text field as in JSONL).
 //!
@@ -23,6 +29,7 @@ use super::{
 use crate::labels::Channel;
 use regex::Regex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::{BufRead, Read};
 use std::sync::OnceLock;
 
@@ -143,8 +150,187 @@ pub fn looks_like_transcript(text: &str) -> bool {
         && top2 * 10 >= labelled * 7
 }
 
-/// Splits a transcript into turns.
+/// Seconds of a time stamp `hh:mm:ss`, `mm:ss`, with `.mmm` or `,mmm` (SRT) after it.
+fn clock_seconds(stamp: &str) -> Option<f64> {
+    let (clock, frac) = match stamp.split_once(['.', ',']) {
+        Some((c, f)) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => (c, Some(f)),
+        Some(_) => return None,
+        None => (stamp, None),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut secs = 0f64;
+    for p in &parts {
+        secs = secs * 60.0 + p.parse::<f64>().ok()?;
+    }
+    if let Some(f) = frac {
+        secs += format!("0.{f}").parse::<f64>().ok()?;
+    }
+    Some(secs)
+}
+
+/// The time stamp a transcript line opens with (`[00:01:02] 商户：…`, `00:03 客服：…`), in seconds.
+fn leading_time(line: &str) -> Option<f64> {
+    let t = line.trim_start();
+    let t = t.strip_prefix(['[', '【', '(', '（']).unwrap_or(t);
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | '.' | ',')))
+        .unwrap_or(t.len());
+    clock_seconds(t[..end].trim_end_matches([',', '.']))
+}
+
+/// A subtitle cue's timing line (`00:00:01,000 --> 00:00:03,500`, WebVTT settings after it):
+/// the start in seconds. Both times have their fraction of a second, as SRT and WebVTT always
+/// write them (`10:30 --> 11:00 开会` is a message).
+fn cue_start(line: &str) -> Option<f64> {
+    let (a, b) = line.split_once("-->")?;
+    let (a, end) = (a.trim(), b.split_whitespace().next()?);
+    if !a.contains(['.', ',']) || !end.contains(['.', ',']) {
+        return None;
+    }
+    clock_seconds(end)?;
+    clock_seconds(a)
+}
+
+/// Whether a text is subtitles: WebVTT's header, or a cue timing line among its first lines
+/// (SRT: a cue number, then the timing).
+pub fn looks_like_subtitles(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text.starts_with("WEBVTT") {
+        return true;
+    }
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(3)
+        .any(|l| cue_start(l).is_some())
+}
+
+/// A cue's text without markup: WebVTT tags (`<v 客服>`, `<c.red>`, `<i>`, `<00:00:01.000>`), SRT's
+/// `<font …>` and `{\an8}`, and the character references `&amp;` `&lt;` `&gt;` `&nbsp;`. Returns
+/// the text and the voice tag's name, if any.
+fn strip_cue_markup(line: &str) -> (String, Option<String>) {
+    let mut out = String::with_capacity(line.len());
+    let mut voice = None;
+    let mut rest = line;
+    while let Some(i) = rest.find(['<', '{']) {
+        out.push_str(&rest[..i]);
+        let close = if rest[i..].starts_with('<') { '>' } else { '}' };
+        match rest[i..].find(close) {
+            Some(j) => {
+                let tag = &rest[i + 1..i + j];
+                if let Some(name) = tag.strip_prefix("v ").or_else(|| {
+                    tag.strip_prefix("v.")
+                        .and_then(|t| t.split_once(' ').map(|(_, n)| n))
+                }) {
+                    let name = name.trim();
+                    if !name.is_empty() {
+                        voice = Some(name.to_string());
+                    }
+                }
+                rest = &rest[i + j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    (out.trim().to_string(), voice)
+}
+
+/// Appends `more` to a turn's text, with a space only between two Latin letters or digits.
+fn append_text(text: &mut String, more: &str) {
+    let space = text
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && more
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if space {
+        text.push(' ');
+    }
+    text.push_str(more);
+}
+
+/// Turns of subtitles: one per cue, consecutive cues of one speaker merged; a cue repeating the
+/// cue before it word for word (rolling captions) is left out.
+fn parse_subtitles(text: &str) -> Vec<Turn> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut turns: Vec<Turn> = Vec::new();
+    let mut last_cue = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start_matches('\u{feff}').trim();
+        let Some(start) = cue_start(line) else {
+            // The header, a NOTE/STYLE/REGION block, a cue number: skipped to the next blank line
+            // when it opens a block, else the line alone.
+            if ["WEBVTT", "NOTE", "STYLE", "REGION"]
+                .iter()
+                .any(|k| line.starts_with(k))
+            {
+                while i < lines.len() && !lines[i].trim().is_empty() {
+                    i += 1;
+                }
+            }
+            i += 1;
+            continue;
+        };
+        let at = i as u64 + 1;
+        i += 1;
+        let mut cue = String::new();
+        let mut speaker = None;
+        while i < lines.len() && !lines[i].trim().is_empty() && cue_start(lines[i]).is_none() {
+            let (t, voice) = strip_cue_markup(lines[i]);
+            speaker = speaker.or(voice);
+            if !t.is_empty() {
+                append_text(&mut cue, &t);
+            }
+            i += 1;
+        }
+        if speaker.is_none() {
+            if let Some((sp, rest)) = split_speaker(&cue) {
+                let (sp, rest) = (sp.to_string(), rest.to_string());
+                speaker = Some(sp);
+                cue = rest;
+            }
+        }
+        if cue.is_empty() || cue == last_cue {
+            continue;
+        }
+        last_cue.clone_from(&cue);
+        match turns.last_mut() {
+            Some(t) if speaker.is_some() && t.speaker == speaker => append_text(&mut t.text, &cue),
+            _ => turns.push(Turn {
+                speaker,
+                text: cue,
+                line: at,
+                start: Some(start),
+            }),
+        }
+    }
+    turns
+}
+
+/// Splits a transcript into turns: speaker-prefixed lines, or subtitles
+/// ([`looks_like_subtitles`]).
 pub fn parse_turns(text: &str) -> Vec<Turn> {
+    if looks_like_subtitles(text) {
+        return parse_subtitles(text);
+    }
     let mut turns: Vec<Turn> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}');
@@ -157,7 +343,7 @@ pub fn parse_turns(text: &str) -> Vec<Turn> {
                 speaker: Some(sp.to_string()),
                 text: rest.to_string(),
                 line: n,
-                start: None,
+                start: leading_time(line),
             }),
             None => match turns.last_mut() {
                 Some(t) => {
@@ -301,6 +487,8 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
                 .get("text")
                 .or_else(|| o.get("sentence"))
                 .or_else(|| o.get("Text"))
+                .or_else(|| o.get("FinalSentence"))
+                .or_else(|| o.get("onebest"))
             {
                 None | Some(Value::Null) => continue,
                 Some(Value::String(s)) => (Some(o), s.trim().to_string()),
@@ -338,15 +526,21 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
             )
         });
         // The segment's start in the tool's own unit: `start` (whisper, FunASR, AssemblyAI),
-        // `BeginTime` (Alibaba Cloud), `start_time` (Volcengine), `offsets.from` (whisper.cpp).
+        // `BeginTime` (Alibaba Cloud), `start_time` (Volcengine), `StartMs` (Tencent), `bg`
+        // (iFlytek, a string of milliseconds), `offsets.from` (whisper.cpp).
         let start = o
             .and_then(|o| {
                 o.get("start")
                     .or_else(|| o.get("BeginTime"))
                     .or_else(|| o.get("start_time"))
+                    .or_else(|| o.get("StartMs"))
+                    .or_else(|| o.get("bg"))
                     .or_else(|| o.get("offsets").and_then(|x| x.get("from")))
             })
-            .and_then(|s| s.as_f64());
+            .and_then(|s| match s {
+                Value::String(s) => s.trim().parse::<f64>().ok().filter(|x| x.is_finite()),
+                other => other.as_f64(),
+            });
         match turns.last_mut() {
             Some(t) if speaker.is_some() && t.speaker == speaker => {
                 let join_space = t
@@ -376,24 +570,117 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
 
 /// Where speech-to-text tools put the segments of a call: `segments` (whisper, WhisperX),
 /// `sentence_info` (FunASR/Paraformer, speakers in `spk`), `transcription` (whisper.cpp's `-oj`),
-/// `utterances` (AssemblyAI), and nested `Result.Sentences` (Alibaba Cloud, `Text`/`SpeakerId`) or
-/// `result.utterances` (Volcengine).
-const SEGMENT_KEYS: [&str; 4] = ["segments", "sentence_info", "transcription", "utterances"];
-const NESTED_SEGMENT_KEYS: [(&str, &str); 2] = [("Result", "Sentences"), ("result", "utterances")];
+/// `utterances` (AssemblyAI), `ResultDetail` (Tencent Cloud's task result, `FinalSentence`,
+/// `StartMs`, `SpeakerId`), and nested: see [`SEGMENT_PATHS`].
+const SEGMENT_KEYS: [&str; 5] = [
+    "segments",
+    "sentence_info",
+    "transcription",
+    "utterances",
+    "ResultDetail",
+];
+/// Segment lists one or two objects down: Alibaba Cloud (`Result.Sentences`, `Text`,
+/// `SpeakerId`), Volcengine (`result.utterances`), Tencent Cloud's whole response
+/// (`Response.Data.ResultDetail`, or its `Data` saved alone).
+const SEGMENT_PATHS: [&[&str]; 4] = [
+    &["Result", "Sentences"],
+    &["result", "utterances"],
+    &["Response", "Data", "ResultDetail"],
+    &["Data", "ResultDetail"],
+];
+/// Keys of iFlytek's file transcription results, whose segments are JSON inside strings: see
+/// [`iflytek_segments`].
+const IFLYTEK_KEYS: [&str; 4] = ["data", "content", "lattice", "lattice2"];
 
-/// The segments of an ASR result object (see [`SEGMENT_KEYS`]). An empty list is no call: the
-/// object's own `text`, if any, is the message.
-fn segments_of(o: &serde_json::Map<String, Value>) -> Option<&Vec<Value>> {
-    SEGMENT_KEYS
+/// The segments of an ASR result object (see [`SEGMENT_KEYS`], [`SEGMENT_PATHS`],
+/// [`iflytek_segments`]). An empty list is no call: the object's own `text`, if any, is the
+/// message.
+fn segments_of(o: &serde_json::Map<String, Value>) -> Option<Cow<'_, [Value]>> {
+    let listed = SEGMENT_KEYS
         .iter()
         .find_map(|k| o.get(*k))
         .or_else(|| {
-            NESTED_SEGMENT_KEYS
-                .iter()
-                .find_map(|(a, b)| o.get(*a).and_then(|v| v.get(*b)))
+            SEGMENT_PATHS.iter().find_map(|path| {
+                let (first, rest) = path.split_first()?;
+                rest.iter().try_fold(o.get(*first)?, |v, k| v.get(*k))
+            })
         })
-        .and_then(Value::as_array)
-        .filter(|a| !a.is_empty())
+        .and_then(Value::as_array);
+    match listed {
+        Some(a) => Some(Cow::Borrowed(&a[..])),
+        None => iflytek_segments(o).map(Cow::Owned),
+    }
+    .filter(|a| !a.is_empty())
+}
+
+/// Segments of iFlytek's file transcription (讯飞 录音文件转写) results, whose lists are JSON
+/// written inside strings:
+/// - the v2 API's `{"ok":0,"data":"[{\"bg\":\"0\",\"onebest\":\"…\",\"speaker\":\"1\"}]"}`;
+/// - the current API's `{"code":"000000","content":{"orderResult":"{\"lattice\":[…]}"}}`, or its
+///   `orderResult` saved alone (`{"lattice":[…]}`, or `lattice2`): each item's `json_1best` (a string,
+///   or an object in `lattice2`) holds `st` with `bg` (milliseconds), `rl` (the speaker; `0` when
+///   speakers were not told apart) and the words in `rt[].ws[].cw[0].w`.
+///
+/// Returned as segments `{"text","start","speaker"}`.
+fn iflytek_segments(o: &serde_json::Map<String, Value>) -> Option<Vec<Value>> {
+    fn parsed(v: &Value) -> Option<Value> {
+        match v {
+            Value::String(s) => serde_json::from_str(s).ok(),
+            other => Some(other.clone()),
+        }
+    }
+    fn lattice_of(m: &serde_json::Map<String, Value>) -> Option<&Vec<Value>> {
+        ["lattice", "lattice2"]
+            .iter()
+            .find_map(|k| m.get(*k).and_then(Value::as_array))
+    }
+    if let Some(Value::String(data)) = o.get("data") {
+        if !data.trim_start().starts_with('[') {
+            return None;
+        }
+        let items: Vec<Value> = serde_json::from_str(data).ok()?;
+        return items
+            .iter()
+            .all(|i| i.get("onebest").is_some())
+            .then_some(items);
+    }
+    let order = o
+        .get("content")
+        .and_then(|c| c.get("orderResult"))
+        .and_then(parsed);
+    let lattice = match &order {
+        Some(r) => lattice_of(r.as_object()?)?,
+        None => lattice_of(o)?,
+    };
+    let segments = lattice
+        .iter()
+        .map(|item| {
+            let best = item.get("json_1best").and_then(parsed);
+            let st = best.as_ref().and_then(|b| b.get("st"));
+            let Some(st) = st else {
+                // No best result: nothing was heard there (a blank segment is silence).
+                return Value::Null;
+            };
+            let mut text = String::new();
+            for rt in st.get("rt").and_then(Value::as_array).into_iter().flatten() {
+                for ws in rt.get("ws").and_then(Value::as_array).into_iter().flatten() {
+                    if let Some(w) = ws.pointer("/cw/0/w").and_then(Value::as_str) {
+                        text.push_str(w);
+                    }
+                }
+            }
+            let speaker = st
+                .get("rl")
+                .and_then(|r| scalar(Some(r)))
+                .filter(|r| r != "0");
+            serde_json::json!({
+                "text": text,
+                "start": st.get("bg").cloned().unwrap_or(Value::Null),
+                "speaker": speaker,
+            })
+        })
+        .collect();
+    Some(segments)
 }
 
 /// An ASR result object with segments as one call record (`None`: the object has no segments),
@@ -406,7 +693,7 @@ pub(crate) fn call_from_object(
 ) -> Option<RecordResult> {
     let segs = segments_of(o)?;
     let id = scalar(o.get("id")).or_else(|| scalar(o.get("key")));
-    let (turns, skipped) = segments_to_turns(segs);
+    let (turns, skipped) = segments_to_turns(&segs);
     Some(
         call_record(source, id, turns, skipped)
             .map(|mut r| {
@@ -424,7 +711,9 @@ pub(crate) fn call_from_object(
 /// cheap test every JSONL message goes through).
 pub(crate) fn may_have_segments(o: &serde_json::Map<String, Value>) -> bool {
     o.keys().any(|k| {
-        SEGMENT_KEYS.contains(&k.as_str()) || NESTED_SEGMENT_KEYS.iter().any(|(a, _)| a == k)
+        SEGMENT_KEYS.contains(&k.as_str())
+            || SEGMENT_PATHS.iter().any(|p| p[0] == k)
+            || IFLYTEK_KEYS.contains(&k.as_str())
     })
 }
 
@@ -438,7 +727,8 @@ pub(crate) fn has_segment_list(v: &Value) -> bool {
 pub(crate) fn mentions_segment_list(text: &str) -> bool {
     SEGMENT_KEYS
         .iter()
-        .chain(NESTED_SEGMENT_KEYS.iter().map(|(_, b)| b))
+        .chain(SEGMENT_PATHS.iter().filter_map(|p| p.last()))
+        .chain(["onebest", "orderResult", "json_1best"].iter())
         .any(|k| text.contains(&format!("\"{k}\"")))
 }
 
@@ -497,7 +787,7 @@ pub fn read_json_document(
         Value::Object(o) => match segments_of(&o) {
             Some(segs) => {
                 let id = scalar(o.get("id")).or_else(|| scalar(o.get("key"))).or(id);
-                let (turns, skipped) = segments_to_turns(segs);
+                let (turns, skipped) = segments_to_turns(&segs);
                 Box::new(std::iter::once(call_record(&source, id, turns, skipped)))
             }
             // No segments (or an empty list, as whisper writes for silence): the object's text.
@@ -560,6 +850,82 @@ mod tests {
             None,
             "no colon, no label"
         );
+    }
+
+    #[test]
+    fn time_stamps_and_cue_timings() {
+        assert_eq!(clock_seconds("00:01:02"), Some(62.0));
+        assert_eq!(clock_seconds("01:02.500"), Some(62.5));
+        assert_eq!(clock_seconds("1:00:00,250"), Some(3600.25));
+        assert_eq!(clock_seconds("123:00"), None);
+        assert_eq!(clock_seconds("12"), None);
+        assert_eq!(clock_seconds("12:3a"), None);
+        assert_eq!(leading_time("[00:01:02] 商户：喂"), Some(62.0));
+        assert_eq!(leading_time("（00:03）客服：在吗"), Some(3.0));
+        assert_eq!(leading_time("客服：10:30见"), None);
+        assert_eq!(cue_start("00:00:04,000 --> 00:00:09,000"), Some(4.0), "SRT");
+        assert_eq!(
+            cue_start("00:04.000 --> 00:08.000 align:start position:0%"),
+            Some(4.0),
+            "WebVTT with cue settings"
+        );
+        assert_eq!(
+            cue_start("10:30 --> 11:00 开会"),
+            None,
+            "no fractions: a message"
+        );
+        assert!(!looks_like_subtitles("10:30 --> 11:00 开会\n明天见\n"));
+        assert!(looks_like_subtitles("\u{feff}WEBVTT\n\n"));
+        assert!(looks_like_subtitles(
+            "1\n00:00:00,000 --> 00:00:02,000\n喂\n"
+        ));
+    }
+
+    #[test]
+    fn cue_markup_is_dropped_and_voice_tags_name_the_speaker() {
+        assert_eq!(
+            strip_cue_markup("<v 客服><c.yellow>您好</c>，&lt;回复1&gt; &amp; 退订</v>"),
+            ("您好，<回复1> & 退订".to_string(), Some("客服".to_string()))
+        );
+        assert_eq!(
+            strip_cue_markup("<v.loud 商户>喂<00:00:01.000>？"),
+            ("喂？".to_string(), Some("商户".to_string()))
+        );
+        assert_eq!(
+            strip_cue_markup(r##"{\an8}<font color="#fff">字幕</font>"##),
+            ("字幕".to_string(), None)
+        );
+        assert_eq!(strip_cue_markup("a < b"), ("a < b".to_string(), None));
+    }
+
+    #[test]
+    fn subtitles_give_one_turn_per_cue() {
+        let vtt = "WEBVTT\nKind: captions\n\nNOTE 自动生成\n这一行也是注释\n\n\
+                   00:00.000 --> 00:02.000\n<v 客服>老板您好</v>\n\n\
+                   00:02.000 --> 00:03.000\n<v 客服>我是银联的</v>\n\n\
+                   00:03.000 --> 00:04.000\n<v 商户>嗯\n\n\
+                   00:04.000 --> 00:05.000\n<v 商户>嗯\n\n\
+                   00:05.000 --> 00:06.500\n没有说话人的一句\n第二行\n";
+        let turns = parse_turns(vtt);
+        let got: Vec<(Option<&str>, &str, Option<f64>)> = turns
+            .iter()
+            .map(|t| (t.speaker.as_deref(), t.text.as_str(), t.start))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("客服"), "老板您好我是银联的", Some(0.0)),
+                (Some("商户"), "嗯", Some(3.0)),
+                (None, "没有说话人的一句第二行", Some(5.0)),
+            ]
+        );
+        let srt = "1\n00:00:00,000 --> 00:00:02,500\n[SPEAKER_00]: 您好\n\n\
+                   2\n00:00:02,500 --> 00:00:04,000\nSPEAKER_01: 什么事\n";
+        let turns = parse_turns(srt);
+        assert_eq!(turns.len(), 2);
+        assert_eq!(turns[0].speaker.as_deref(), Some("SPEAKER_00"));
+        assert_eq!(turns[1].speaker.as_deref(), Some("SPEAKER_01"));
+        assert_eq!((turns[1].text.as_str(), turns[1].line), ("什么事", 6));
     }
 
     #[test]

@@ -185,11 +185,13 @@ pub struct OutputRow {
     /// Calls: first and last turn of that window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_window: Option<[u32; 2]>,
-    /// Calls: line of the peak turn in a text transcript.
+    /// Calls: line of the peak turn in a text transcript whose turns have no time stamp (with
+    /// one, `peak_start` says where the turn is).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_line: Option<u64>,
-    /// Calls: start time of the peak turn in ASR JSON, in the unit of the tool that wrote it (its
-    /// `start`: seconds for whisper and WhisperX, milliseconds for FunASR and AssemblyAI).
+    /// Calls: start time of the peak turn: in ASR JSON in the unit of the tool that wrote it (its
+    /// `start`: seconds for whisper and WhisperX, milliseconds for FunASR, AssemblyAI, Tencent and
+    /// iFlytek); in subtitles and in transcript lines that open with a time stamp, seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_start: Option<f64>,
     /// Calls: the peak turn, `speaker：text`.
