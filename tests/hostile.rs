@@ -140,6 +140,47 @@ fn read_message_keeps_a_bounded_prefix_on_a_character_boundary() {
     let gbk = b"\xc4\xfa\xb5\xc4POS\xbb\xfa\xd2\xd1\xcd\xa3\xd3\xc3\n";
     let (text, cut) = pio::read_message(&gbk[..], "stdin").unwrap();
     assert_eq!((text.as_str(), cut), ("您的POS机已停用", false));
+    // UTF-16 with its byte order mark (PowerShell's pipe, Notepad's "Unicode"), either order.
+    let utf16 = |big: bool, s: &str| -> Vec<u8> {
+        let mut b = if big {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for u in s.encode_utf16() {
+            b.extend(if big {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        b
+    };
+    for big in [false, true] {
+        let (text, cut) =
+            pio::read_message(&utf16(big, "您的POS机已停用😀\r\n")[..], "stdin").unwrap();
+        assert_eq!(
+            (text.as_str(), cut),
+            ("您的POS机已停用😀", false),
+            "big endian: {big}"
+        );
+        let long = "😀".repeat(MAX_TEXT_CHARS + 10);
+        let (text, cut) = pio::read_message(&utf16(big, &long)[..], "stdin").unwrap();
+        assert!(cut);
+        assert_eq!(text.chars().count(), MAX_TEXT_CHARS);
+        assert!(text.chars().all(|c| c == '😀'));
+    }
+    let mut odd = utf16(false, "您好");
+    odd.push(0x41);
+    let err = pio::read_message(&odd[..], "stdin").unwrap_err();
+    assert!(err.to_string().contains("odd number of bytes"), "{err}");
+    let mut lone = utf16(false, "您好");
+    lone.extend([0x3D, 0xD8]); // a high surrogate with nothing after it
+    let err = pio::read_message(&lone[..], "stdin").unwrap_err();
+    assert!(
+        err.to_string().contains("UTF-16LE (an unpaired surrogate)"),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

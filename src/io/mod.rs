@@ -520,8 +520,9 @@ pub fn cut_text(text: &mut String) -> bool {
 /// and the line break that ends the input (`echo … |`) are not part of the message. Returns the
 /// text and whether it was cut.
 pub fn read_message(reader: impl Read, name: &str) -> Result<(String, bool)> {
-    // A character is at most 4 bytes: this many bytes always hold MAX_TEXT_CHARS characters.
-    const KEEP: usize = MAX_TEXT_CHARS * 4;
+    // A character is at most 4 bytes (UTF-8 and UTF-16 alike): this many bytes always hold
+    // MAX_TEXT_CHARS characters after a byte order mark.
+    const KEEP: usize = MAX_TEXT_CHARS * 4 + 4;
     let mut reader = reader;
     let mut bytes = Vec::new();
     (&mut reader)
@@ -530,6 +531,42 @@ pub fn read_message(reader: impl Read, name: &str) -> Result<(String, bool)> {
         .map_err(|e| Error::io(name, e))?;
     let mut rest =
         std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| Error::io(name, e))?;
+    // UTF-16 with its byte order mark (Windows PowerShell pipes text so, Notepad saves it so).
+    let utf16 = match bytes.get(..2) {
+        Some(b"\xFF\xFE") => Some(encoding_rs::UTF_16LE),
+        Some(b"\xFE\xFF") => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    if let Some(enc) = utf16 {
+        let body = &bytes[2..];
+        let invalid =
+            |why: &str| Error::Invalid(format!("{name}: not valid {} ({why})", enc.name()));
+        if rest == 0 && body.len() % 2 == 1 {
+            return Err(invalid("an odd number of bytes"));
+        }
+        // Where the input goes on, the KEEP boundary may cut a unit or a surrogate pair: drop
+        // the part of a character before it.
+        let mut body = &body[..body.len() - body.len() % 2];
+        if rest > 0 {
+            let last = body.len().checked_sub(2).map(|i| {
+                let unit = [body[i], body[i + 1]];
+                if enc == encoding_rs::UTF_16LE {
+                    u16::from_le_bytes(unit)
+                } else {
+                    u16::from_be_bytes(unit)
+                }
+            });
+            if last.is_some_and(|u| (0xD800..0xDC00).contains(&u)) {
+                body = &body[..body.len() - 2];
+            }
+        }
+        let mut text = enc
+            .decode_without_bom_handling_and_without_replacement(body)
+            .ok_or_else(|| invalid("an unpaired surrogate"))?
+            .into_owned();
+        let cut = finish_message(&mut text, rest > 0)?;
+        return Ok((text, cut));
+    }
     // Valid UTF-8 up to a character cut at the KEEP boundary.
     let valid = match std::str::from_utf8(&bytes) {
         Ok(_) => bytes.len(),
