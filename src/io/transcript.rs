@@ -293,7 +293,14 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
         i += 1;
         let mut cue = String::new();
         let mut speaker = None;
-        while i < lines.len() && !lines[i].trim().is_empty() && cue_start(lines[i]).is_none() {
+        // A cue ends at a blank line, or at the next cue's timing (and its number) when the
+        // blank line is missing.
+        let next_cue = |j: usize| {
+            cue_start(lines[j]).is_some()
+                || (lines[j].trim().bytes().all(|b| b.is_ascii_digit())
+                    && lines.get(j + 1).is_some_and(|l| cue_start(l).is_some()))
+        };
+        while i < lines.len() && !lines[i].trim().is_empty() && !next_cue(i) {
             let (t, voice) = strip_cue_markup(lines[i]);
             speaker = speaker.or(voice);
             if !t.is_empty() {
@@ -926,6 +933,11 @@ mod tests {
         assert_eq!(turns[0].speaker.as_deref(), Some("SPEAKER_00"));
         assert_eq!(turns[1].speaker.as_deref(), Some("SPEAKER_01"));
         assert_eq!((turns[1].text.as_str(), turns[1].line), ("什么事", 6));
+        // Cues without the blank line between them: the next cue's number is not text.
+        let tight =
+            "1\n00:00:00,000 --> 00:00:01,000\n您好\n2\n00:00:01,000 --> 00:00:02,000\n在吗\n";
+        let texts: Vec<String> = parse_turns(tight).into_iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["您好", "在吗"]);
     }
 
     #[test]
