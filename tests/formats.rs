@@ -1703,7 +1703,7 @@ fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
         rows[2]["error"],
         "file ends before </smses> (truncated?): 2 records read, any after them are missing"
     );
-    // A call log from the same app, found beside the messages, is named as what it is.
+    // A call log from the same app, named on its own, is named as what it is.
     fs::write(
         dir.path().join("calls-20240101.xml"),
         "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"1\">\n  \
@@ -1719,6 +1719,28 @@ fn a_backup_cut_between_two_messages_ends_with_an_error_record() {
             .starts_with("a call log (<calls>"),
         "{}",
         rows[0]
+    );
+    // Found beside the messages in a scanned folder, it is left out, and stderr says so.
+    let backup = dir.path().join("backup");
+    fs::create_dir(&backup).unwrap();
+    fs::copy(
+        dir.path().join("calls-20240101.xml"),
+        backup.join("calls-20240101.xml"),
+    )
+    .unwrap();
+    fs::write(backup.join("sms-20240101.xml"), format!("{xml}</smses>\n")).unwrap();
+    let (rows, o) = score_in(dir.path(), &["backup"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2, "{}", stdout(&o));
+    assert!(
+        rows.iter().all(|r| r.get("error").is_none()),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("calls-20240101.xml: a call log (SMS Backup & Restore's calls-*.xml), no messages: not read"),
+        "{}",
+        stderr(&o)
     );
     // Another XML file found in a scanned folder says what it is not.
     fs::write(

@@ -285,7 +285,14 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
     // Outputs are checked before anything is read: one that names an input file — named, or found
     // in a directory or by a glob — would destroy it, and one that cannot be written would fail
     // only at the end.
-    let paths = inputs::expand(&a.inputs, &[])?;
+    let expanded = inputs::expand(&a.inputs, &[])?;
+    for log in &expanded.call_logs {
+        eprintln!(
+            "posguard: {}: a call log (SMS Backup & Restore's calls-*.xml), no messages: not read",
+            log.display()
+        );
+    }
+    let paths = expanded.paths;
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
     let mut taken: Vec<(&Path, &str)> = Vec::new();
     let partial = a.output.as_deref().map(batch::partial_path);

@@ -23,6 +23,34 @@ fn is_hidden(p: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
+/// Whether a file is an SMS Backup & Restore call log (`calls-*.xml`, root element `<calls>`),
+/// which that app writes beside the messages' `sms-*.xml`: it holds no message to score. Read
+/// from the first 4 KiB (the root element follows the XML declaration and a comment or two).
+pub fn is_call_log(p: &Path) -> bool {
+    use std::io::Read;
+    if !p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(p).and_then(|f| f.take(4096).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    let root = head
+        .match_indices('<')
+        .map(|(i, _)| &head[i + 1..])
+        .find(|t| !t.starts_with(['?', '!']));
+    root.is_some_and(|t| {
+        t.strip_prefix("calls")
+            .is_some_and(|r| r.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/'))
+    })
+}
+
 /// Files under `dir` with a known extension, recursively, sorted by path; hidden entries skipped.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -45,11 +73,21 @@ fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
+/// The files to read, and the call logs a directory scan or a glob found and left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expanded {
+    pub paths: Vec<PathBuf>,
+    /// SMS Backup & Restore call logs ([`is_call_log`]) met in a directory or by a glob pattern:
+    /// not read (they hold no messages); the caller says so. A call log named on its own is read,
+    /// and is an error record that says what it is.
+    pub call_logs: Vec<PathBuf>,
+}
+
 /// Expands `inputs`: `-` stays, directories become their files (recursively, known extensions),
 /// glob patterns their matches (sorted). `exclude` (the output file and its `.partial`) is never
 /// read. A path that does not exist, a pattern matching nothing, or a directory without input
 /// files is an error.
-pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Expanded> {
     let excluded = |p: &Path| {
         let canon = p.canonicalize().ok();
         exclude
@@ -57,6 +95,7 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
             .any(|x| x == p || (canon.is_some() && x.canonicalize().ok() == canon))
     };
     let mut out = Vec::new();
+    let mut call_logs = Vec::new();
     for input in inputs {
         let s = input.to_string_lossy();
         if s == "-" {
@@ -64,6 +103,8 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
             continue;
         }
         let mut found = Vec::new();
+        // Found, not named: a call log among them is left out.
+        let mut scanned = true;
         if input.is_dir() {
             walk(input, &mut found)?;
             if found.is_empty() {
@@ -74,6 +115,7 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
         } else if input.exists() {
             found.push(input.clone());
+            scanned = false;
         } else if has_glob_chars(&s) {
             let paths =
                 glob::glob(&s).map_err(|e| Error::Invalid(format!("{s}: bad pattern: {e}")))?;
@@ -95,9 +137,24 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
             ));
         }
-        out.extend(found.into_iter().filter(|p| !excluded(p)));
+        let (kept, logs) = (out.len(), call_logs.len());
+        for p in found.into_iter().filter(|p| !excluded(p)) {
+            if scanned && is_call_log(&p) {
+                call_logs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+        if out.len() == kept && call_logs.len() > logs {
+            return Err(Error::Invalid(format!(
+                "{s}: holds only call logs (SMS Backup & Restore's calls-*.xml), no messages"
+            )));
+        }
     }
-    Ok(out)
+    Ok(Expanded {
+        paths: out,
+        call_logs,
+    })
 }
 
 /// The records of several inputs, one after the other. Files are opened when reached (a directory
@@ -218,7 +275,9 @@ mod tests {
             &[],
         )
         .unwrap();
+        assert!(got.call_logs.is_empty());
         let rel: Vec<_> = got
+            .paths
             .iter()
             .map(|p| p.strip_prefix(d).unwrap().to_string_lossy().into_owned())
             .collect();
@@ -229,6 +288,44 @@ mod tests {
         assert!(expand(&[d.join("missing.jsonl")], &[]).is_err());
         assert!(expand(&[PathBuf::from(format!("{}/*.nothing", d.display()))], &[]).is_err());
         let ex = expand(&[d.join("calls")], &[d.join("calls/2.txt")]).unwrap();
-        assert_eq!(ex.len(), 2);
+        assert_eq!(ex.paths.len(), 2);
+    }
+
+    #[test]
+    fn call_logs_found_in_a_scan_are_left_out_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("backup")).unwrap();
+        let calls = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n\
+                     <!--File Created By SMS Backup & Restore-->\n\
+                     <calls count=\"1\"><call number=\"10086\" duration=\"5\" /></calls>\n";
+        let sms = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"0\"></smses>\n";
+        std::fs::write(d.join("backup/calls-20241101.xml"), calls).unwrap();
+        std::fs::write(d.join("backup/sms-20241101.xml"), sms).unwrap();
+        std::fs::write(d.join("backup/other.xml"), "<callsign/>").unwrap();
+        let ex = expand(&[d.join("backup")], &[]).unwrap();
+        assert_eq!(
+            ex.paths,
+            [
+                d.join("backup/other.xml"),
+                d.join("backup/sms-20241101.xml")
+            ]
+        );
+        assert_eq!(ex.call_logs, [d.join("backup/calls-20241101.xml")]);
+        let globbed = expand(
+            &[PathBuf::from(format!("{}/backup/*.xml", d.display()))],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(globbed, ex);
+        // Named on its own, a call log is read (and is an error record that says what it is).
+        let named = expand(&[d.join("backup/calls-20241101.xml")], &[]).unwrap();
+        assert_eq!(named.paths, [d.join("backup/calls-20241101.xml")]);
+        assert!(named.call_logs.is_empty());
+        // A directory of nothing but call logs is an error that says so.
+        std::fs::create_dir_all(d.join("only")).unwrap();
+        std::fs::write(d.join("only/calls-1.xml"), calls).unwrap();
+        let err = expand(&[d.join("only")], &[]).unwrap_err();
+        assert!(err.to_string().contains("only call logs"), "{err}");
     }
 }

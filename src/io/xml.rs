@@ -507,8 +507,9 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         )));
                     }
                     if self.index == 0 && self.root.as_ref().is_some_and(|(n, _)| n == "calls") {
-                        // SMS Backup & Restore writes calls-*.xml beside sms-*.xml: found when a
-                        // backup folder is scanned, it is not an empty message file.
+                        // SMS Backup & Restore writes calls-*.xml beside sms-*.xml. Named on its
+                        // own (a scan leaves it out: `inputs::is_call_log`), it is not an empty
+                        // message file.
                         self.index = 1;
                         return Some(Err(rec_err(
                             &self.source,
