@@ -13,9 +13,10 @@
 //! ASR JSON: an array of segments `[{"speaker","text","start","end"}]` or an object with a
 //! `segments` array (whisper, WhisperX, FunASR-style), or the result documents of the Chinese
 //! cloud services (Alibaba, Volcengine, Tencent, iFlytek: see `segments_of`); consecutive
-//! segments of the same speaker form one turn, segments without a speaker are turns of their own. Segments that cannot be read
-//! are left out and named on the record ([`Record::skipped`]). A JSON array of objects
-//! without `speaker`/`start`/`end` is read as an array of messages instead (text field as in JSONL).
+//! segments of the same speaker form one turn, segments without a speaker are turns of their own.
+//! Segments that cannot be read are left out and named on the record ([`Record::skipped`]). A
+//! JSON array of objects without `speaker`/`start`/`end` is read as an array of messages instead
+//! (text field as in JSONL).
 //!
 //! A call is one record: the text is all turns, one `speaker：text` line each, and the turns are kept
 //! so the scorer can also score sliding windows of turns and name where the scam signal peaks.
