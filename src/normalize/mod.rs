@@ -454,31 +454,31 @@ fn to_simplified_once(units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
 }
 
 fn is_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '.'
-            | '·'
-            | '•'
-            | '*'
-            | '_'
-            | '-'
-            | '|'
-            | '/'
-            | '\\'
-            | '~'
-            | '`'
-            | '^'
-            | '丶'
-            | '#'
-            | '+'
-            | '。'
-            | '‧'
-            | '∙'
-            | '⋅'
-            | '°'
-            | '\''
-            | '"'
-    ) || is_emoji_like(c)
+    // Asked of almost every character of every message, twice per round: ASCII and the common
+    // ideographs (all but `丶`) are answered without going through the whole list.
+    if c.is_ascii() {
+        return matches!(
+            c,
+            ' ' | '.'
+                | '*'
+                | '_'
+                | '-'
+                | '|'
+                | '/'
+                | '\\'
+                | '~'
+                | '`'
+                | '^'
+                | '#'
+                | '+'
+                | '\''
+                | '"'
+        );
+    }
+    if is_common_ideograph(c) {
+        return c == '丶';
+    }
+    matches!(c, '·' | '•' | '。' | '‧' | '∙' | '⋅' | '°') || is_emoji_like(c)
 }
 
 /// Fewest digits spelled one by one (`1 8 9 0 2 3 3 7 4 1 2`, `1-8-9-…`) closed up into a number:
@@ -720,13 +720,21 @@ fn fold_digit_lookalikes(mut units: Vec<Unit>) -> Vec<Unit> {
 /// the next stage need not spell it again.
 fn apply_masks(mut units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
     let mut masks = units.iter().filter(|u| u.is_mask()).count();
+    let mut text = text_of(&units);
     for _ in 0..8 {
         let before = masks;
-        let (next, outcome) = apply_masks_once(units);
+        let (next, outcome) = apply_masks_once(units, text);
         units = next;
         match outcome {
-            MaskRound::Unchanged(text) => return (units, Some(text)),
-            MaskRound::Masked { added, covered } => masks = masks + added - covered,
+            MaskRound::Unchanged(same) => return (units, Some(same)),
+            MaskRound::Masked {
+                added,
+                covered,
+                text: masked,
+            } => {
+                masks = masks + added - covered;
+                text = masked;
+            }
         }
         if masks == before {
             break;
@@ -739,44 +747,68 @@ fn apply_masks(mut units: Vec<Unit>) -> (Vec<Unit>, Option<String>) {
 enum MaskRound {
     /// Nothing found: the units are as they were, and this is their text.
     Unchanged(String),
-    /// `added` placeholders put in, replacing spans that held `covered` placeholders.
-    Masked { added: usize, covered: usize },
+    /// `added` placeholders put in, replacing spans that held `covered` placeholders; `text` is
+    /// the text of the returned units.
+    Masked {
+        added: usize,
+        covered: usize,
+        text: String,
+    },
 }
 
-fn apply_masks_once(units: Vec<Unit>) -> (Vec<Unit>, MaskRound) {
-    let text = text_of(&units);
+/// One round of masking of `units`, whose text is `text`. The text of the result is spliced from
+/// `text` as the units are, rather than spelled again from the units for the next round.
+fn apply_masks_once(units: Vec<Unit>, text: String) -> (Vec<Unit>, MaskRound) {
     let hits = mask::find_masks(&text);
     if hits.is_empty() {
         return (units, MaskRound::Unchanged(text));
     }
-    // Byte offset in `text` → unit index.
-    let mut unit_at = Vec::with_capacity(text.len() + 1);
-    for (i, u) in units.iter().enumerate() {
-        for _ in 0..u.c.len_utf8() {
-            unit_at.push(i);
-        }
-    }
-    unit_at.push(units.len());
     let mut out = Vec::with_capacity(units.len());
-    let mut next = 0;
+    let mut out_text = String::with_capacity(text.len());
+    // `units[unit]` starts at byte `pos` of `text`; hits are in text order, apart, and on
+    // character boundaries.
+    let (mut unit, mut pos) = (0, 0);
+    // Bytes of `text` up to here are in `out_text`.
+    let mut copied = 0;
     let mut covered = 0;
     for h in &hits {
-        let (a, b) = (unit_at[h.start], unit_at[h.end]);
-        covered += units[a..b].iter().filter(|u| u.is_mask()).count();
-        out.extend_from_slice(&units[next..a]);
-        let s = units[a..b].iter().map(|u| u.s).min().unwrap_or(0);
-        let e = units[a..b].iter().map(|u| u.e).max().unwrap_or(0);
+        let from = unit;
+        while pos < h.start {
+            pos += units[unit].c.len_utf8();
+            unit += 1;
+        }
+        out.extend_from_slice(&units[from..unit]);
+        out_text.push_str(&text[copied..h.start]);
+        let a = unit;
+        while pos < h.end {
+            pos += units[unit].c.len_utf8();
+            unit += 1;
+        }
+        let masked = &units[a..unit];
+        covered += masked.iter().filter(|u| u.is_mask()).count();
+        let s = masked.iter().map(|u| u.s).min().unwrap_or(0);
+        let e = masked.iter().map(|u| u.e).max().unwrap_or(0);
         out.push(Unit {
             c: h.kind.placeholder(),
             s,
             e,
-            obf: units[a..b].iter().any(|u| u.obf),
+            obf: masked.iter().any(|u| u.obf),
         });
-        next = b;
+        out_text.push(h.kind.placeholder());
+        copied = h.end;
     }
-    out.extend_from_slice(&units[next..]);
+    out.extend_from_slice(&units[unit..]);
+    out_text.push_str(&text[pos..]);
+    debug_assert_eq!(out_text, text_of(&out));
     let added = hits.len();
-    (out, MaskRound::Masked { added, covered })
+    (
+        out,
+        MaskRound::Masked {
+            added,
+            covered,
+            text: out_text,
+        },
+    )
 }
 
 struct VariantTable {
@@ -993,6 +1025,41 @@ mod tests {
             }
         }
         assert_eq!(checked, 94 + 2 + 10 + 4);
+    }
+
+    #[test]
+    fn separator_fast_paths_keep_the_list() {
+        // The list `is_separator` answers, written out once without its fast paths.
+        let listed = |c: char| {
+            matches!(
+                c,
+                ' ' | '.'
+                    | '·'
+                    | '•'
+                    | '*'
+                    | '_'
+                    | '-'
+                    | '|'
+                    | '/'
+                    | '\\'
+                    | '~'
+                    | '`'
+                    | '^'
+                    | '丶'
+                    | '#'
+                    | '+'
+                    | '。'
+                    | '‧'
+                    | '∙'
+                    | '⋅'
+                    | '°'
+                    | '\''
+                    | '"'
+            ) || is_emoji_like(c)
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_separator(c), listed(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
