@@ -104,9 +104,17 @@ fn classify_rejects_empty_and_invalid_input() {
     let o = run(&["classify"], b"   \n");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("empty message"), "{}", stderr(&o));
-    let o = run(&["classify"], b"\xff\xfe\xfa bad");
+    let o = run(&["classify"], b"\xfa\xff bad");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+    // Bytes opening with UTF-16's byte order mark are read as UTF-16, and refused as such.
+    let o = run(&["classify"], b"\xff\xfe\xfa bad");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not valid UTF-16LE (an odd number of bytes)"),
+        "{}",
+        stderr(&o)
+    );
     // Nothing a verdict could rest on: punctuation, emoji, zero-width characters.
     for text in ["！？。，…", "👍👍", "\u{200b}\u{200c}"] {
         let o = run(&["classify", text], b"");
