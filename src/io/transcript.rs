@@ -550,21 +550,7 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
                 other => other.as_f64(),
             });
         match turns.last_mut() {
-            Some(t) if speaker.is_some() && t.speaker == speaker => {
-                let join_space = t
-                    .text
-                    .chars()
-                    .last()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
-                    && text
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_ascii_alphanumeric());
-                if join_space {
-                    t.text.push(' ');
-                }
-                t.text.push_str(text);
-            }
+            Some(t) if speaker.is_some() && t.speaker == speaker => append_text(&mut t.text, text),
             _ => turns.push(Turn {
                 speaker,
                 text: text.to_string(),
