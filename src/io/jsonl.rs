@@ -1,8 +1,12 @@
 //! JSON Lines and plain-text (one message per line) readers.
 
 use super::encoding::{decode_owned, TextEncoding};
+use super::transcript::json_kind;
 use super::{finish_record, ReaderOptions, Record, RecordError, RecordResult, MAX_LINE_BYTES};
+use crate::labels::Channel;
+use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::BufRead;
 
 /// Field names tried, in order, when no text field is given.
@@ -117,7 +121,7 @@ impl<R: BufRead> Lines<R> {
             if buf.is_empty() {
                 return Ok((total, overlong));
             }
-            let (chunk, found) = match memchr(b'\n', buf) {
+            let (chunk, found) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (&buf[..=i], true),
                 None => (buf, false),
             };
@@ -139,11 +143,26 @@ impl<R: BufRead> Lines<R> {
 
     /// Next line, without its newline.
     pub(crate) fn next_line(&mut self) -> Option<Line> {
+        let mut b = Vec::new();
+        let (number, read, overlong) = self.next_line_into(&mut b)?;
+        Some(Line {
+            number,
+            bytes: read.map(|()| b),
+            overlong,
+        })
+    }
+
+    /// [`Self::next_line`] into `b` (cleared first): the line's number, whether it could be read
+    /// (`b` holds nothing then) and whether it was cut.
+    pub(crate) fn next_line_into(
+        &mut self,
+        b: &mut Vec<u8>,
+    ) -> Option<(u64, Result<(), String>, bool)> {
         if self.done {
             return None;
         }
-        let mut b = Vec::new();
-        match self.read_limited(&mut b) {
+        b.clear();
+        match self.read_limited(b) {
             Ok((0, _)) => {
                 self.done = true;
                 None
@@ -159,62 +178,105 @@ impl<R: BufRead> Lines<R> {
                 if self.line == 1 && b.starts_with(b"\xEF\xBB\xBF") {
                     b.drain(..3);
                 }
-                Some(Line {
-                    number: self.line,
-                    bytes: Ok(b),
-                    overlong,
-                })
+                Some((self.line, Ok(()), overlong))
             }
             Err(e) => {
                 self.done = true;
                 self.line += 1;
-                Some(Line {
-                    number: self.line,
-                    bytes: Err(format!("read error: {e}")),
-                    overlong: false,
-                })
+                b.clear();
+                Some((self.line, Err(format!("read error: {e}")), false))
             }
         }
     }
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
-}
-
-fn utf8(bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "invalid UTF-8 at byte {} of the line (convert the file to UTF-8)",
-            e.utf8_error().valid_up_to()
-        )
-    })
+fn utf8_error(e: std::str::Utf8Error) -> String {
+    format!(
+        "invalid UTF-8 at byte {} of the line (convert the file to UTF-8)",
+        e.valid_up_to()
+    )
 }
 
 /// Builds a record from a JSON object: the text from `opts.text_field` or the usual names, id,
 /// sender, date and channel when present. Shared by JSONL and JSON arrays of messages.
 pub(crate) fn record_from_object(
-    mut obj: serde_json::Map<String, Value>,
+    obj: serde_json::Map<String, Value>,
     opts: &ReaderOptions,
     source: &str,
     line: u64,
     index: u64,
 ) -> RecordResult {
-    let err = |reason: String| RecordError::new(source, line, index, reason);
     // One ASR result per line (whisper, FunASR, …): a call, scored per window too.
     if opts.text_field.is_none() && super::transcript::may_have_segments(&obj) {
         if let Some(call) = super::transcript::call_from_object(&obj, source, line, index) {
             return call;
         }
     }
+    record_from_fields(obj, opts, source, line, index)
+}
+
+/// The fields of a JSON object a message record is built from: the whole object, or only the
+/// fields [`record_from_fields`] looks at (see [`WantedFields`]).
+trait Fields {
+    /// Whether the object has `key`.
+    fn has(&self, key: &str) -> bool;
+    /// The string under `key`, or the number there in digits.
+    fn scalar(&self, key: &str) -> Option<String>;
+    /// The channel the object names, if it names one that is known.
+    fn channel(&self) -> Option<Channel>;
+    /// Takes the string under `key`; else says what is there (see [`json_kind`]) or `missing`.
+    fn take_text(&mut self, key: &str) -> Result<String, &'static str>;
+}
+
+/// [`Fields::scalar`] of a value.
+fn scalar_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// [`Fields::take_text`] of a value.
+fn text_of(v: Option<Value>) -> Result<String, &'static str> {
+    match v {
+        Some(Value::String(s)) => Ok(s),
+        other => Err(other.as_ref().map_or("missing", json_kind)),
+    }
+}
+
+impl Fields for serde_json::Map<String, Value> {
+    fn has(&self, key: &str) -> bool {
+        self.contains_key(key)
+    }
+    fn scalar(&self, key: &str) -> Option<String> {
+        scalar_of(self.get(key)?)
+    }
+    fn channel(&self) -> Option<Channel> {
+        serde_json::from_value(self.get("channel")?.clone()).ok()
+    }
+    fn take_text(&mut self, key: &str) -> Result<String, &'static str> {
+        text_of(self.remove(key))
+    }
+}
+
+/// [`record_from_object`] once an object is known not to be an ASR result.
+fn record_from_fields(
+    mut obj: impl Fields,
+    opts: &ReaderOptions,
+    source: &str,
+    line: u64,
+    index: u64,
+) -> RecordResult {
+    let err = |reason: String| RecordError::new(source, line, index, reason);
     let key = match &opts.text_field {
         Some(f) => {
-            if !obj.contains_key(f) {
+            if !obj.has(f) {
                 return Err(err(format!("no field {f:?}")));
             }
             f.clone()
         }
-        None => match TEXT_FIELDS.iter().find(|f| obj.contains_key(**f)) {
+        None => match TEXT_FIELDS.iter().find(|f| obj.has(f)) {
             Some(f) => f.to_string(),
             None => {
                 return Err(err(format!(
@@ -225,28 +287,18 @@ pub(crate) fn record_from_object(
         },
     };
     let field = |given: &Option<String>, defaults: &[&str]| -> Option<String> {
-        let pick = |k: &str| match obj.get(k)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        };
         match given {
-            Some(g) => pick(g),
-            None => defaults.iter().find_map(|k| pick(k)),
+            Some(g) => obj.scalar(g),
+            None => defaults.iter().find_map(|k| obj.scalar(k)),
         }
     };
     let id = field(&opts.id_field, ID_FIELDS);
     let sender = field(&opts.sender_field, SENDER_FIELDS);
     let date = field(&opts.date_field, DATE_FIELDS);
-    let channel = obj
-        .get("channel")
-        .and_then(|c| serde_json::from_value(c.clone()).ok());
-    let text = match obj.remove(&key) {
-        Some(Value::String(s)) => s,
-        other => {
-            let found = other
-                .as_ref()
-                .map_or("missing", super::transcript::json_kind);
+    let channel = obj.channel();
+    let text = match obj.take_text(&key) {
+        Ok(s) => s,
+        Err(found) => {
             return Err(RecordError {
                 id,
                 sender,
@@ -259,7 +311,7 @@ pub(crate) fn record_from_object(
     };
     // A call given as one text (`"channel": "call"`, one `speaker：…` line per turn) gets its turns,
     // so it is scored per window too.
-    let turns = if channel == Some(crate::labels::Channel::Call) && text.contains('\n') {
+    let turns = if channel == Some(Channel::Call) && text.contains('\n') {
         let mut t = super::transcript::parse_turns(&text);
         if t.len() > 1 && t.iter().all(|t| t.speaker.is_some()) {
             t.iter_mut().for_each(|t| t.line = 0); // lines of the text, not of the file
@@ -285,6 +337,8 @@ pub struct JsonlReader<R> {
     source: String,
     opts: ReaderOptions,
     index: u64,
+    /// The line being read, kept for the next line's bytes.
+    buf: Vec<u8>,
 }
 
 impl<R: BufRead> JsonlReader<R> {
@@ -294,18 +348,27 @@ impl<R: BufRead> JsonlReader<R> {
             source,
             opts,
             index: 0,
+            buf: Vec::new(),
         }
     }
 
-    fn parse(&self, line: u64, bytes: Vec<u8>) -> RecordResult {
+    fn parse(&self, line: u64, bytes: &[u8]) -> RecordResult {
         let err = |reason: String| RecordError::new(self.source.as_str(), line, self.index, reason);
-        let s = utf8(bytes).map_err(err)?;
-        let v: Value = match serde_json::from_str(&s) {
+        // Checked with SIMD; std's check only for the error's place.
+        let s = match simdutf8::basic::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(_) => std::str::from_utf8(bytes).map_err(|e| err(utf8_error(e)))?,
+        };
+        // The usual line, an object of a few strings, read without building all of it.
+        if let Some(fields) = WantedFields::read(s, &self.opts) {
+            return record_from_fields(fields, &self.opts, &self.source, line, self.index);
+        }
+        let v: Value = match serde_json::from_str(s) {
             Ok(v) => v,
             // A lone surrogate escape (`\ud83d`: JavaScript's JSON.stringify of a string cut
             // inside an emoji) is U+FFFD, as in the XML reader; any other error stands, and is
             // the one reported (not the surrogate that hid it).
-            Err(e) => match replace_lone_surrogates(&s) {
+            Err(e) => match replace_lone_surrogates(s) {
                 Some(fixed) => serde_json::from_str(&fixed)
                     .map_err(|e2| err(format!("malformed JSON: {e2}")))?,
                 None => return Err(err(format!("malformed JSON: {e}"))),
@@ -316,19 +379,13 @@ impl<R: BufRead> JsonlReader<R> {
         };
         record_from_object(obj, &self.opts, &self.source, line, self.index)
     }
-}
 
-impl<R: BufRead> Iterator for JsonlReader<R> {
-    type Item = RecordResult;
-    fn next(&mut self) -> Option<RecordResult> {
+    /// The next record, its line read into `buf`.
+    fn next_in(&mut self, buf: &mut Vec<u8>) -> Option<RecordResult> {
         loop {
-            let Line {
-                number: line,
-                bytes,
-                overlong,
-            } = self.lines.next_line()?;
-            let bytes = match bytes {
-                Ok(b) => b,
+            let (line, read, overlong) = self.lines.next_line_into(buf)?;
+            let bytes = match read {
+                Ok(()) => &buf[..],
                 Err(reason) => {
                     self.index += 1;
                     return Some(Err(RecordError::new(
@@ -354,6 +411,460 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             }
             return Some(self.parse(line, bytes));
         }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = RecordResult;
+    fn next(&mut self) -> Option<RecordResult> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let next = self.next_in(&mut buf);
+        self.buf = buf;
+        next
+    }
+}
+
+/// The fields of a JSONL line that [`record_from_fields`] looks at — the text, id, sender, date
+/// and channel under any of their names — read without building the rest of the object: its
+/// other values are checked as `serde_json::Value` would check them, but not kept, and neither
+/// keys nor strings are copied unless they have escapes. Reading every line into a `Value` map
+/// was most of a batch run's reading time.
+///
+/// Only for lines that read exactly as the whole object would: [`WantedFields::read`] gives up
+/// (and the line is read as a `Value`, the one way to its record or its error) on anything but a
+/// well-formed object, and on an object that may be an ASR result (a key of
+/// [`super::transcript::SEGMENT_KEY_NAMES`]) or that names `serde_json`'s raw-value marker.
+struct WantedFields<'a> {
+    /// Key and value, in the order read. A key read again is here again: its last value is the
+    /// one looked up, as in a map, where it would have replaced the first.
+    fields: Vec<(Cow<'a, str>, Kept<'a>)>,
+}
+
+/// A value kept by [`WantedFields`].
+enum Kept<'a> {
+    Str(Cow<'a, str>),
+    /// Anything but a string.
+    Other(Value),
+}
+
+impl<'a> WantedFields<'a> {
+    /// The fields of the object on `line`; `None` when it must be read as a whole (see above).
+    fn read(line: &'a str, opts: &ReaderOptions) -> Option<Self> {
+        if let Some(fields) = Self::read_flat(line, opts) {
+            return Some(fields);
+        }
+        let mut de = serde_json::Deserializer::from_str(line);
+        let fields = serde::de::DeserializeSeed::deserialize(WantedSeed(opts), &mut de).ok()?;
+        de.end().ok()?;
+        Some(fields)
+    }
+
+    /// The usual line read without `serde_json`: an object of strings without escapes, numbers
+    /// of a few digits, `true`, `false`, `null`, and lists of those. `None` for anything else,
+    /// the line is then read by `serde_json`; so nothing is accepted here that it would not
+    /// read, to the same strings and numbers. (A number is read by `serde_json` all the same.)
+    fn read_flat(line: &'a str, opts: &ReaderOptions) -> Option<Self> {
+        let b = line.as_bytes();
+        let mut fields = Vec::with_capacity(4);
+        let mut i = skip_ws(b, 0);
+        if b.get(i) != Some(&b'{') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        if b.get(i) == Some(&b'}') {
+            i += 1;
+        } else {
+            loop {
+                let (key, at) = plain_str(line, i)?;
+                i = skip_ws(b, at);
+                if b.get(i) != Some(&b':') {
+                    return None;
+                }
+                i = skip_ws(b, i + 1);
+                let keep = match wanted(key, opts) {
+                    Some(KeyUse::Keep) => true,
+                    Some(KeyUse::Bail) => return None,
+                    None => false,
+                };
+                let (value, at) = plain_value(line, i)?;
+                if keep {
+                    let value = match value {
+                        Plain::Str(s) => Kept::Str(Cow::Borrowed(s)),
+                        Plain::Number(n) => {
+                            Kept::Other(Value::Number(serde_json::from_str(n).ok()?))
+                        }
+                        Plain::Bool(v) => Kept::Other(Value::Bool(v)),
+                        Plain::Null => Kept::Other(Value::Null),
+                        Plain::List => return None,
+                    };
+                    fields.push((Cow::Borrowed(key), value));
+                }
+                i = skip_ws(b, at);
+                match b.get(i)? {
+                    b',' => i = skip_ws(b, i + 1),
+                    b'}' => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        (skip_ws(b, i) == b.len()).then_some(WantedFields { fields })
+    }
+
+    /// The last value read under `key`.
+    fn get(&self, key: &str) -> Option<&Kept<'a>> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+}
+
+impl Fields for WantedFields<'_> {
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    fn scalar(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Kept::Str(s) => Some(s.to_string()),
+            Kept::Other(v) => scalar_of(v),
+        }
+    }
+    fn channel(&self) -> Option<Channel> {
+        use serde::de::IntoDeserializer;
+        match self.get("channel")? {
+            // As a `Value::String` reads: the variant of that name.
+            Kept::Str(s) => {
+                let d: serde::de::value::StrDeserializer<serde::de::value::Error> =
+                    s.as_ref().into_deserializer();
+                serde::Deserialize::deserialize(d).ok()
+            }
+            Kept::Other(v) => serde_json::from_value(v.clone()).ok(),
+        }
+    }
+    /// The last value read under `key` (an earlier one is left: this is the last look at the
+    /// fields, in [`record_from_fields`]).
+    fn take_text(&mut self, key: &str) -> Result<String, &'static str> {
+        let Some(i) = self.fields.iter().rposition(|(k, _)| k == key) else {
+            return Err("missing");
+        };
+        match self.fields.swap_remove(i).1 {
+            Kept::Str(s) => Ok(s.into_owned()),
+            Kept::Other(v) => text_of(Some(v)),
+        }
+    }
+}
+
+/// A value read by [`WantedFields::read_flat`].
+enum Plain<'a> {
+    /// The string between the quotes.
+    Str(&'a str),
+    /// The number as written.
+    Number(&'a str),
+    Bool(bool),
+    Null,
+    /// A list (not kept).
+    List,
+}
+
+/// The next byte at or after `i` that is not JSON white space.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The string that starts with the quote at `i`, and where it ends; `None` when there is no
+/// string there, or one with an escape or a control character (`serde_json` reads the first and
+/// refuses the second).
+fn plain_str(line: &str, i: usize) -> Option<(&str, usize)> {
+    let b = line.as_bytes();
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = i + 1 + super::json_special(&b[i + 1..])?;
+    // Between two ASCII quotes: on character boundaries.
+    (b[end] == b'"').then(|| (&line[i + 1..end], end + 1))
+}
+
+/// The value that starts at `i` (see [`WantedFields::read_flat`]), and where it ends.
+fn plain_value(line: &str, i: usize) -> Option<(Plain<'_>, usize)> {
+    let b = line.as_bytes();
+    let word =
+        |w: &str, v: Plain<'static>| b[i..].starts_with(w.as_bytes()).then(|| (v, i + w.len()));
+    match *b.get(i)? {
+        b'"' => plain_str(line, i).map(|(s, at)| (Plain::Str(s), at)),
+        b'-' | b'0'..=b'9' => {
+            let at = plain_number(b, i)?;
+            Some((Plain::Number(&line[i..at]), at))
+        }
+        b't' => word("true", Plain::Bool(true)),
+        b'f' => word("false", Plain::Bool(false)),
+        b'n' => word("null", Plain::Null),
+        b'[' => {
+            let mut i = skip_ws(b, i + 1);
+            if b.get(i) == Some(&b']') {
+                return Some((Plain::List, i + 1));
+            }
+            loop {
+                match plain_value(line, i)? {
+                    (Plain::List, _) => return None,
+                    (_, at) => i = skip_ws(b, at),
+                }
+                match b.get(i)? {
+                    b',' => i = skip_ws(b, i + 1),
+                    b']' => return Some((Plain::List, i + 1)),
+                    _ => return None,
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The end of the number at `i`: `-`, then `0` or digits not starting with `0`, then maybe a
+/// fraction; at most 20 characters. Nothing else (no exponent: a number out of range is an error
+/// to `serde_json`, and so is a malformed one). Whatever follows must end a value, which the
+/// caller checks.
+fn plain_number(b: &[u8], i: usize) -> Option<usize> {
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut at = i + (b.get(i) == Some(&b'-')) as usize;
+    match b.get(at)? {
+        b'0' => at += 1,
+        b'1'..=b'9' => at = digits(at),
+        _ => return None,
+    }
+    if b.get(at) == Some(&b'.') {
+        let end = digits(at + 1);
+        if end == at + 1 {
+            return None;
+        }
+        at = end;
+    }
+    match b.get(at) {
+        Some(b'e' | b'E' | b'.' | b'0'..=b'9') => None,
+        _ => (at - i <= 20).then_some(at),
+    }
+}
+
+/// What [`WantedFields`] does with the value under a key.
+#[derive(Clone, Copy, PartialEq)]
+enum KeyUse {
+    /// Read as a `Value` and kept.
+    Keep,
+    /// Give up: the line is read as a whole.
+    Bail,
+}
+
+/// [`KeyUse`] of `key` with the reader's field names: [`key_use`], the fields named by option, the
+/// raw-value marker.
+fn wanted(key: &str, opts: &ReaderOptions) -> Option<KeyUse> {
+    let named = || {
+        [
+            &opts.text_field,
+            &opts.id_field,
+            &opts.sender_field,
+            &opts.date_field,
+        ]
+        .iter()
+        .any(|f| f.as_deref() == Some(key))
+    };
+    match key_use(key) {
+        None if key == RAW_VALUE_TOKEN => Some(KeyUse::Bail),
+        None if named() => Some(KeyUse::Keep),
+        used => used,
+    }
+}
+
+/// [`KeyUse`] of the names [`record_from_object`] looks for when no field is named by option;
+/// `None` for any other key (its value is only checked).
+fn key_use(key: &str) -> Option<KeyUse> {
+    static KEYS: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, KeyUse>> =
+        std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        for k in [
+            TEXT_FIELDS,
+            ID_FIELDS,
+            SENDER_FIELDS,
+            DATE_FIELDS,
+            &["channel"],
+        ]
+        .concat()
+        {
+            m.insert(k, KeyUse::Keep);
+        }
+        for k in super::transcript::SEGMENT_KEY_NAMES {
+            m.insert(k, KeyUse::Bail);
+        }
+        m
+    })
+    .get(key)
+    .copied()
+}
+
+/// The key under which `serde_json` (with its `raw_value` feature, which this crate uses) reads an
+/// object's value as raw JSON rather than as a map: an object that names it is read as a whole.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Reads a [`WantedFields`] (see there) with the reader's field names.
+struct WantedSeed<'o>(&'o ReaderOptions);
+
+impl<'de> serde::de::DeserializeSeed<'de> for WantedSeed<'_> {
+    type Value = WantedFields<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for WantedSeed<'_> {
+    type Value = WantedFields<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        let mut fields = Vec::with_capacity(4);
+        while let Some(Key(key)) = map.next_key()? {
+            match wanted(&key, self.0) {
+                Some(KeyUse::Keep) => {
+                    let KeptValue(v) = map.next_value()?;
+                    fields.push((key, v));
+                }
+                Some(KeyUse::Bail) => return Err(A::Error::custom("read as a whole")),
+                None => map.next_value::<Checked>().map(drop)?,
+            }
+        }
+        Ok(WantedFields { fields })
+    }
+}
+
+/// An object key, borrowed from the line unless it has escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A [`Kept`] value: a string borrowed from the line unless it has escapes, anything else read
+/// as the `serde_json::Value` it is.
+struct KeptValue<'a>(Kept<'a>);
+
+impl<'de> serde::Deserialize<'de> for KeptValue<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KeptVisitor)
+    }
+}
+
+struct KeptVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeptVisitor {
+    type Value = KeptValue<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Str(Cow::Borrowed(s))))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Str(Cow::Owned(s.to_owned()))))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Str(Cow::Owned(s))))
+    }
+    // As `Value` reads them.
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Other(Value::Bool(v))))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Other(Value::Number(v.into()))))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Other(Value::Number(v.into()))))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        let n = serde_json::Number::from_f64(v);
+        Ok(KeptValue(Kept::Other(n.map_or(Value::Null, Value::Number))))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(KeptValue(Kept::Other(Value::Null)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(KeptValue(Kept::Other(v)))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(KeptValue(Kept::Other(v)))
+    }
+}
+
+/// A JSON value read as `serde_json::Value` reads it — the same parser calls, so that a line with
+/// a number out of range, a bad escape or nesting too deep fails here as it fails there — but not
+/// kept. (`serde::de::IgnoredAny` would skip values with a laxer scan.)
+struct Checked;
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Checked)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked {
+    type Value = Checked;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        use serde::de::Error;
+        while let Some(Key(key)) = map.next_key()? {
+            if key == RAW_VALUE_TOKEN {
+                return Err(A::Error::custom("read as a whole"));
+            }
+            map.next_value::<Checked>()?;
+        }
+        Ok(Checked)
     }
 }
 
@@ -480,6 +991,135 @@ mod tests {
     fn read(jsonl: &str) -> Vec<RecordResult> {
         let input = std::io::Cursor::new(jsonl.as_bytes().to_vec());
         JsonlReader::new(input, "t.jsonl".into(), ReaderOptions::default()).collect()
+    }
+
+    /// A line read the way every line was before [`WantedFields`]: as a whole `Value`.
+    fn read_as_a_whole(line: &str, opts: &ReaderOptions) -> RecordResult {
+        let err = |reason: String| RecordError::new("t.jsonl", 1, 1, reason);
+        let v: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => match replace_lone_surrogates(line) {
+                Some(fixed) => serde_json::from_str(&fixed)
+                    .map_err(|e2| err(format!("malformed JSON: {e2}")))?,
+                None => return Err(err(format!("malformed JSON: {e}"))),
+            },
+        };
+        let Value::Object(obj) = v else {
+            return Err(err("expected a JSON object".into()));
+        };
+        record_from_object(obj, opts, "t.jsonl", 1, 1)
+    }
+
+    #[test]
+    fn wanted_fields_give_the_record_of_the_whole_object() {
+        let deep = format!(
+            r#"{{"text":"好","x":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let lines = [
+            r#"{"id": "msg-1", "sender": "106550000", "date": "2024-03-01", "text": "您的POS机"}"#,
+            r#"{"text":"a","text":"b","id":1,"id":"2"}"#,
+            r#"{"\u5185\u5bb9":"\u60a8\u597d\n","\u0069d":"x"}"#,
+            r#"{"text":"\ud83d 好","sender":"\ud83d"}"#,
+            r#"{"text":"好","extra":"\ud83d"}"#,
+            r#"{"text":"好","n":1e999}"#,
+            r#"{"text":"好","n":-12345678901234567890123}"#,
+            r#"{"id":1.0,"sender":1e2,"date":-0,"number":18446744073709551615,"text":"好"}"#,
+            r#"{"id":null,"sender":true,"date":["x"],"text":"好","from":"x"}"#,
+            r#"{"text":"好","nested":{"a":[1,{"b":null}],"c":"\"d\""}}"#,
+            r#"{"text":"好","nested":{"$serde_json::private::RawValue":"{\"x\":1}"}}"#,
+            r#"{"$serde_json::private::RawValue":"{\"text\":\"好\"}"}"#,
+            r#"{"segments":[{"start":0,"text":"客服：您好"}],"text":"x"}"#,
+            r#"{"result":{"utterances":[{"speaker":"A","text":"您好"}]}}"#,
+            r#"{"channel":"call","text":"客服：您好\n客户：嗯"}"#,
+            r#"{"channel":{"call":null},"text":"客服：您好\n客户：嗯"}"#,
+            r#"{"channel":"fax","text":"好"}"#,
+            r#"{"text":5,"id":"1"}"#,
+            r#"{"body":"好","text":null}"#,
+            r#"{"title":"好"}"#,
+            r#"{"text":"  "}"#,
+            r#"{"text":"a\u0000b"}"#,
+            r#"{"text":"好"} x"#,
+            r#"{"text":"好",}"#,
+            r#"{"text":"好""#,
+            r#"["text","好"]"#,
+            r#""text""#,
+            r#"{"text":"好","x":tru}"#,
+            r#"{}"#,
+            &deep,
+            // Lines for `read_flat`, and lines it leaves to `serde_json`.
+            "{ \"text\" :\t\"好\" ,\r \"id\": \"1\" } \t",
+            r#"{"id": 12, "text": "好", "label": -0.50, "ok": true, "no": false, "x": null}"#,
+            r#"{"id": -0, "sender": 0.5, "date": 12345678901234567890, "text": "好"}"#,
+            r#"{"id": 123456789012345678901234, "text": "好"}"#,
+            r#"{"id": true, "sender": null, "date": false, "text": "好"}"#,
+            r#"{"text": "好", "patterns": [], "tags": ["a", 1, -2.5, true, null]}"#,
+            r#"{"text": "好", "tags": [[]]}"#,
+            r#"{"text": "好", "tags": [1,]}"#,
+            r#"{"text": "好", "tags": [1 2]}"#,
+            r#"{"text": "好", "id": ["1"]}"#,
+            r#"{"text": "好", "n": 01}"#,
+            r#"{"text": "好", "n": 1.}"#,
+            r#"{"text": "好", "n": .5}"#,
+            r#"{"text": "好", "n": -}"#,
+            r#"{"text": "好", "n": 1e5}"#,
+            r#"{"text": "好", "n": 1E-5}"#,
+            r#"{"text": "好", "n": 1.5.2}"#,
+            r#"{"text": "好", "n": +1}"#,
+            r#"{"text": "好", "n": truth}"#,
+            r#"{"text": "好", "n": nul}"#,
+            r#"{"text": "好" "id": "1"}"#,
+            r#"{"text" "好"}"#,
+            r#"{"text": "好",, "id": "1"}"#,
+            r#"{"text": 'x'}"#,
+            r#"{text: "x"}"#,
+            "{\"text\": \"a\tb\"}",
+            "{\"text\": \"a\u{7f}b\", \"id\": \"\u{1f}\"}",
+            r#"{"text": "a", "text": "b", "id": "1", "id": 2}"#,
+            r#"{"id": "1", "text": "您好", "内容": "别的", "from": "95588"}"#,
+            r#"{"text": "好"}{"text": "好"}"#,
+            r#"{"text": "好"}}"#,
+            r#"{"text": "好""#,
+            r#"{"text": "好"#,
+            r#"{"text": "好", "#,
+            r#"{"text": "好", "segments": []}"#,
+            r#"{"text": "好", "Result": 1}"#,
+            r#"{"text": "好", "channel": "call"}"#,
+        ];
+        let named = ReaderOptions {
+            text_field: Some("正文".into()),
+            id_field: Some("segments".into()),
+            sender_field: Some("x".into()),
+            date_field: Some("text".into()),
+            ..ReaderOptions::default()
+        };
+        let id_only = ReaderOptions {
+            id_field: Some("segments".into()),
+            ..ReaderOptions::default()
+        };
+        let (mut fast, mut flat) = (0, 0);
+        for opts in [&ReaderOptions::default(), &named, &id_only] {
+            for line in &lines {
+                let r = JsonlReader::new(line.as_bytes(), "t.jsonl".into(), opts.clone())
+                    .next()
+                    .unwrap();
+                let whole = read_as_a_whole(line, opts);
+                assert_eq!(format!("{r:?}"), format!("{whole:?}"), "{line}");
+                fast += WantedFields::read(line, opts).is_some() as usize;
+                flat += WantedFields::read_flat(line, opts).is_some() as usize;
+            }
+        }
+        assert!(fast > 60 && flat > 30, "{fast} {flat}");
+        // Given up on: ASR results, the raw-value marker, anything not an object.
+        for line in [
+            lines[10], lines[11], lines[12], lines[13], lines[5], lines[22],
+        ] {
+            assert!(
+                WantedFields::read(line, &ReaderOptions::default()).is_none(),
+                "{line}"
+            );
+        }
     }
 
     #[test]

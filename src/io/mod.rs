@@ -660,11 +660,42 @@ impl std::fmt::Display for NothingToJudge {
 pub fn nothing_to_judge(text: &str) -> Option<NothingToJudge> {
     if text.trim().is_empty() {
         Some(NothingToJudge::Empty)
-    } else if !text.chars().any(char::is_alphanumeric) {
+    } else if !text.chars().any(|c| {
+        // The usual letters first, without the look-up in Unicode's tables: ASCII, and the CJK
+        // Unified Ideographs, all alphabetic.
+        c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+    }) {
         Some(NothingToJudge::NoWords)
     } else {
         None
     }
+}
+
+/// Where the first byte of `b` is that a JSON string cannot hold as it is: a control character,
+/// `"` or `\`. Eight bytes at a time: the JSONL reader and writer look for these in every string.
+pub(crate) fn json_special(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each byte of `w` below `n` (at most 0x80): set by the borrow of
+    // `byte - n` where the byte's own high bit is clear. A borrow carried on may mark a byte
+    // above a marked one too, never one below: the lowest mark is exact.
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH;
+    let equal = |w: u64, c: u8| below(w ^ (ONES * u64::from(c)), 1);
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let marks = below(w, 0x20) | equal(w, b'"') | equal(w, b'\\');
+        if marks != 0 {
+            return Some(at + marks.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    let i = rest
+        .iter()
+        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')?;
+    Some(at + i)
 }
 
 /// Checks and trims a text field; shared by every reader so all formats behave alike.
@@ -720,6 +751,38 @@ pub fn iso8601_utc(unix_secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cjk_unified_ideographs_are_all_alphanumeric() {
+        // `nothing_to_judge` takes them as letters without asking Unicode's tables.
+        assert!(('\u{4E00}'..='\u{9FFF}').all(char::is_alphanumeric));
+    }
+
+    #[test]
+    fn json_special_bytes_are_found_first() {
+        for len in 0..20 {
+            let plain = "a".repeat(len);
+            assert_eq!(json_special(plain.as_bytes()), None);
+            assert_eq!(json_special(format!("{plain}好\u{7f}/'").as_bytes()), None);
+            for at in 0..=len {
+                for c in ['"', '\\', '\0', '\n', '\u{1f}'] {
+                    let mut s = plain.clone();
+                    s.insert(at, c);
+                    // A second one after it is not the one found.
+                    s.push_str("\"\\\u{1}");
+                    assert_eq!(json_special(s.as_bytes()), Some(at), "{s:?}");
+                }
+            }
+        }
+        for b in 0..=0xffu8 {
+            let special = b < 0x20 || b == b'"' || b == b'\\';
+            for len in [3, 8, 11] {
+                let mut bytes = vec![b'x'; len];
+                bytes[len - 1] = b;
+                assert_eq!(json_special(&bytes), special.then_some(len - 1), "{b:#x}");
+            }
+        }
+    }
 
     #[test]
     fn iso_dates() {

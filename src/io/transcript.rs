@@ -704,12 +704,34 @@ pub(crate) fn call_from_object(
 /// Whether an object has a key under which [`segments_of`] looks (one pass over its keys: the
 /// cheap test every JSONL message goes through).
 pub(crate) fn may_have_segments(o: &serde_json::Map<String, Value>) -> bool {
-    o.keys().any(|k| {
-        SEGMENT_KEYS.contains(&k.as_str())
-            || SEGMENT_PATHS.iter().any(|p| p[0] == k)
-            || IFLYTEK_KEYS.contains(&k.as_str())
-    })
+    o.keys().any(|k| SEGMENT_KEY_NAMES.contains(&k.as_str()))
 }
+
+/// The keys under which [`segments_of`] looks, first or only level: [`SEGMENT_KEYS`], the first
+/// key of each of [`SEGMENT_PATHS`], [`IFLYTEK_KEYS`].
+pub(crate) const SEGMENT_KEY_NAMES: [&str; SEGMENT_KEYS.len()
+    + SEGMENT_PATHS.len()
+    + IFLYTEK_KEYS.len()] = {
+    let mut names = [""; SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len()];
+    let mut i = 0;
+    while i < SEGMENT_KEYS.len() {
+        names[i] = SEGMENT_KEYS[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < SEGMENT_PATHS.len() {
+        names[i] = SEGMENT_PATHS[j][0];
+        i += 1;
+        j += 1;
+    }
+    j = 0;
+    while j < IFLYTEK_KEYS.len() {
+        names[i] = IFLYTEK_KEYS[j];
+        i += 1;
+        j += 1;
+    }
+    names
+};
 
 /// Whether a parsed JSON value is an ASR result with segments (for format detection).
 pub(crate) fn has_segment_list(v: &Value) -> bool {
