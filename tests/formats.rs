@@ -2450,3 +2450,73 @@ fn transcripts_with_staff_numbers_in_brackets_are_calls() {
     );
     assert_eq!(rec.turns[1].text, "好的");
 }
+
+/// What a record says, without its file name.
+fn record_summary(r: &Result<Record, pio::RecordError>) -> String {
+    match r {
+        Ok(r) => format!(
+            "{} {} {:?} {:?} {:?} {:?}",
+            r.index, r.line, r.sender, r.date, r.direction, r.text
+        ),
+        Err(e) => format!("error {} {} {}", e.index, e.line, e.reason),
+    }
+}
+
+#[test]
+fn sms_backup_xml_in_gbk_or_utf16_reads_as_the_utf8_file() {
+    use encoding_rs::{GB18030, UTF_16LE};
+    let dir = tempfile::tempdir().unwrap();
+    let utf8 = fs::read_to_string(fixture("backup.xml")).unwrap();
+    let want: Vec<String> = records(&fixture("backup.xml"))
+        .iter()
+        .map(record_summary)
+        .collect();
+    assert_eq!(want.len(), 6);
+    let declaration = "encoding='UTF-8'";
+    assert!(utf8.contains(declaration));
+    let gbk_declared = utf8.replacen(declaration, "encoding=\"GBK\"", 1);
+    // GB18030 encodes every character (the emoji too); a GBK decoder reads it all.
+    let (gbk_bytes, _, lossy) = GB18030.encode(&gbk_declared);
+    assert!(!lossy);
+    // Converted with iconv: the declaration still says UTF-8; the bytes say GB18030.
+    let (converted, _, _) = GB18030.encode(&utf8);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(utf8.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(UTF_16LE.decode_with_bom_removal(&utf16[2..]).0, utf8);
+    for (name, bytes) in [
+        ("declared-gbk.xml", &gbk_bytes[..]),
+        ("iconv-gb18030.xml", &converted[..]),
+        ("notepad-unicode.xml", &utf16[..]),
+    ] {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        let got: Vec<String> = records(&path).iter().map(record_summary).collect();
+        assert_eq!(got, want, "{name}");
+        // And scored by the binary as the UTF-8 backup is.
+        let o = run_in(dir.path(), &[name]);
+        let rows = rows_of(&o);
+        assert_eq!(rows.len(), 6, "{name}: {}", stderr(&o));
+        assert_eq!(rows[0]["verdict"], "scam", "{name}");
+        assert_eq!(rows[1]["verdict"], "legit", "{name}");
+    }
+    // A byte that is not GBK in the fourth message's body: the three before it are read, then one
+    // error record names the encoding and the byte, and says the rest is not read.
+    let body = "address=\"10086\" date=\"1709282300000\" type=\"1\" subject=\"null\" body=\"\"";
+    let at = gbk_declared.find(body).unwrap() + body.len() - 1;
+    let (before, _, _) = GB18030.encode(&gbk_declared[..at]);
+    let (after, _, _) = GB18030.encode(&gbk_declared[at..]);
+    let bad = [&before[..], b"\xFF", &after[..]].concat();
+    let path = dir.path().join("bad-byte.xml");
+    fs::write(&path, &bad).unwrap();
+    let got: Vec<String> = records(&path).iter().map(record_summary).collect();
+    assert_eq!(got[..3], want[..3]);
+    assert_eq!(got.len(), 4, "{got:#?}");
+    assert!(
+        got[3].starts_with(&format!(
+            "error 4 22 invalid GBK bytes at byte {} of the file (read as GBK: its XML declaration says so): the records from here on are not read",
+            before.len()
+        )),
+        "{}",
+        got[3]
+    );
+}

@@ -29,7 +29,7 @@ impl TextEncoding {
         }
     }
 
-    fn encoding(self) -> &'static Encoding {
+    pub(crate) fn encoding(self) -> &'static Encoding {
         match self {
             TextEncoding::Utf8 => encoding_rs::UTF_8,
             TextEncoding::Gb18030 => GB18030,
@@ -191,6 +191,129 @@ impl<R: Read> Read for Utf16Reader<R> {
     }
 }
 
+/// Whether a line of `head` that is not all ASCII is valid UTF-8 (the last line, perhaps cut by
+/// the end of `head`, included: a cut one is not valid, which only makes this say no).
+pub fn has_utf8_line(head: &[u8]) -> bool {
+    head.split(|&b| b == b'\n')
+        .any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok())
+}
+
+/// The encoding an XML file declares (`<?xml version="1.0" encoding="GBK"?>`) when it is not
+/// UTF-8: a backup re-saved by a Windows tool, or an export written in GBK. `None` for UTF-8,
+/// for no declaration, and for a label no encoding has (then the bytes are read as UTF-8, and any
+/// that are not give a clear error).
+pub fn xml_declared_encoding(head: &[u8]) -> Option<&'static Encoding> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let decl = head[start..].strip_prefix(b"<?xml")?;
+    let decl = &decl[..decl.windows(2).position(|w| w == b"?>")?];
+    let at = decl.windows(8).position(|w| w == b"encoding")?;
+    let rest = decl[at + 8..].trim_ascii_start().strip_prefix(b"=")?;
+    let rest = rest.trim_ascii_start();
+    let quote = *rest.first().filter(|q| matches!(q, b'"' | b'\''))?;
+    let rest = &rest[1..];
+    let label = &rest[..rest.iter().position(|&b| b == quote)?];
+    let enc = Encoding::for_label(label)?;
+    // A declaration in ASCII bytes cannot be UTF-16 (a UTF-16 file has its BOM, sniffed first).
+    (enc != encoding_rs::UTF_8 && enc != UTF_16LE && enc != UTF_16BE).then_some(enc)
+}
+
+/// Streams a file in `encoding` as UTF-8, strictly: bytes that are not valid in it end the
+/// stream with an [`std::io::ErrorKind::InvalidData`] error naming the encoding and the byte
+/// offset, so a reader turns them into an error record instead of text
+/// with U+FFFD in it.
+pub struct StrictDecodeReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    name: &'static str,
+    /// Why the file is read in this encoding, for the error.
+    why: &'static str,
+    inbuf: Vec<u8>,
+    /// Bytes of `inbuf` not yet decoded (from `start` to `end`).
+    start: usize,
+    end: usize,
+    /// Bytes of the input decoded so far.
+    offset: u64,
+    out: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// Why the stream ended early: bad bytes met.
+    failed: Option<String>,
+}
+
+impl<R: Read> StrictDecodeReader<R> {
+    /// `why`: how the encoding was chosen, for the error (`"its XML declaration says so"`).
+    pub fn new(inner: R, encoding: &'static Encoding, why: &'static str) -> Self {
+        StrictDecodeReader {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            name: encoding.name(),
+            why,
+            inbuf: vec![0; 1 << 15],
+            start: 0,
+            end: 0,
+            offset: 0,
+            out: Vec::with_capacity(1 << 16),
+            pos: 0,
+            eof: false,
+            failed: None,
+        }
+    }
+}
+
+impl<R: Read> Read for StrictDecodeReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos >= self.out.len() {
+            if let Some(reason) = &self.failed {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    reason.clone(),
+                ));
+            }
+            if self.start == self.end {
+                if self.eof {
+                    return Ok(0);
+                }
+                let n = loop {
+                    match self.inner.read(&mut self.inbuf) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        other => break other?,
+                    }
+                };
+                (self.start, self.end, self.eof) = (0, n, n == 0);
+            }
+            let input = &self.inbuf[self.start..self.end];
+            let needed = self
+                .decoder
+                .max_utf8_buffer_length_without_replacement(input.len())
+                .unwrap_or(input.len() * 3 + 16);
+            self.out.clear();
+            self.out.resize(needed.max(16), 0);
+            self.pos = 0;
+            let (result, read, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(input, &mut self.out, self.eof);
+            self.out.truncate(written);
+            self.start += read;
+            self.offset += read as u64;
+            if let encoding_rs::DecoderResult::Malformed(bad, after) = result {
+                // What came before the bad bytes is handed out first; the error after it.
+                let at = self
+                    .offset
+                    .saturating_sub(u64::from(bad) + u64::from(after));
+                self.failed = Some(format!(
+                    "invalid {} bytes at byte {at} of the file (read as {}: {})",
+                    self.name, self.name, self.why
+                ));
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +359,100 @@ mod tests {
             .read_to_string(&mut s)
             .unwrap();
         assert_eq!(s, "id\t内容\n1\t停用😀\n");
+    }
+
+    #[test]
+    fn xml_declarations_name_their_encoding() {
+        let gbk = Encoding::for_label(b"GBK").unwrap();
+        for (head, want) in [
+            (
+                &b"<?xml version='1.0' encoding='GBK' standalone='yes' ?>\n<smses>"[..],
+                Some(gbk),
+            ),
+            (
+                b"\xEF\xBB\xBF <?xml version=\"1.0\" encoding = \"gb2312\"?><smses>",
+                Some(gbk),
+            ),
+            (
+                b"<?xml version=\"1.0\" encoding=\"GB18030\"?>",
+                Some(GB18030),
+            ),
+            (b"<?xml version=\"1.0\" encoding=\"big5\"?>", Some(BIG5)),
+            (
+                b"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>",
+                None,
+            ),
+            (b"<?xml version='1.0' encoding='utf-16'?>", None),
+            (b"<?xml version='1.0' encoding='klingon'?>", None),
+            (b"<?xml version='1.0'?><smses encoding='GBK'>", None),
+            (b"<smses><?xml version='1.0' encoding='GBK'?>", None),
+            (b"<?xml version='1.0' encoding='GBK", None),
+        ] {
+            assert_eq!(
+                xml_declared_encoding(head),
+                want,
+                "{}",
+                String::from_utf8_lossy(head)
+            );
+        }
+    }
+
+    /// A reader that hands out `n` bytes at a time, to cut characters between reads.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn strict_decoding_streams_and_stops_at_the_first_bad_byte() {
+        let text = "【工商银行】您尾号1234卡POS支出128.00元😀，".repeat(3000);
+        let (gbk, _, _) = GB18030.encode(&text);
+        for step in [1, 3, 4096, 1 << 16] {
+            let mut s = String::new();
+            StrictDecodeReader::new(Trickle(&gbk, step), GB18030, "test")
+                .read_to_string(&mut s)
+                .unwrap();
+            assert_eq!(s, text, "{step}");
+        }
+        // A bad byte: what comes before it is read, then an error naming its offset, again on
+        // every later read.
+        let good = GB18030.encode("您的POS机").0.len();
+        let bad = [&GB18030.encode("您的POS机").0[..], b"\xFF", &gbk[..]].concat();
+        for step in [1, 2, 1 << 16] {
+            let mut r = StrictDecodeReader::new(Trickle(&bad, step), GB18030, "test");
+            let mut s = Vec::new();
+            let e = r.read_to_end(&mut s).unwrap_err();
+            assert_eq!(s, "您的POS机".as_bytes(), "{step}");
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+            assert_eq!(
+                e.to_string(),
+                format!("invalid gb18030 bytes at byte {good} of the file (read as gb18030: test)")
+            );
+            assert!(r.read(&mut [0; 16]).is_err());
+        }
+        // A character cut by the end of the file is bad too.
+        let cut = &gbk[..gbk.len() - 1];
+        let mut s = String::new();
+        let e = StrictDecodeReader::new(cut, GB18030, "test")
+            .read_to_string(&mut s)
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("invalid gb18030 bytes at byte"),
+            "{e}"
+        );
+        // UTF-16 with its BOM, which is left out.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("停用😀".encode_utf16().flat_map(u16::to_le_bytes));
+        let mut s = String::new();
+        StrictDecodeReader::new(Trickle(&utf16, 1), UTF_16LE, "test")
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "停用😀");
     }
 }

@@ -5,10 +5,10 @@
 //!
 //! | format | what | `line` in output rows |
 //! |---|---|---|
-//! | `jsonl` | one JSON object per line, text in `text` (or `--text-field`) | line |
+//! | `jsonl` | one JSON object per line, text in `text` (or `--text-field`, a path with dots into nested objects) | line |
 //! | `csv`, `tsv` | header row (or none: detected, or `--no-header`), text column detected or `--text-col`; UTF-8 (BOM or not), GBK/GB18030, Big5, UTF-16 | line where the row starts |
 //! | `text` | one message per line, same encodings | line |
-//! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed | line of the element |
+//! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed; UTF-8, or the encoding its declaration names, GBK/GB18030 or Big5 by its bytes, UTF-16 with a BOM, transcoded as it streams | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
 //! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: element number) |
@@ -459,6 +459,10 @@ pub fn open(
         None => detect(&name, &head, complete),
     };
     let enc = encoding::sniff(&head, complete);
+    let declared = (format == InputFormat::Xml)
+        .then(|| encoding::xml_declared_encoding(&head))
+        .flatten();
+    let has_utf8_line = format == InputFormat::Xml && encoding::has_utf8_line(&head);
     let chained = std::io::Cursor::new(head).chain(raw);
     let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, chained));
     // Text formats: UTF-16 is transcoded first; other encodings are decoded field by field.
@@ -484,7 +488,30 @@ pub fn open(
             let (r, enc) = text_reader(reader);
             csv_in::open_with_encoding(r, name, b'\t', opts, enc)?
         }
-        InputFormat::Xml => Box::new(xml::SmsXmlReader::new(reader, name)),
+        InputFormat::Xml => {
+            // quick-xml reads UTF-8: a file in another encoding is transcoded as it streams —
+            // UTF-16 by its BOM, else the encoding its declaration names, else GBK or Big5 when
+            // its bytes are that and none of its lines UTF-8 (a backup converted with iconv
+            // keeps its `encoding='UTF-8'`).
+            let transcode = match (declared, enc) {
+                (_, e) if e.is_utf16() => Some((e.encoding(), "its byte order mark says so")),
+                (Some(d), _) => Some((d, "its XML declaration says so")),
+                // Only when no line is UTF-8: a UTF-8 backup with a broken byte stays UTF-8,
+                // whatever its other lines would also decode as.
+                (None, TextEncoding::Gb18030 | TextEncoding::Big5) if !has_utf8_line => {
+                    Some((enc.encoding(), "its bytes are that, not UTF-8"))
+                }
+                _ => None,
+            };
+            let reader: Box<dyn BufRead + Send> = match transcode {
+                Some((e, why)) => Box::new(BufReader::with_capacity(
+                    1 << 16,
+                    encoding::StrictDecodeReader::new(reader, e, why),
+                )),
+                None => reader,
+            };
+            Box::new(xml::SmsXmlReader::new(reader, name))
+        }
         InputFormat::Sqlite => {
             if path.as_os_str() == "-" {
                 return Err(Error::Invalid(

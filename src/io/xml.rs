@@ -444,7 +444,8 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(ev) => ev,
                 Err(quick_xml::Error::Encoding(e)) => {
-                    // Bytes that are not UTF-8 (a backup converted to GBK, a corrupted byte):
+                    // Bytes that are not UTF-8 in a file read as UTF-8 (a corrupted byte; a GBK
+                    // file whose first 64 KiB are ASCII):
                     // quick-xml reads nothing past them, so this element's record is an error that
                     // says the rest of the file is not read — never a silent end.
                     self.done = true;
@@ -452,7 +453,7 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                     let line = self.mms.take().map(|m| m.line).unwrap_or(start_line);
                     self.index += 1;
                     let reason = format!(
-                        "invalid UTF-8 in the XML ({e}): the records from here on are not read (SMS Backup & Restore writes UTF-8; a file saved in another encoding must be converted, e.g. iconv -f GBK -t UTF-8)"
+                        "invalid UTF-8 in the XML ({e}): the records from here on are not read (the file is read as UTF-8, as its declaration or its first 64 KiB say; a file in another encoding can be converted, e.g. iconv -f GBK -t UTF-8)"
                     );
                     return Some(Err(rec_err(&self.source, line, self.index, reason)));
                 }
@@ -471,6 +472,10 @@ impl<R: BufRead> Iterator for SmsXmlReader<R> {
                         return Some(Err(rec_err(&self.source, line, self.index, reason)));
                     }
                     let reason = match e {
+                        // Bad bytes in a file transcoded as it is read (GBK, UTF-16).
+                        quick_xml::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                            format!("{e}: the records from here on are not read")
+                        }
                         quick_xml::Error::Syntax(s) => {
                             format!("malformed XML (file truncated?): {s}")
                         }
