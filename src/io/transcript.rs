@@ -485,8 +485,15 @@ fn scalar(v: Option<&Value>) -> Option<String> {
 /// cannot be read — an item that is not an object, or a text that is a boolean, an array or an
 /// object — is left out and named in the second list ("segment 4: …"), so that the call is still
 /// scored and the output row says what it was scored without.
+///
+/// Tencent Cloud gives every sentence `SpeakerId` 0 when speakers were not separated: a result
+/// whose every `SpeakerId` is 0 names no speaker, so each sentence is a turn of its own, as with
+/// iFlytek's `rl` 0 (else the whole call would be one turn, with no peak turn to name).
 pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
     let mut turns: Vec<Turn> = Vec::new();
+    let speaker_ids = || segments.iter().filter_map(|s| s.get("SpeakerId"));
+    let undiarized = speaker_ids().next().is_some()
+        && speaker_ids().all(|v| v.as_f64() == Some(0.0) || v.as_str() == Some("0"));
     let mut skipped = Vec::new();
     for (i, seg) in segments.iter().enumerate() {
         let n = i + 1;
@@ -529,7 +536,7 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
                 o.get("speaker")
                     .or_else(|| o.get("spk"))
                     .or_else(|| o.get("role"))
-                    .or_else(|| o.get("SpeakerId"))
+                    .or_else(|| o.get("SpeakerId").filter(|_| !undiarized))
                     .or_else(|| o.get("additions").and_then(|a| a.get("speaker"))),
             )
         });
@@ -709,9 +716,8 @@ pub(crate) fn may_have_segments(o: &serde_json::Map<String, Value>) -> bool {
 
 /// The keys under which [`segments_of`] looks, first or only level: [`SEGMENT_KEYS`], the first
 /// key of each of [`SEGMENT_PATHS`], [`IFLYTEK_KEYS`].
-pub(crate) const SEGMENT_KEY_NAMES: [&str; SEGMENT_KEYS.len()
-    + SEGMENT_PATHS.len()
-    + IFLYTEK_KEYS.len()] = {
+pub(crate) const SEGMENT_KEY_NAMES: [&str;
+    SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len()] = {
     let mut names = [""; SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len()];
     let mut i = 0;
     while i < SEGMENT_KEYS.len() {
@@ -816,6 +822,44 @@ pub fn read_json_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tencent_speaker_ids_all_zero_name_no_speaker() {
+        let seg = |t: &str, id: Value| serde_json::json!({"FinalSentence": t, "SpeakerId": id});
+        let texts = |turns: &[Turn]| -> Vec<(Option<String>, String)> {
+            turns
+                .iter()
+                .map(|t| (t.speaker.clone(), t.text.clone()))
+                .collect()
+        };
+        // Not separated: every sentence a turn of its own, with no speaker.
+        let (turns, _) = segments_to_turns(&[
+            seg("喂，您好。", 0.into()),
+            seg("什么事？", 0.into()),
+            seg("您的POS机要换新。", "0".into()),
+        ]);
+        assert_eq!(
+            texts(&turns),
+            [
+                (None, "喂，您好。".into()),
+                (None, "什么事？".into()),
+                (None, "您的POS机要换新。".into())
+            ]
+        );
+        // Separated, with speaker 0 among others: 0 is a speaker, consecutive sentences merged.
+        let (turns, _) = segments_to_turns(&[
+            seg("喂，您好。", 0.into()),
+            seg("我是银联的。", 0.into()),
+            seg("什么事？", 1.into()),
+        ]);
+        assert_eq!(
+            texts(&turns),
+            [
+                (Some("0".into()), "喂，您好。我是银联的。".into()),
+                (Some("1".into()), "什么事？".into())
+            ]
+        );
+    }
 
     #[test]
     fn speaker_labels() {
