@@ -83,7 +83,8 @@ pub struct ScoreArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
     output_format: OutputFormat,
     /// JSON field / CSV column (name, or number from 1) holding the text (alias --text-col;
-    /// detected when omitted).
+    /// detected when omitted). A JSON field inside another: its path with dots (`message.body`,
+    /// `messages.0.text`); the same for --id-col, --sender-col and --date-col.
     #[arg(long, alias = "text-col", value_name = "NAME")]
     text_field: Option<String>,
     /// JSON field / CSV column holding the message id (alias --id-field; `id`, `msg_id`, `编号`… by default).
