@@ -1359,6 +1359,9 @@ fn json_array_of_strings_chinese_header_csv_asr_speaker_numbers_and_mms_paramete
     );
     assert_eq!(rows[0]["verdict"], "legit");
     assert_eq!(rows[1]["verdict"], "scam");
+    // Each element's record number, and the line it starts on.
+    assert_eq!(col(&rows[..5], "record"), [1, 2, 3, 4, 5]);
+    assert_eq!(col(&rows[..5], "line"), [2, 3, 4, 5, 6]);
     assert_eq!(rows[2]["error"], "empty text");
     assert!(rows[3]["error"]
         .as_str()

@@ -11,7 +11,7 @@
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed; UTF-8, or the encoding its declaration names, GBK/GB18030 or Big5 by its bytes, UTF-16 with a BOM, transcoded as it streams | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
-//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: element number) |
+//! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: line where the element starts) |
 //!
 //! Among several inputs (a directory, a glob) every one shows up in the output: an input with no
 //! record at all (an empty file, a transcript of blank lines, a CSV with only its header) is one

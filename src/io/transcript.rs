@@ -267,12 +267,14 @@ fn append_text(text: &mut String, more: &str) {
     text.push_str(more);
 }
 
-/// Turns of subtitles: one per cue, consecutive cues of one speaker merged; a cue repeating the
-/// cue before it word for word (rolling captions) is left out.
+/// Turns of subtitles: one per cue, consecutive cues of one speaker merged. Rolling captions
+/// (YouTube's, some ASR tools') repeat the end of a cue at the start of the next one: the lines a
+/// cue opens with that the cue before it ended with are left out, and so is a cue that repeats
+/// the one before it word for word.
 fn parse_subtitles(text: &str) -> Vec<Turn> {
     let lines: Vec<&str> = text.lines().collect();
     let mut turns: Vec<Turn> = Vec::new();
-    let mut last_cue = String::new();
+    let mut last_lines: Vec<String> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim_start_matches('\u{feff}').trim();
@@ -292,22 +294,34 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
         };
         let at = i as u64 + 1;
         i += 1;
-        let mut cue = String::new();
+        let mut cue_lines: Vec<String> = Vec::new();
         let mut speaker = None;
-        // A cue ends at a blank line, or at the next cue's timing (and its number) when the
-        // blank line is missing.
+        // A cue ends at an empty line (a line of spaces is part of the cue: YouTube's captions
+        // have them), or at the next cue's timing (and its number) when the empty line is missing.
         let next_cue = |j: usize| {
             cue_start(lines[j]).is_some()
                 || (lines[j].trim().bytes().all(|b| b.is_ascii_digit())
                     && lines.get(j + 1).is_some_and(|l| cue_start(l).is_some()))
         };
-        while i < lines.len() && !lines[i].trim().is_empty() && !next_cue(i) {
+        while i < lines.len() && !lines[i].is_empty() && !next_cue(i) {
             let (t, voice) = strip_cue_markup(lines[i]);
             speaker = speaker.or(voice);
             if !t.is_empty() {
-                append_text(&mut cue, &t);
+                cue_lines.push(t);
             }
             i += 1;
+        }
+        // The longest run of lines that ended the cue before and opens this one.
+        let repeated = (1..=cue_lines.len().min(last_lines.len()))
+            .rev()
+            .find(|&k| cue_lines[..k] == last_lines[last_lines.len() - k..])
+            .unwrap_or(0);
+        let mut cue = String::new();
+        for t in &cue_lines[repeated..] {
+            append_text(&mut cue, t);
+        }
+        if !cue_lines.is_empty() {
+            last_lines = cue_lines;
         }
         if speaker.is_none() {
             if let Some((sp, rest)) = split_speaker(&cue) {
@@ -316,10 +330,9 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
                 cue = rest;
             }
         }
-        if cue.is_empty() || cue == last_cue {
+        if cue.is_empty() {
             continue;
         }
-        last_cue.clone_from(&cue);
         match turns.last_mut() {
             Some(t) if speaker.is_some() && t.speaker == speaker => append_text(&mut t.text, &cue),
             _ => turns.push(Turn {
@@ -755,6 +768,50 @@ pub(crate) fn mentions_segment_list(text: &str) -> bool {
 }
 
 /// A JSON document: ASR segments of one call, or an array of messages.
+/// The line on which each item of the JSON array that is `body` starts (`body` is valid JSON,
+/// its BOM removed): where to look for a message of a JSON array in the file.
+fn array_item_lines(body: &[u8]) -> Vec<u64> {
+    let mut lines = Vec::new();
+    let (mut line, mut depth) = (1u64, 0usize);
+    let (mut in_string, mut escaped, mut item_next) = (false, false, false);
+    for &b in body {
+        if in_string {
+            // A string has no raw newline in valid JSON.
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'\n' => {
+                line += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => continue,
+            _ => {}
+        }
+        if item_next && b != b']' {
+            lines.push(line);
+        }
+        item_next = false;
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                item_next = depth == 1 && b == b'[';
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' => item_next = depth == 1,
+            _ => {}
+        }
+    }
+    lines
+}
+
 pub fn read_json_document(
     reader: Box<dyn BufRead + Send>,
     source: String,
@@ -785,18 +842,22 @@ pub fn read_json_document(
         }
         Value::Array(items) => {
             let opts = opts.clone();
+            let lines = array_item_lines(body);
             Box::new(items.into_iter().enumerate().map(move |(i, item)| {
                 let n = i as u64 + 1;
+                let line = lines.get(i).copied().unwrap_or(n);
                 match item {
                     // A message, or an ASR result with segments (FunASR writes one per audio
                     // file: `[{"key","text","sentence_info"}]`), which `record_from_object` reads
                     // as a call.
-                    Value::Object(o) => record_from_object(o, &opts, &source, n, n),
+                    Value::Object(o) => record_from_object(o, &opts, &source, line, n),
                     // An array of plain strings: each is a message.
-                    Value::String(text) => finish_record(Record::new(source.as_str(), n, n, text)),
+                    Value::String(text) => {
+                        finish_record(Record::new(source.as_str(), line, n, text))
+                    }
                     other => Err(RecordError::new(
                         source.as_str(),
-                        n,
+                        line,
                         n,
                         format!(
                             "expected a message (a JSON object or string), found {}",
@@ -822,6 +883,18 @@ pub fn read_json_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn array_items_start_on_their_lines() {
+        let body =
+            "[\n  {\"text\": \"a,[\\\"}\"},\n  \"b\\\\\", [1,\n2],\n\n  {\"x\": {\"y\": [3]}}\n]\n";
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 4);
+        assert_eq!(array_item_lines(body.as_bytes()), [2, 3, 3, 6]);
+        assert_eq!(array_item_lines(b"[]"), Vec::<u64>::new());
+        assert_eq!(array_item_lines(b" [ \n ] "), Vec::<u64>::new());
+        assert_eq!(array_item_lines(b"[\"x\",\"y\"]"), [1, 1]);
+    }
 
     #[test]
     fn tencent_speaker_ids_all_zero_name_no_speaker() {
@@ -991,6 +1064,42 @@ mod tests {
             "1\n00:00:00,000 --> 00:00:01,000\n您好\n2\n00:00:01,000 --> 00:00:02,000\n在吗\n";
         let texts: Vec<String> = parse_turns(tight).into_iter().map(|t| t.text).collect();
         assert_eq!(texts, ["您好", "在吗"]);
+    }
+
+    #[test]
+    fn rolling_captions_are_read_once() {
+        // YouTube's automatic captions: a line of one space opens each cue, a 10 ms cue repeats
+        // the line just finished, and the next cue opens with it again.
+        let youtube = "WEBVTT\nKind: captions\nLanguage: zh-Hans\n\n\
+            00:00:00.160 --> 00:00:02.310 align:start position:0%\n \n\
+            老板您好<00:00:00.800><c>我是</c><00:00:01.200><c>银联商务的</c>\n\n\
+            00:00:02.310 --> 00:00:02.320 align:start position:0%\n老板您好我是银联商务的\n \n\n\
+            00:00:02.320 --> 00:00:05.000 align:start position:0%\n老板您好我是银联商务的\n\
+            您的POS机<00:00:03.000><c>要升级了</c>\n\n\
+            00:00:05.000 --> 00:00:05.010 align:start position:0%\n您的POS机要升级了\n \n";
+        let got: Vec<(String, Option<f64>)> = parse_turns(youtube)
+            .into_iter()
+            .map(|t| (t.text, t.start))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("老板您好我是银联商务的".to_string(), Some(0.16)),
+                ("您的POS机要升级了".to_string(), Some(2.32)),
+            ]
+        );
+        // Two-line rolling captions in SRT: each line once.
+        let srt = "1\n00:00:00,000 --> 00:00:02,000\n第一句\n第二句\n\n\
+                   2\n00:00:02,000 --> 00:00:04,000\n第二句\n第三句\n\n\
+                   3\n00:00:04,000 --> 00:00:06,000\n第三句\n第四句\n";
+        let texts: Vec<String> = parse_turns(srt).into_iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["第一句第二句", "第三句", "第四句"]);
+        // A line said again later, not at the start of the next cue, stays.
+        let again = "1\n00:00:00,000 --> 00:00:01,000\n好的\n\n\
+                     2\n00:00:01,000 --> 00:00:02,000\n您说\n\n\
+                     3\n00:00:02,000 --> 00:00:03,000\n好的\n";
+        let texts: Vec<String> = parse_turns(again).into_iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["好的", "您说", "好的"]);
     }
 
     #[test]
