@@ -2523,3 +2523,181 @@ fn sms_backup_xml_in_gbk_or_utf16_reads_as_the_utf8_file() {
         got[3]
     );
 }
+
+/// A minimal `.xlsx` as Excel writes one: shared strings, an inline string, numbers, a date cell
+/// styled with a built-in date-time format, one worksheet named `name`. `rows` are (row number,
+/// cells); a cell is `s:` text (shared), `i:` text (inline), `d:` a date serial, or a number.
+fn xlsx(name: &str, rows: &[(u32, Vec<&str>)]) -> Vec<u8> {
+    use std::io::Write;
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut shared: Vec<String> = Vec::new();
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, cells) in rows {
+        sheet.push_str(&format!(r#"<row r="{r}">"#));
+        for (c, cell) in cells.iter().enumerate() {
+            let at = format!("{}{r}", (b'A' + c as u8) as char);
+            if let Some(t) = cell.strip_prefix("s:") {
+                shared.push(esc(t));
+                sheet.push_str(&format!(
+                    r#"<c r="{at}" t="s"><v>{}</v></c>"#,
+                    shared.len() - 1
+                ));
+            } else if let Some(t) = cell.strip_prefix("i:") {
+                sheet.push_str(&format!(
+                    r#"<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                    esc(t)
+                ));
+            } else if let Some(d) = cell.strip_prefix("d:") {
+                sheet.push_str(&format!(r#"<c r="{at}" s="1"><v>{d}</v></c>"#));
+            } else if !cell.is_empty() {
+                sheet.push_str(&format!(r#"<c r="{at}"><v>{cell}</v></c>"#));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let sst: String = shared
+        .iter()
+        .map(|t| format!("<si><t>{t}</t></si>"))
+        .collect();
+    let ns = "http://schemas.openxmlformats.org";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/styles.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+            ),
+        ),
+        (
+            "xl/sharedStrings.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{ns}/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{sst}</sst>"#,
+                n = shared.len()
+            ),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (path, body) in parts {
+        zip.start_file(path, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn excel_workbooks_are_read_as_tables_with_the_sheets_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = vec!["s:编号", "s:号码", "s:短信内容", "s:接收时间"];
+    let (bank, scam) = (format!("s:{BANK}"), format!("i:{SCAM}\n详询客服"));
+    let rows = [
+        (1, header.clone()),
+        (2, vec!["1", "95588", &bank, "d:45352.354166666664"]),
+        // A phone number stored as a number, a message with a line break typed in the cell.
+        (3, vec!["2", "13800138000", &scam, "d:45353"]),
+        // Row 4 left empty, then a row with no message.
+        (5, vec!["3", "10086", "", "d:45354.5"]),
+        (6, vec!["4", "106900", "s:验证码123456，切勿告诉他人。", ""]),
+    ];
+    let book = xlsx("短信导出", &rows);
+    fs::write(dir.path().join("export.xlsx"), &book).unwrap();
+    // The same workbook under a name that says nothing: found by its content.
+    fs::write(dir.path().join("download"), &book).unwrap();
+    for name in ["export.xlsx", "download"] {
+        let recs = records(&dir.path().join(name));
+        let got: Vec<String> = recs.iter().map(record_summary).collect();
+        let want = [
+            format!("1 2 Some(\"95588\") Some(\"2024-03-01 08:30:00\") None {BANK:?}"),
+            format!(
+                "2 3 Some(\"13800138000\") Some(\"2024-03-02\") None {:?}",
+                format!("{SCAM}\n详询客服")
+            ),
+        ];
+        assert_eq!(got[..2], want, "{name}");
+        let ids: Vec<Option<&str>> = recs
+            .iter()
+            .map(|r| r.as_ref().ok().and_then(|r| r.id.as_deref()))
+            .collect();
+        assert_eq!(ids[..2], [Some("1"), Some("2")], "{name}");
+        // The empty row and the row without a message are error records on their own rows;
+        // nothing is dropped.
+        let lines: Vec<u64> = recs
+            .iter()
+            .map(|r| match r {
+                Ok(r) => r.line,
+                Err(e) => e.line,
+            })
+            .collect();
+        assert_eq!(lines, [2, 3, 4, 5, 6], "{got:#?}");
+        assert!(recs[2].is_err() && recs[3].is_err(), "{got:#?}");
+        assert_eq!(
+            recs[4].as_ref().unwrap().text,
+            "验证码123456，切勿告诉他人。"
+        );
+        // Scored by the binary: the bank notice legit, the scam a scam, exit 3 for the errors.
+        let o = run_in(dir.path(), &[name]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let out = rows_of(&o);
+        assert_eq!(out.len(), 5, "{}", stdout(&o));
+        assert_eq!(out[0]["verdict"], "legit");
+        assert_eq!(out[1]["verdict"], "scam");
+        assert_eq!(out[1]["sender"], "13800138000");
+        assert_eq!(col(&out, "line"), [2, 3, 4, 5, 6]);
+    }
+    // Columns given by name work as for CSV; a sheet's column given by number too.
+    let o = run_in(
+        dir.path(),
+        &["export.xlsx", "--text-col", "3", "--sender-col", "2"],
+    );
+    let out = rows_of(&o);
+    assert_eq!(out[1]["verdict"], "scam", "{}", stderr(&o));
+    // A workbook cut short: alone, the run fails naming the file and why; among other inputs,
+    // it is an error row and the others are scored.
+    fs::write(dir.path().join("broken.xlsx"), &book[..book.len() / 2]).unwrap();
+    let o = run_in(dir.path(), &["broken.xlsx"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("broken.xlsx: cannot read the Excel workbook"),
+        "{e}"
+    );
+    let o = run_in(dir.path(), &["broken.xlsx", "export.xlsx"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out = rows_of(&o);
+    assert_eq!(out.len(), 6, "{}", stdout(&o));
+    let e = out[0]["error"].as_str().unwrap();
+    assert!(e.contains("cannot read the Excel workbook"), "{e}");
+    assert_eq!(out[2]["verdict"], "scam");
+}

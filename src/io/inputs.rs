@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 /// File extensions read when a directory is expanded.
 pub const KNOWN_EXTENSIONS: &[&str] = &[
     "jsonl", "ndjson", "json", "csv", "tsv", "txt", "xml", "db", "sqlite", "sqlite3", "srt", "vtt",
+    "xlsx", "xlsm", "xlsb", "xls", "ods",
 ];
 
 fn is_known(p: &Path) -> bool {

@@ -11,6 +11,7 @@
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed; UTF-8, or the encoding its declaration names, GBK/GB18030 or Big5 by its bytes, UTF-16 with a BOM, transcoded as it streams | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
+//! | `spreadsheet` | Excel `.xlsx`/`.xlsm`/`.xlsb`/`.xls`, OpenDocument `.ods`: the first worksheet, read as a CSV table (same column options); read whole | row of the sheet |
 //! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: line where the element starts) |
 //!
 //! Among several inputs (a directory, a glob) every one shows up in the output: an input with no
@@ -27,6 +28,7 @@ pub mod encoding;
 pub mod inputs;
 pub mod jsonl;
 pub mod labelled;
+pub mod spreadsheet;
 pub mod sqlite;
 pub mod transcript;
 pub mod writer;
@@ -252,6 +254,10 @@ pub enum InputFormat {
     /// ASR JSON segments of one call (or a JSON array of messages).
     #[value(alias = "json")]
     Asr,
+    /// An Excel or OpenDocument workbook (`.xlsx`, `.xls`, `.ods`): its first worksheet, read as
+    /// a CSV table.
+    #[value(alias = "xlsx", alias = "xls", alias = "ods", alias = "excel")]
+    Spreadsheet,
 }
 
 /// Options that tell a reader where the fields are.
@@ -284,6 +290,9 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
     let ext = |e: &str| lower.ends_with(e);
     if head.starts_with(b"SQLite format 3\0") {
         return InputFormat::Sqlite;
+    }
+    if spreadsheet::looks_like_spreadsheet(name, head) {
+        return InputFormat::Spreadsheet;
     }
     let enc = encoding::sniff(head, complete);
     let text: std::borrow::Cow<str> = if enc.is_utf16() {
@@ -525,6 +534,14 @@ pub fn open(
             transcript::read_transcript(r, name, enc)
         }
         InputFormat::Asr => transcript::read_json_document(reader, name, opts),
+        InputFormat::Spreadsheet => {
+            let mut reader = reader;
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(path, e))?;
+            spreadsheet::open(bytes, name, opts)?
+        }
     })
 }
 

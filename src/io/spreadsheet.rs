@@ -1,0 +1,193 @@
+//! Excel and OpenDocument spreadsheets (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`), read with
+//! calamine: an analyst's export is as often a workbook as a CSV file.
+//!
+//! The first worksheet is read as a table and handed to the CSV reader ([`super::csv_in`]), so
+//! that its header row, text column, id, sender and date columns, `--text-col` and `--no-header`
+//! work exactly as for a CSV file. Cells are written as they show: text as it is, a whole number
+//! without a decimal point (a phone number stored as a number stays `13800138000`), a date as
+//! `2024-03-01` or `2024-03-01 08:30:00` (the sheet's own wall time, no zone). `line` in output
+//! rows is the row of the sheet, counted from 1 as Excel shows it.
+//!
+//! A workbook is read whole into memory (the format is a zip archive of XML, or a compound file,
+//! and cannot be read front to back as a stream); sheets have at most 1,048,576 rows.
+
+use super::csv_in;
+use super::encoding::TextEncoding;
+use super::{iso8601_utc, ReaderOptions, RecordStream};
+use crate::error::{Error, Result};
+use calamine::{Data, Range, Reader};
+use std::io::Cursor;
+
+/// Whether `head`, the first bytes of a file named `name`, is a workbook calamine reads: a zip
+/// archive holding a workbook's parts, an OLE compound file (`.xls`) named as a spreadsheet, or
+/// any file named `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` that starts as one of those.
+pub(crate) fn looks_like_spreadsheet(name: &str, head: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let named = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    let zip = head.starts_with(b"PK\x03\x04");
+    let ole = head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    let zip_workbook = zip
+        && [
+            &b"[Content_Types].xml"[..],
+            b"xl/",
+            b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+        ]
+        .iter()
+        .any(|w| head.windows(w.len()).any(|x| x == *w));
+    zip_workbook || (named && (zip || ole))
+}
+
+/// The records of the first worksheet of the workbook in `bytes` (see the module's notes).
+pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<RecordStream> {
+    let invalid = |why: String| Error::Invalid(format!("{source}: {why}"));
+    let (sheet, range) = first_sheet(&bytes, &source).map_err(invalid)?;
+    drop(bytes);
+    let (csv, rows) = to_csv(&range);
+    drop(range);
+    let records = csv_in::open_with_encoding(
+        Cursor::new(csv),
+        source.clone(),
+        b',',
+        opts,
+        TextEncoding::Utf8,
+    )
+    .map_err(|e| match e {
+        // The CSV reader names the source; say which sheet it read.
+        Error::Invalid(why) => Error::Invalid(format!("{why} (worksheet {sheet:?})")),
+        other => other,
+    })?;
+    // The CSV reader counts the lines of the CSV text; a record's line there is turned back into
+    // its row in the sheet.
+    let row_of = move |line: u64| match rows.binary_search_by_key(&line, |&(l, _)| l) {
+        Ok(i) => rows[i].1,
+        Err(i) => rows.get(i.saturating_sub(1)).map_or(line, |r| r.1),
+    };
+    Ok(Box::new(records.map(move |r| match r {
+        Ok(mut rec) => {
+            rec.line = row_of(rec.line);
+            Ok(rec)
+        }
+        Err(mut e) => {
+            e.line = row_of(e.line);
+            Err(e)
+        }
+    })))
+}
+
+/// The name and cells of the first worksheet, or why it cannot be read.
+fn first_sheet(bytes: &[u8], source: &str) -> std::result::Result<(String, Range<Data>), String> {
+    let lower = source.to_ascii_lowercase();
+    let cursor = Cursor::new(bytes);
+    let mut book = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|e| format!("cannot read the Excel workbook: {e}"))?
+    } else if lower.ends_with(".xlsb") {
+        calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(cursor)
+            .map(calamine::Sheets::Xlsb)
+            .map_err(|e| format!("cannot read the Excel workbook: {e}"))?
+    } else if lower.ends_with(".xls") {
+        calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
+            .map(calamine::Sheets::Xls)
+            .map_err(|e| format!("cannot read the Excel 97-2003 workbook: {e}"))?
+    } else if lower.ends_with(".ods") {
+        calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
+            .map(calamine::Sheets::Ods)
+            .map_err(|e| format!("cannot read the OpenDocument spreadsheet: {e}"))?
+    } else {
+        calamine::open_workbook_auto_from_rs(cursor)
+            .map_err(|e| format!("cannot read the spreadsheet: {e}"))?
+    };
+    let names = book.sheet_names();
+    let Some(name) = names.first() else {
+        return Err("the workbook has no worksheet".into());
+    };
+    let range = book
+        .worksheet_range(name)
+        .map_err(|e| format!("cannot read worksheet {name:?}: {e}"))?;
+    Ok((name.clone(), range))
+}
+
+/// The sheet as CSV text, and for each row written the CSV line it starts on and its row in the
+/// sheet (from 1), in order.
+fn to_csv(range: &Range<Data>) -> (Vec<u8>, Vec<(u64, u64)>) {
+    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut rows = Vec::new();
+    let mut line = 1u64;
+    let mut fields: Vec<String> = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        fields.clear();
+        // Columns left of the used range are empty: kept, so that column numbers are the sheet's.
+        fields.extend(std::iter::repeat_n(String::new(), first_col));
+        // Every row as wide as the used range, as Excel writes a sheet as CSV.
+        fields.extend(row.iter().map(cell_text));
+        rows.push((line, first_row + i as u64 + 1));
+        out.write_record(&fields).expect("writing CSV to memory");
+        line += 1 + fields
+            .iter()
+            .map(|f| f.matches('\n').count() as u64)
+            .sum::<u64>();
+    }
+    let bytes = out.into_inner().expect("writing CSV to memory");
+    (bytes, rows)
+}
+
+/// A cell as the sheet shows it (see the module's notes).
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+        Data::DateTime(dt) if dt.is_datetime() => excel_date(dt.as_f64()),
+        Data::Error(_) => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// An Excel date serial (days since 1899-12-30, the fraction the time of day) as
+/// `YYYY-MM-DD`, with ` HH:MM:SS` when it has a time.
+fn excel_date(serial: f64) -> String {
+    if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
+        return serial.to_string();
+    }
+    let secs = (serial * 86_400.0).round() as i64 - 25_569 * 86_400;
+    let iso = iso8601_utc(secs); // 1970-01-01T00:00:00Z
+    let (date, time) = (&iso[..10], &iso[11..19]);
+    if time == "00:00:00" {
+        date.to_string()
+    } else {
+        format!("{date} {time}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_numbers_read_as_the_sheet_shows_them() {
+        assert_eq!(excel_date(45352.0), "2024-03-01");
+        assert_eq!(excel_date(45352.354166666664), "2024-03-01 08:30:00");
+        assert_eq!(excel_date(25569.0), "1970-01-01");
+        assert_eq!(cell_text(&Data::Float(13800138000.0)), "13800138000");
+        assert_eq!(cell_text(&Data::Float(0.38)), "0.38");
+        assert_eq!(cell_text(&Data::Int(-7)), "-7");
+        assert_eq!(cell_text(&Data::String("押金299元".into())), "押金299元");
+        assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    #[test]
+    fn zip_and_ole_heads_are_told_apart() {
+        let xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
+        assert!(looks_like_spreadsheet("export", xlsx));
+        assert!(looks_like_spreadsheet("a.xlsx", b"PK\x03\x04rest"));
+        assert!(!looks_like_spreadsheet("a.zip", b"PK\x03\x04rest"));
+        assert!(looks_like_spreadsheet(
+            "old.XLS",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00"
+        ));
+        assert!(!looks_like_spreadsheet("a.xlsx", b"id,text\n1,hi\n"));
+    }
+}
