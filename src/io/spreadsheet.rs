@@ -19,8 +19,9 @@ use calamine::{Data, Range, Reader};
 use std::io::Cursor;
 
 /// Whether `head`, the first bytes of a file named `name`, is a workbook calamine reads: a zip
-/// archive holding a workbook's parts, an OLE compound file (`.xls`) named as a spreadsheet, or
-/// any file named `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` that starts as one of those.
+/// archive holding an Excel workbook's parts or an OpenDocument spreadsheet, whatever its name,
+/// or a zip archive or an OLE compound file (`.xls`) named `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or
+/// `.ods`.
 pub(crate) fn looks_like_spreadsheet(name: &str, head: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
     let named = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
@@ -28,10 +29,11 @@ pub(crate) fn looks_like_spreadsheet(name: &str, head: &[u8]) -> bool {
         .any(|e| lower.ends_with(e));
     let zip = head.starts_with(b"PK\x03\x04");
     let ole = head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    // Excel's parts are under `xl/` (a Word or PowerPoint file has `[Content_Types].xml` too,
+    // but `word/`, `ppt/`); an OpenDocument file names its type first.
     let zip_workbook = zip
         && [
-            &b"[Content_Types].xml"[..],
-            b"xl/",
+            &b"xl/"[..],
             b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
         ]
         .iter()
@@ -180,8 +182,13 @@ mod tests {
 
     #[test]
     fn zip_and_ole_heads_are_told_apart() {
-        let xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
+        let xlsx = b"PK\x03\x04\x14\x00!\x00[Content_Types].xml...PK\x03\x04xl/workbook.xml";
         assert!(looks_like_spreadsheet("export", xlsx));
+        let docx = b"PK\x03\x04\x14\x00!\x00[Content_Types].xml...PK\x03\x04word/document.xml";
+        assert!(!looks_like_spreadsheet("report", docx));
+        let ods =
+            b"PK\x03\x04\x14\x00\x00\x08mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
+        assert!(looks_like_spreadsheet("download", ods));
         assert!(looks_like_spreadsheet("a.xlsx", b"PK\x03\x04rest"));
         assert!(!looks_like_spreadsheet("a.zip", b"PK\x03\x04rest"));
         assert!(looks_like_spreadsheet(
