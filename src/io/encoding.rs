@@ -220,8 +220,8 @@ pub fn xml_declared_encoding(head: &[u8]) -> Option<&'static Encoding> {
 
 /// Streams a file in `encoding` as UTF-8, strictly: bytes that are not valid in it end the
 /// stream with an [`std::io::ErrorKind::InvalidData`] error naming the encoding and the byte
-/// offset, so a reader turns them into an error record instead of text
-/// with U+FFFD in it.
+/// offset, so that a reader turns them into an error record instead of text with U+FFFD in it.
+/// What came before the bad bytes is read first; every read after them fails.
 pub struct StrictDecodeReader<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
