@@ -142,55 +142,6 @@ pub fn decode_owned(bytes: Vec<u8>, enc: TextEncoding) -> Result<String, String>
     decode(&bytes, enc).map(Cow::into_owned)
 }
 
-/// Streams UTF-16 (after its BOM) as UTF-8. Unpaired surrogates become U+FFFD.
-pub struct Utf16Reader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    inbuf: Vec<u8>,
-    out: Vec<u8>,
-    pos: usize,
-    eof: bool,
-}
-
-impl<R: Read> Utf16Reader<R> {
-    pub fn new(inner: R, enc: TextEncoding) -> Self {
-        Utf16Reader {
-            inner,
-            // With BOM handling: the BOM is removed.
-            decoder: enc.encoding().new_decoder_with_bom_removal(),
-            inbuf: vec![0; 1 << 15],
-            out: Vec::with_capacity(1 << 16),
-            pos: 0,
-            eof: false,
-        }
-    }
-}
-
-impl<R: Read> Read for Utf16Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos >= self.out.len() {
-            if self.eof {
-                return Ok(0);
-            }
-            let n = self.inner.read(&mut self.inbuf)?;
-            let last = n == 0;
-            self.eof = last;
-            self.out.clear();
-            self.pos = 0;
-            let needed = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
-            self.out.resize(needed, 0);
-            let (_, _, written, _) =
-                self.decoder
-                    .decode_to_utf8(&self.inbuf[..n], &mut self.out, last);
-            self.out.truncate(written);
-        }
-        let n = buf.len().min(self.out.len() - self.pos);
-        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
 /// Whether a line of `head` that is not all ASCII is valid UTF-8 (the last line, perhaps cut by
 /// the end of `head`, included: a cut one is not valid, which only makes this say no).
 pub fn has_utf8_line(head: &[u8]) -> bool {
@@ -218,37 +169,32 @@ pub fn xml_declared_encoding(head: &[u8]) -> Option<&'static Encoding> {
     (enc != encoding_rs::UTF_8 && enc != UTF_16LE && enc != UTF_16BE).then_some(enc)
 }
 
-/// Streams a file in `encoding` as UTF-8, strictly: bytes that are not valid in it end the
-/// stream with an [`std::io::ErrorKind::InvalidData`] error naming the encoding and the byte
-/// offset, so that a reader turns them into an error record instead of text with U+FFFD in it.
-/// What came before the bad bytes is read first; every read after them fails.
-pub struct StrictDecodeReader<R> {
-    inner: R,
-    decoder: encoding_rs::Decoder,
-    name: &'static str,
-    /// Why the file is read in this encoding, for the error.
-    why: &'static str,
-    inbuf: Vec<u8>,
-    /// Bytes of `inbuf` not yet decoded (from `start` to `end`).
-    start: usize,
-    end: usize,
-    /// Bytes of the input decoded so far.
-    offset: u64,
-    out: Vec<u8>,
-    pos: usize,
-    eof: bool,
-    /// Why the stream ended early: bad bytes met.
-    failed: Option<String>,
-}
+/// Streams UTF-16 (after its BOM) as UTF-8, for the line and CSV readers. Unpaired surrogates
+/// become U+FFFD, as a field's other errors are the field's to report.
+pub type Utf16Reader<R> = DecodeReader<R>;
 
-impl<R: Read> StrictDecodeReader<R> {
-    /// `why`: how the encoding was chosen, for the error (`"its XML declaration says so"`).
-    pub fn new(inner: R, encoding: &'static Encoding, why: &'static str) -> Self {
-        StrictDecodeReader {
+impl<R: Read> DecodeReader<R> {
+    /// A [`Utf16Reader`]: `enc` is UTF-16LE or UTF-16BE.
+    pub fn new(inner: R, enc: TextEncoding) -> Self {
+        Self::with(inner, enc.encoding(), None)
+    }
+
+    /// Streams a file in `encoding` as UTF-8, strictly: bytes that are not valid in it end the
+    /// stream with an [`std::io::ErrorKind::InvalidData`] error naming the encoding and the
+    /// byte offset, so that a reader turns them into an error record instead of text with U+FFFD
+    /// in it. What came before the bad bytes is read first; every read after them fails. `why`:
+    /// how the encoding was chosen, for the error (`"its XML declaration says so"`).
+    pub fn strict(inner: R, encoding: &'static Encoding, why: &'static str) -> Self {
+        Self::with(inner, encoding, Some(why))
+    }
+
+    fn with(inner: R, encoding: &'static Encoding, strict: Option<&'static str>) -> Self {
+        DecodeReader {
             inner,
+            // With BOM handling: the BOM is removed.
             decoder: encoding.new_decoder_with_bom_removal(),
             name: encoding.name(),
-            why,
+            strict,
             inbuf: vec![0; 1 << 15],
             start: 0,
             end: 0,
@@ -261,7 +207,28 @@ impl<R: Read> StrictDecodeReader<R> {
     }
 }
 
-impl<R: Read> Read for StrictDecodeReader<R> {
+/// A file in some encoding streamed as UTF-8: [`Utf16Reader`] (lenient) or
+/// [`DecodeReader::strict`].
+pub struct DecodeReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    name: &'static str,
+    /// Strict decoding, and why the file is read in this encoding (for the error).
+    strict: Option<&'static str>,
+    inbuf: Vec<u8>,
+    /// Bytes of `inbuf` not yet decoded (from `start` to `end`).
+    start: usize,
+    end: usize,
+    /// Bytes of the input decoded so far.
+    offset: u64,
+    out: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// Why the stream ended early: bad bytes met (strict decoding only).
+    failed: Option<String>,
+}
+
+impl<R: Read> Read for DecodeReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.pos >= self.out.len() {
             if let Some(reason) = &self.failed {
@@ -285,25 +252,40 @@ impl<R: Read> Read for StrictDecodeReader<R> {
             let input = &self.inbuf[self.start..self.end];
             let needed = self
                 .decoder
-                .max_utf8_buffer_length_without_replacement(input.len())
+                .max_utf8_buffer_length(input.len())
                 .unwrap_or(input.len() * 3 + 16);
             self.out.clear();
             self.out.resize(needed.max(16), 0);
             self.pos = 0;
-            let (result, read, written) =
-                self.decoder
-                    .decode_to_utf8_without_replacement(input, &mut self.out, self.eof);
+            let (read, written, bad) =
+                match self.strict {
+                    Some(_) => {
+                        let (result, read, written) = self
+                            .decoder
+                            .decode_to_utf8_without_replacement(input, &mut self.out, self.eof);
+                        let bad = match result {
+                            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                                Some(u64::from(bad) + u64::from(after))
+                            }
+                            _ => None,
+                        };
+                        (read, written, bad)
+                    }
+                    None => {
+                        let (_, read, written, _) =
+                            self.decoder.decode_to_utf8(input, &mut self.out, self.eof);
+                        (read, written, None)
+                    }
+                };
             self.out.truncate(written);
             self.start += read;
             self.offset += read as u64;
-            if let encoding_rs::DecoderResult::Malformed(bad, after) = result {
+            if let (Some(back), Some(why)) = (bad, self.strict) {
                 // What came before the bad bytes is handed out first; the error after it.
-                let at = self
-                    .offset
-                    .saturating_sub(u64::from(bad) + u64::from(after));
+                let at = self.offset.saturating_sub(back);
                 self.failed = Some(format!(
-                    "invalid {} bytes at byte {at} of the file (read as {}: {})",
-                    self.name, self.name, self.why
+                    "invalid {} bytes at byte {at} of the file (read as {}: {why})",
+                    self.name, self.name
                 ));
             }
         }
@@ -415,7 +397,7 @@ mod tests {
         let (gbk, _, _) = GB18030.encode(&text);
         for step in [1, 3, 4096, 1 << 16] {
             let mut s = String::new();
-            StrictDecodeReader::new(Trickle(&gbk, step), GB18030, "test")
+            DecodeReader::strict(Trickle(&gbk, step), GB18030, "test")
                 .read_to_string(&mut s)
                 .unwrap();
             assert_eq!(s, text, "{step}");
@@ -425,7 +407,7 @@ mod tests {
         let good = GB18030.encode("您的POS机").0.len();
         let bad = [&GB18030.encode("您的POS机").0[..], b"\xFF", &gbk[..]].concat();
         for step in [1, 2, 1 << 16] {
-            let mut r = StrictDecodeReader::new(Trickle(&bad, step), GB18030, "test");
+            let mut r = DecodeReader::strict(Trickle(&bad, step), GB18030, "test");
             let mut s = Vec::new();
             let e = r.read_to_end(&mut s).unwrap_err();
             assert_eq!(s, "您的POS机".as_bytes(), "{step}");
@@ -439,7 +421,7 @@ mod tests {
         // A character cut by the end of the file is bad too.
         let cut = &gbk[..gbk.len() - 1];
         let mut s = String::new();
-        let e = StrictDecodeReader::new(cut, GB18030, "test")
+        let e = DecodeReader::strict(cut, GB18030, "test")
             .read_to_string(&mut s)
             .unwrap_err();
         assert!(
@@ -450,7 +432,7 @@ mod tests {
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend("停用😀".encode_utf16().flat_map(u16::to_le_bytes));
         let mut s = String::new();
-        StrictDecodeReader::new(Trickle(&utf16, 1), UTF_16LE, "test")
+        DecodeReader::strict(Trickle(&utf16, 1), UTF_16LE, "test")
             .read_to_string(&mut s)
             .unwrap();
         assert_eq!(s, "停用😀");

@@ -515,7 +515,7 @@ pub fn open(
             let reader: Box<dyn BufRead + Send> = match transcode {
                 Some((e, why)) => Box::new(BufReader::with_capacity(
                     1 << 16,
-                    encoding::StrictDecodeReader::new(reader, e, why),
+                    encoding::DecodeReader::strict(reader, e, why),
                 )),
                 None => reader,
             };

@@ -78,26 +78,36 @@ pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<Reco
     })))
 }
 
+/// The workbook in `cursor` read as format `F` (`what` names it for the error), as one of
+/// calamine's [`Sheets`](calamine::Sheets) by `wrap`.
+fn read_as<'a, F>(
+    cursor: Cursor<&'a [u8]>,
+    what: &str,
+    wrap: fn(F) -> calamine::Sheets<Cursor<&'a [u8]>>,
+) -> std::result::Result<calamine::Sheets<Cursor<&'a [u8]>>, String>
+where
+    F: Reader<Cursor<&'a [u8]>>,
+    F::Error: std::fmt::Display,
+{
+    calamine::open_workbook_from_rs::<F, _>(cursor)
+        .map(wrap)
+        .map_err(|e| format!("cannot read the {what}: {e}"))
+}
+
 /// The name and cells of the first worksheet, or why it cannot be read.
 fn first_sheet(bytes: &[u8], source: &str) -> std::result::Result<(String, Range<Data>), String> {
+    use calamine::Sheets;
     let lower = source.to_ascii_lowercase();
     let cursor = Cursor::new(bytes);
-    let mut book = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
-        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
-            .map(calamine::Sheets::Xlsx)
-            .map_err(|e| format!("cannot read the Excel workbook: {e}"))?
-    } else if lower.ends_with(".xlsb") {
-        calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(cursor)
-            .map(calamine::Sheets::Xlsb)
-            .map_err(|e| format!("cannot read the Excel workbook: {e}"))?
-    } else if lower.ends_with(".xls") {
-        calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
-            .map(calamine::Sheets::Xls)
-            .map_err(|e| format!("cannot read the Excel 97-2003 workbook: {e}"))?
-    } else if lower.ends_with(".ods") {
-        calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
-            .map(calamine::Sheets::Ods)
-            .map_err(|e| format!("cannot read the OpenDocument spreadsheet: {e}"))?
+    let ext = |e: &str| lower.ends_with(e);
+    let mut book = if ext(".xlsx") || ext(".xlsm") {
+        read_as(cursor, "Excel workbook", Sheets::Xlsx)?
+    } else if ext(".xlsb") {
+        read_as(cursor, "Excel workbook", Sheets::Xlsb)?
+    } else if ext(".xls") {
+        read_as(cursor, "Excel 97-2003 workbook", Sheets::Xls)?
+    } else if ext(".ods") {
+        read_as(cursor, "OpenDocument spreadsheet", Sheets::Ods)?
     } else {
         calamine::open_workbook_auto_from_rs(cursor)
             .map_err(|e| format!("cannot read the spreadsheet: {e}"))?
