@@ -2528,6 +2528,11 @@ fn sms_backup_xml_in_gbk_or_utf16_reads_as_the_utf8_file() {
 /// styled with a built-in date-time format, one worksheet named `name`. `rows` are (row number,
 /// cells); a cell is `s:` text (shared), `i:` text (inline), `d:` a date serial, or a number.
 fn xlsx(name: &str, rows: &[(u32, Vec<&str>)]) -> Vec<u8> {
+    xlsx_sheets(&[(name, rows)])
+}
+
+/// [`xlsx`] with several worksheets, in this order, sharing one string table.
+fn xlsx_sheets(sheets: &[(&str, &[(u32, Vec<&str>)])]) -> Vec<u8> {
     use std::io::Write;
     let esc = |t: &str| {
         t.replace('&', "&amp;")
@@ -2535,78 +2540,103 @@ fn xlsx(name: &str, rows: &[(u32, Vec<&str>)]) -> Vec<u8> {
             .replace('>', "&gt;")
     };
     let mut shared: Vec<String> = Vec::new();
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, cells) in rows {
-        sheet.push_str(&format!(r#"<row r="{r}">"#));
-        for (c, cell) in cells.iter().enumerate() {
-            let at = format!("{}{r}", (b'A' + c as u8) as char);
-            if let Some(t) = cell.strip_prefix("s:") {
-                shared.push(esc(t));
-                sheet.push_str(&format!(
-                    r#"<c r="{at}" t="s"><v>{}</v></c>"#,
-                    shared.len() - 1
-                ));
-            } else if let Some(t) = cell.strip_prefix("i:") {
-                sheet.push_str(&format!(
-                    r#"<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
-                    esc(t)
-                ));
-            } else if let Some(d) = cell.strip_prefix("d:") {
-                sheet.push_str(&format!(r#"<c r="{at}" s="1"><v>{d}</v></c>"#));
-            } else if !cell.is_empty() {
-                sheet.push_str(&format!(r#"<c r="{at}"><v>{cell}</v></c>"#));
+    let mut sheet_xml = Vec::new();
+    for (_, rows) in sheets {
+        let mut sheet = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+        );
+        for (r, cells) in rows.iter() {
+            sheet.push_str(&format!(r#"<row r="{r}">"#));
+            for (c, cell) in cells.iter().enumerate() {
+                let at = format!("{}{r}", (b'A' + c as u8) as char);
+                if let Some(t) = cell.strip_prefix("s:") {
+                    shared.push(esc(t));
+                    sheet.push_str(&format!(
+                        r#"<c r="{at}" t="s"><v>{}</v></c>"#,
+                        shared.len() - 1
+                    ));
+                } else if let Some(t) = cell.strip_prefix("i:") {
+                    sheet.push_str(&format!(
+                        r#"<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                        esc(t)
+                    ));
+                } else if let Some(d) = cell.strip_prefix("d:") {
+                    sheet.push_str(&format!(r#"<c r="{at}" s="1"><v>{d}</v></c>"#));
+                } else if !cell.is_empty() {
+                    sheet.push_str(&format!(r#"<c r="{at}"><v>{cell}</v></c>"#));
+                }
             }
+            sheet.push_str("</row>");
         }
-        sheet.push_str("</row>");
+        sheet.push_str("</sheetData></worksheet>");
+        sheet_xml.push(sheet);
     }
-    sheet.push_str("</sheetData></worksheet>");
     let sst: String = shared
         .iter()
         .map(|t| format!("<si><t>{t}</t></si>"))
         .collect();
     let ns = "http://schemas.openxmlformats.org";
-    let parts = [
-        (
-            "[Content_Types].xml",
+    let n = sheets.len();
+    let overrides: String = (1..=n)
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    let entries: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
             format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
+                r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#,
+                esc(name),
+                i + 1,
+                i + 10
+            )
+        })
+        .collect();
+    let rels: String = (1..=n)
+        .map(|i| format!(r#"<Relationship Id="rId{}" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#, i + 9))
+        .collect();
+    let mut parts = vec![
+        (
+            "[Content_Types].xml".to_string(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
             ),
         ),
         (
-            "_rels/.rels",
+            "_rels/.rels".to_string(),
             format!(
                 r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
             ),
         ),
         (
-            "xl/workbook.xml",
+            "xl/workbook.xml".to_string(),
             format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>{entries}</sheets></workbook>"#
             ),
         ),
         (
-            "xl/_rels/workbook.xml.rels",
+            "xl/_rels/workbook.xml.rels".to_string(),
             format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{ns}/package/2006/relationships">{rels}<Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
             ),
         ),
         (
-            "xl/styles.xml",
+            "xl/styles.xml".to_string(),
             format!(
                 r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="{ns}/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#
             ),
         ),
         (
-            "xl/sharedStrings.xml",
+            "xl/sharedStrings.xml".to_string(),
             format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{ns}/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{sst}</sst>"#,
-                n = shared.len()
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{ns}/spreadsheetml/2006/main" count="{k}" uniqueCount="{k}">{sst}</sst>"#,
+                k = shared.len()
             ),
         ),
-        ("xl/worksheets/sheet1.xml", sheet),
     ];
+    for (i, sheet) in sheet_xml.into_iter().enumerate() {
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), sheet));
+    }
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -2700,4 +2730,101 @@ fn excel_workbooks_are_read_as_tables_with_the_sheets_rows() {
     let e = out[0]["error"].as_str().unwrap();
     assert!(e.contains("cannot read the Excel workbook"), "{e}");
     assert_eq!(out[2]["verdict"], "scam");
+}
+
+#[test]
+fn every_worksheet_of_a_workbook_is_read_as_a_source_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = format!("s:{BANK}");
+    let scam = format!("s:{SCAM}");
+    let january: &[(u32, Vec<&str>)] = &[
+        (1, vec!["s:号码", "s:短信内容"]),
+        (2, vec!["95588", &bank]),
+        (3, vec!["13800138000", &scam]),
+    ];
+    let empty: &[(u32, Vec<&str>)] = &[];
+    // A sheet of contacts: phone numbers and dates, no column of text to score.
+    let summary: &[(u32, Vec<&str>)] = &[
+        (1, vec!["s:号码", "s:添加日期"]),
+        (2, vec!["13800138000", "d:45352"]),
+        (3, vec!["13900139000", "d:45353"]),
+    ];
+    // Its own columns, in another order, and a title row above the header.
+    let february: &[(u32, Vec<&str>)] = &[
+        (2, vec!["s:内容", "s:发送方"]),
+        (3, vec!["s:验证码123456，切勿告诉他人。", "106900"]),
+    ];
+    let book = xlsx_sheets(&[
+        ("1月", january),
+        ("空白", empty),
+        ("联系人", summary),
+        ("2月", february),
+    ]);
+    fs::write(dir.path().join("book.xlsx"), &book).unwrap();
+    let got: Vec<String> = records(&dir.path().join("book.xlsx"))
+        .iter()
+        .map(|r| match r {
+            Ok(r) => format!(
+                "{} {} {} {:?} {}",
+                r.source, r.index, r.line, r.sender, r.text
+            ),
+            Err(e) => format!("error {} {} {} {}", e.source, e.index, e.line, e.reason),
+        })
+        .collect();
+    let dir_name = dir.path().join("book.xlsx").display().to_string();
+    assert_eq!(got.len(), 4, "{got:#?}");
+    assert_eq!(
+        got[..2],
+        [
+            format!("{dir_name}#1月 1 2 Some(\"95588\") {BANK}"),
+            format!("{dir_name}#1月 2 3 Some(\"13800138000\") {SCAM}"),
+        ]
+    );
+    assert!(
+        got[2].starts_with(&format!(
+            "error {dir_name}#联系人 1 1 cannot tell which column holds the text"
+        )) && got[2].ends_with("the worksheet is not read"),
+        "{}",
+        got[2]
+    );
+    assert_eq!(
+        got[3],
+        format!("{dir_name}#2月 1 3 Some(\"106900\") 验证码123456，切勿告诉他人。")
+    );
+    // Scored: every sheet's rows and the summary sheet's error, in the workbook's order.
+    let o = run_in(dir.path(), &["book.xlsx"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out = rows_of(&o);
+    assert_eq!(
+        col(&out, "source"),
+        [
+            "book.xlsx#1月",
+            "book.xlsx#1月",
+            "book.xlsx#联系人",
+            "book.xlsx#2月"
+        ]
+    );
+    assert_eq!(out[0]["verdict"], "legit");
+    assert_eq!(out[1]["verdict"], "scam");
+    assert!(out[2]["error"].as_str().unwrap().contains("worksheet"));
+    assert_eq!(out[3]["verdict"], "legit");
+
+    // One worksheet with cells among empty ones: the file is the source, as before.
+    let single = xlsx_sheets(&[("空白", empty), ("短信", january), ("另一个空白", empty)]);
+    fs::write(dir.path().join("single.xlsx"), &single).unwrap();
+    let o = run_in(dir.path(), &["single.xlsx"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(col(&rows_of(&o), "source"), ["single.xlsx", "single.xlsx"]);
+
+    // No worksheet can be read: the workbook is an error as a whole, naming a sheet and why.
+    let none = xlsx_sheets(&[("联系人", summary), ("联系人2", summary)]);
+    fs::write(dir.path().join("none.xlsx"), &none).unwrap();
+    let o = run_in(dir.path(), &["none.xlsx"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("none.xlsx#联系人: cannot tell which column holds the text")
+            && e.contains("(worksheet \"联系人\")"),
+        "{e}"
+    );
 }

@@ -32,8 +32,8 @@ Inputs (format detected from the content, then the name; --format overrides):
   without one (detected when the first row names no known column and holds a phone number, a
   number, a date or a message, or is the one column; or --no-header; columns are then numbered
   from 1: --text-col 3), Excel and OpenDocument workbooks (.xlsx .xlsm .xlsb .xls .ods: the
-  first worksheet, read as a CSV table with the same column options; `line` is the sheet's
-  row), plain
+  every worksheet, each read as a CSV table with the same column options, named
+  `book.xlsx#Sheet` when there are several; `line` is the sheet's row), plain
   text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed;
   UTF-8, or GBK, GB18030, Big5 or UTF-16 as declared or detected),
   iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`,

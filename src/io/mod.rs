@@ -11,7 +11,7 @@
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed; UTF-8, or the encoding its declaration names, GBK/GB18030 or Big5 by its bytes, UTF-16 with a BOM, transcoded as it streams | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
-//! | `spreadsheet` | Excel `.xlsx`/`.xlsm`/`.xlsb`/`.xls`, OpenDocument `.ods`: the first worksheet, read as a CSV table (same column options); read whole | row of the sheet |
+//! | `spreadsheet` | Excel `.xlsx`/`.xlsm`/`.xlsb`/`.xls`, OpenDocument `.ods`: every worksheet, each read as a CSV table (same column options; `file#sheet` when several); read whole | row of the sheet |
 //! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: line where the element starts) |
 //!
 //! Among several inputs (a directory, a glob) every one shows up in the output: an input with no
@@ -254,8 +254,8 @@ pub enum InputFormat {
     /// ASR JSON segments of one call (or a JSON array of messages).
     #[value(alias = "json")]
     Asr,
-    /// An Excel or OpenDocument workbook (`.xlsx`, `.xls`, `.ods`): its first worksheet, read as
-    /// a CSV table.
+    /// An Excel or OpenDocument workbook (`.xlsx`, `.xls`, `.ods`): every worksheet, each read
+    /// as a CSV table.
     #[value(alias = "xlsx", alias = "xls", alias = "ods", alias = "excel")]
     Spreadsheet,
 }

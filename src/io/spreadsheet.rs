@@ -1,19 +1,26 @@
 //! Excel and OpenDocument spreadsheets (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`), read with
 //! calamine: an analyst's export is as often a workbook as a CSV file.
 //!
-//! The first worksheet is read as a table and handed to the CSV reader ([`super::csv_in`]), so
-//! that its header row, text column, id, sender and date columns, `--text-col` and `--no-header`
-//! work exactly as for a CSV file. Cells are written as they show: text as it is, a whole number
-//! without a decimal point (a phone number stored as a number stays `13800138000`), a date as
-//! `2024-03-01` or `2024-03-01 08:30:00` (the sheet's own wall time, no zone). `line` in output
-//! rows is the row of the sheet, counted from 1 as Excel shows it.
+//! Every worksheet is read, in the workbook's order (hidden ones too; chart and macro sheets hold
+//! no cells and worksheets with no cell are passed over). Each is a table of its own, handed to
+//! the CSV reader ([`super::csv_in`]), so that its header row, text column, id, sender and date
+//! columns, `--text-col` and `--no-header` work exactly as for a CSV file. Cells are written as
+//! they show: text as it is, a whole number without a decimal point (a phone number stored as a
+//! number stays `13800138000`), a date as `2024-03-01` or `2024-03-01 08:30:00` (the sheet's own
+//! wall time, no zone). `line` in output rows is the row of the sheet, counted from 1 as Excel
+//! shows it.
+//!
+//! A workbook with one worksheet of cells is one source, named as the file. With several, each
+//! sheet is a source of its own, `file.xlsx#Sheet name`, with its own record numbers. A sheet that
+//! cannot be read as a table (no text column, say) is one error record naming the sheet and why,
+//! and the other sheets are read; when no sheet can be, the workbook is an error as a whole.
 //!
 //! A workbook is read whole into memory (the format is a zip archive of XML, or a compound file,
 //! and cannot be read front to back as a stream); sheets have at most 1,048,576 rows.
 
 use super::csv_in;
 use super::encoding::TextEncoding;
-use super::{iso8601_utc, ReaderOptions, RecordStream};
+use super::{iso8601_utc, ReaderOptions, RecordError, RecordStream};
 use crate::error::{Error, Result};
 use calamine::{Data, Range, Reader};
 use std::io::Cursor;
@@ -41,25 +48,68 @@ pub(crate) fn looks_like_spreadsheet(name: &str, head: &[u8]) -> bool {
     zip_workbook || (named && (zip || ole))
 }
 
-/// The records of the first worksheet of the workbook in `bytes` (see the module's notes).
+/// The records of every worksheet of the workbook in `bytes` (see the module's notes).
 pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<RecordStream> {
-    let invalid = |why: String| Error::Invalid(format!("{source}: {why}"));
-    let (sheet, range) = first_sheet(&bytes, &source).map_err(invalid)?;
+    let sheets =
+        worksheets(&bytes, &source).map_err(|why| Error::Invalid(format!("{source}: {why}")))?;
     drop(bytes);
-    let (csv, rows) = to_csv(&range);
-    drop(range);
-    let records = csv_in::open_with_encoding(
-        Cursor::new(csv),
-        source.clone(),
-        b',',
-        opts,
-        TextEncoding::Utf8,
-    )
-    .map_err(|e| match e {
-        // The CSV reader names the source; say which sheet it read.
-        Error::Invalid(why) => Error::Invalid(format!("{why} (worksheet {sheet:?})")),
-        other => other,
-    })?;
+    let several = sheets.len() > 1;
+    let mut streams: Vec<RecordStream> = Vec::with_capacity(sheets.len());
+    let mut first_error = None;
+    let mut read = 0;
+    for sheet in sheets {
+        let name = if several {
+            format!("{source}#{}", sheet.name)
+        } else {
+            source.clone()
+        };
+        match open_sheet(sheet, name.clone(), opts) {
+            Ok(records) => {
+                read += 1;
+                streams.push(records);
+            }
+            Err(e) if several => {
+                let reason = match &e {
+                    Error::Invalid(why) => why
+                        .strip_prefix(&format!("{name}: "))
+                        .unwrap_or(why)
+                        .to_string(),
+                    other => other.to_string(),
+                };
+                let row =
+                    RecordError::new(name, 1, 1, format!("{reason}: the worksheet is not read"));
+                streams.push(Box::new(std::iter::once(Err(row))));
+                first_error.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    // No sheet could be read: the workbook is an error, as a CSV file without a text column is.
+    if let Some(e) = first_error.filter(|_| read == 0) {
+        return Err(e);
+    }
+    Ok(Box::new(streams.into_iter().flatten()))
+}
+
+/// One worksheet's cells, converted to CSV text.
+struct Sheet {
+    name: String,
+    /// The sheet as CSV text.
+    csv: Vec<u8>,
+    /// For each row written to `csv`: the CSV line it starts on and its row in the sheet.
+    rows: Vec<(u64, u64)>,
+}
+
+/// The records of one worksheet, from the CSV reader, with the sheet's row numbers as lines.
+fn open_sheet(sheet: Sheet, source: String, opts: &ReaderOptions) -> Result<RecordStream> {
+    let Sheet { name, csv, rows } = sheet;
+    let records =
+        csv_in::open_with_encoding(Cursor::new(csv), source, b',', opts, TextEncoding::Utf8)
+            .map_err(|e| match e {
+                // The CSV reader names the source; say which sheet it read.
+                Error::Invalid(why) => Error::Invalid(format!("{why} (worksheet {name:?})")),
+                other => other,
+            })?;
     // The CSV reader counts the lines of the CSV text; a record's line there is turned back into
     // its row in the sheet.
     let row_of = move |line: u64| match rows.binary_search_by_key(&line, |&(l, _)| l) {
@@ -94,9 +144,10 @@ where
         .map_err(|e| format!("cannot read the {what}: {e}"))
 }
 
-/// The name and cells of the first worksheet, or why it cannot be read.
-fn first_sheet(bytes: &[u8], source: &str) -> std::result::Result<(String, Range<Data>), String> {
-    use calamine::Sheets;
+/// Every worksheet of the workbook that has a cell, as CSV text, in the workbook's order (the
+/// first worksheet, empty, when none has), or why the workbook cannot be read.
+fn worksheets(bytes: &[u8], source: &str) -> std::result::Result<Vec<Sheet>, String> {
+    use calamine::{SheetType, Sheets};
     let lower = source.to_ascii_lowercase();
     let cursor = Cursor::new(bytes);
     let ext = |e: &str| lower.ends_with(e);
@@ -112,14 +163,41 @@ fn first_sheet(bytes: &[u8], source: &str) -> std::result::Result<(String, Range
         calamine::open_workbook_auto_from_rs(cursor)
             .map_err(|e| format!("cannot read the spreadsheet: {e}"))?
     };
-    let names = book.sheet_names();
-    let Some(name) = names.first() else {
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| matches!(s.typ, SheetType::WorkSheet))
+        .map(|s| s.name.clone())
+        .collect();
+    if names.is_empty() {
         return Err("the workbook has no worksheet".into());
-    };
-    let range = book
-        .worksheet_range(name)
-        .map_err(|e| format!("cannot read worksheet {name:?}: {e}"))?;
-    Ok((name.clone(), range))
+    }
+    let mut sheets = Vec::new();
+    for name in &names {
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| format!("cannot read worksheet {name:?}: {e}"))?;
+        // An empty worksheet holds no record.
+        if range.is_empty() {
+            continue;
+        }
+        let (csv, rows) = to_csv(&range);
+        sheets.push(Sheet {
+            name: name.clone(),
+            csv,
+            rows,
+        });
+    }
+    // When every worksheet is empty, the workbook reads as the first one, an empty table, rather
+    // than as nothing at all.
+    if sheets.is_empty() {
+        sheets.push(Sheet {
+            name: names[0].clone(),
+            csv: Vec::new(),
+            rows: Vec::new(),
+        });
+    }
+    Ok(sheets)
 }
 
 /// The sheet as CSV text, and for each row written the CSV line it starts on and its row in the
