@@ -2527,12 +2527,15 @@ fn sms_backup_xml_in_gbk_or_utf16_reads_as_the_utf8_file() {
 /// A minimal `.xlsx` as Excel writes one: shared strings, an inline string, numbers, a date cell
 /// styled with a built-in date-time format, one worksheet named `name`. `rows` are (row number,
 /// cells); a cell is `s:` text (shared), `i:` text (inline), `d:` a date serial, or a number.
-fn xlsx(name: &str, rows: &[(u32, Vec<&str>)]) -> Vec<u8> {
+fn xlsx(name: &str, rows: &SheetRows) -> Vec<u8> {
     xlsx_sheets(&[(name, rows)])
 }
 
+/// A worksheet's rows for [`xlsx`]: (row number, cells).
+type SheetRows<'a> = [(u32, Vec<&'a str>)];
+
 /// [`xlsx`] with several worksheets, in this order, sharing one string table.
-fn xlsx_sheets(sheets: &[(&str, &[(u32, Vec<&str>)])]) -> Vec<u8> {
+fn xlsx_sheets(sheets: &[(&str, &SheetRows)]) -> Vec<u8> {
     use std::io::Write;
     let esc = |t: &str| {
         t.replace('&', "&amp;")
@@ -2737,20 +2740,20 @@ fn every_worksheet_of_a_workbook_is_read_as_a_source_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let bank = format!("s:{BANK}");
     let scam = format!("s:{SCAM}");
-    let january: &[(u32, Vec<&str>)] = &[
+    let january: &SheetRows = &[
         (1, vec!["s:号码", "s:短信内容"]),
         (2, vec!["95588", &bank]),
         (3, vec!["13800138000", &scam]),
     ];
-    let empty: &[(u32, Vec<&str>)] = &[];
+    let empty: &SheetRows = &[];
     // A sheet of contacts: phone numbers and dates, no column of text to score.
-    let summary: &[(u32, Vec<&str>)] = &[
+    let summary: &SheetRows = &[
         (1, vec!["s:号码", "s:添加日期"]),
         (2, vec!["13800138000", "d:45352"]),
         (3, vec!["13900139000", "d:45353"]),
     ];
     // Its own columns, in another order, and a title row above the header.
-    let february: &[(u32, Vec<&str>)] = &[
+    let february: &SheetRows = &[
         (2, vec!["s:内容", "s:发送方"]),
         (3, vec!["s:验证码123456，切勿告诉他人。", "106900"]),
     ];
