@@ -2746,11 +2746,11 @@ fn every_worksheet_of_a_workbook_is_read_as_a_source_of_its_own() {
         (3, vec!["13800138000", &scam]),
     ];
     let empty: &SheetRows = &[];
-    // A sheet of contacts: phone numbers and dates, no column of text to score.
+    // A sheet of contacts, its header on row 2: phone numbers and dates, no column of text to score.
     let summary: &SheetRows = &[
-        (1, vec!["s:号码", "s:添加日期"]),
-        (2, vec!["13800138000", "d:45352"]),
-        (3, vec!["13900139000", "d:45353"]),
+        (2, vec!["s:号码", "s:添加日期"]),
+        (3, vec!["13800138000", "d:45352"]),
+        (4, vec!["13900139000", "d:45353"]),
     ];
     // Its own columns, in another order, and a title row above the header.
     let february: &SheetRows = &[
@@ -2785,7 +2785,7 @@ fn every_worksheet_of_a_workbook_is_read_as_a_source_of_its_own() {
     );
     assert!(
         got[2].starts_with(&format!(
-            "error {dir_name}#联系人 1 1 cannot tell which column holds the text"
+            "error {dir_name}#联系人 1 2 cannot tell which column holds the text"
         )) && got[2].ends_with("the worksheet is not read"),
         "{}",
         got[2]

@@ -63,6 +63,8 @@ pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<Reco
         } else {
             source.clone()
         };
+        // The error row of a sheet that cannot be read points at its first row.
+        let first_row = sheet.rows.first().map_or(1, |&(_, row)| row);
         match open_sheet(sheet, name.clone(), opts) {
             Ok(records) => {
                 read += 1;
@@ -76,8 +78,12 @@ pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<Reco
                         .to_string(),
                     other => other.to_string(),
                 };
-                let row =
-                    RecordError::new(name, 1, 1, format!("{reason}: the worksheet is not read"));
+                let row = RecordError::new(
+                    name,
+                    first_row,
+                    1,
+                    format!("{reason}: the worksheet is not read"),
+                );
                 streams.push(Box::new(std::iter::once(Err(row))));
                 first_error.get_or_insert(e);
             }
