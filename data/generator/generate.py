@@ -27,12 +27,14 @@ import legit_sms  # noqa: E402
 import legit_sms2  # noqa: E402
 import legit_sms3  # noqa: E402
 import legit_sms4  # noqa: E402
+import legit_sms5  # noqa: E402
 import noise  # noqa: E402
 import scam_call  # noqa: E402
 import scam_call2  # noqa: E402
 import scam_sms  # noqa: E402
 import scam_sms2  # noqa: E402
 import scam_sms3  # noqa: E402
+import scam_sms4  # noqa: E402
 import slots  # noqa: E402
 import spam  # noqa: E402
 import spam2  # noqa: E402
@@ -262,7 +264,13 @@ def main(argv=None):
     ap.add_argument("--with-wave3", action="store_true",
                     help="also generate the wave-3 families (legit_sms4.py, scam_sms3.py, spam3.py), written from probe "
                          "set A's errors (tried and not adopted: models/MODEL_CARD.md); not part of data/corpus")
+    ap.add_argument("--with-wave4", action="store_true",
+                    help="also generate the wave-4 families (legit_sms5.py, scam_sms4.py): genuine notices that open "
+                         "with a salutation and point to an official channel, and their scam counterparts (tried and "
+                         "not adopted: models/MODEL_CARD.md); not part of data/corpus")
     args = ap.parse_args(argv)
+    if args.with_wave4:
+        SOURCES.extend([(scam_sms4, "scam", "sms", 50), (legit_sms5, "legit", "sms", 62)])
     if args.with_wave3:
         SOURCES.extend([(scam_sms3, "scam", "sms", 50), (legit_sms4, "legit", "sms", 62),
                         (spam3, "spam", "sms", 64)])
