@@ -2752,8 +2752,9 @@ fn every_worksheet_of_a_workbook_is_read_as_a_source_of_its_own() {
         (3, vec!["13800138000", "d:45352"]),
         (4, vec!["13900139000", "d:45353"]),
     ];
-    // Its own columns, in another order, and a title row above the header.
+    // Its own columns, in another order, under a title row.
     let february: &SheetRows = &[
+        (1, vec!["s:2月短信导出"]),
         (2, vec!["s:内容", "s:发送方"]),
         (3, vec!["s:验证码123456，切勿告诉他人。", "106900"]),
     ];
@@ -2829,5 +2830,71 @@ fn every_worksheet_of_a_workbook_is_read_as_a_source_of_its_own() {
         e.contains("none.xlsx#联系人: cannot tell which column holds the text")
             && e.contains("(worksheet \"联系人\")"),
         "{e}"
+    );
+}
+
+#[test]
+fn csv_exports_with_a_title_above_the_header_old_mac_line_ends_or_no_text_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = |path: &Path| -> Vec<String> {
+        records(path)
+            .iter()
+            .map(|r| match r {
+                Ok(r) => format!(
+                    "{} {:?} {:?} {:?} {}",
+                    r.line, r.id, r.sender, r.date, r.text
+                ),
+                Err(e) => format!("error {} {}", e.line, e.reason),
+            })
+            .collect()
+    };
+    // A title, a blank row and a note above the header, as bank exports have: not records, and
+    // the header below them names the columns.
+    let titled = dir.path().join("titled.csv");
+    fs::write(
+        &titled,
+        format!("2024年短信导出报表,,,\n,,,\n导出人：张三,导出时间：2024-03-02,,\n编号,号码,发送时间,短信内容\nM1,95588,2024-03-01 08:30,{BANK}\nM2,13800138000,2024-03-01 09:30,{SCAM}\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        summary(&titled),
+        [
+            format!("5 Some(\"M1\") Some(\"95588\") Some(\"2024-03-01 08:30\") {BANK}"),
+            format!("6 Some(\"M2\") Some(\"13800138000\") Some(\"2024-03-01 09:30\") {SCAM}"),
+        ]
+    );
+    // Without a header below them, short first rows are records as before.
+    let plain = dir.path().join("plain.csv");
+    fs::write(&plain, format!("1,好的\n2,明天见\n3,{SCAM}\n")).unwrap();
+    let got = summary(&plain);
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert!(
+        got[0].starts_with("1 ") && got[0].ends_with(" 好的"),
+        "{got:#?}"
+    );
+    // Old Mac line ends (`\r` only, Excel's "CSV (Macintosh)"): each row on its own line.
+    let mac = dir.path().join("mac.csv");
+    fs::write(
+        &mac,
+        format!("号码,短信内容\r13800138000,{SCAM}\r95588,{BANK}\r"),
+    )
+    .unwrap();
+    assert_eq!(
+        summary(&mac),
+        [
+            format!("2 None Some(\"13800138000\") None {SCAM}"),
+            format!("3 None Some(\"95588\") None {BANK}"),
+        ]
+    );
+    // A table of names and amounts holds no message: neither the names (the contact column) nor
+    // the numbers are scored as one.
+    let amounts = dir.path().join("amounts.csv");
+    fs::write(&amounts, "姓名,金额\n张三,100\n李四,\"1,200.50\"\n").unwrap();
+    let o = run_in(dir.path(), &["amounts.csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("amounts.csv: cannot tell which column holds the text"),
+        "{}",
+        stderr(&o)
     );
 }

@@ -1,6 +1,9 @@
 //! CSV / TSV with a header row. The text column is the one named by the caller, else a column
 //! with a usual name (text, content, 内容 …), else the column with the longest values in the first
-//! rows. A file without a header row (its first row names no known column and holds a phone number,
+//! rows that is not the id, sender or date column nor one of dates, phone numbers or other numbers.
+//! A title and notes above the header (rows of at most two filled cells, up to a row that names
+//! known columns, as bank exports have) are not records. A file whose lines end in `\r` alone (old
+//! Mac exports) is read with each `\r` as a line end. A file without a header row (its first row names no known column and holds a phone number,
 //! a date or a message; or `--no-header`) starts with a record, and its columns go by number; the
 //! sender and date columns are then the ones of phone numbers and of dates.
 //!
@@ -116,26 +119,32 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
 ) -> Result<RecordStream> {
     // Rows end at `\n` (and a `\r` before it is dropped from the last field): with the csv crate's
     // default CRLF terminator, the line numbers of CRLF files (Excel's) come out one too low.
-    // Files with no `\n` at all (old Mac `\r` endings) keep the default.
+    // A file with no `\n` in its first block (old Mac `\r` endings, Excel's "CSV (Macintosh)")
+    // has its `\r` read as `\n`, so that its rows' line numbers count its lines too.
     let mut inner = inner;
-    let (has_lf, delimiter) = match inner.fill_buf() {
-        Ok(b) => (b.contains(&b'\n'), sniff_delimiter(b, delimiter)),
-        Err(_) => (true, delimiter),
+    let cr_only = inner
+        .fill_buf()
+        .is_ok_and(|b| b.contains(&b'\r') && !b.contains(&b'\n'));
+    let mut inner: Box<dyn BufRead + Send> = if cr_only {
+        Box::new(CrAsLf::new(inner))
+    } else {
+        Box::new(inner)
+    };
+    let delimiter = match inner.fill_buf() {
+        Ok(b) => sniff_delimiter(b, delimiter),
+        Err(_) => delimiter,
     };
     let mut builder = csv::ReaderBuilder::new();
     builder
         .delimiter(delimiter)
         .flexible(true)
-        .has_headers(true);
-    if has_lf {
-        builder.terminator(csv::Terminator::Any(b'\n'));
-    }
+        .has_headers(true)
+        .terminator(csv::Terminator::Any(b'\n'));
     let cuts = Arc::new(Mutex::new(VecDeque::new()));
     let unterminated = Arc::new(Mutex::new(None));
     let limited = RecordLimit::new(
         inner,
         delimiter,
-        has_lf,
         max_record_bytes,
         cuts.clone(),
         unterminated.clone(),
@@ -151,9 +160,6 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             size(max_record_bytes)
         )));
     }
-    let blank_header = header_row
-        .iter()
-        .all(|h| h.iter().all(|b| b.is_ascii_whitespace()));
     if header_row
         .get(0)
         .is_some_and(|h| h.trim_ascii_start().starts_with(b"{\""))
@@ -162,23 +168,22 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             "{source}:1: the header row is a JSON object, not column names; this is a JSONL file (--format jsonl)"
         )));
     }
-    let names: Vec<String> = header_row
+    let mut rows = rdr.into_byte_records();
+    let mut buffered = VecDeque::new();
+    let mut header_row = header_row;
+    let mut names = header_names(&header_row, encoding);
+    // A title and notes above the header, as bank and operator exports have (`2024年短信导出报表`,
+    // `导出人：张三`): not records; the header is the row below them that names the columns.
+    if !opts.no_header {
+        if let Some(row) = header_below_title(&header_row, &mut rows, &mut buffered, encoding, opts)
+        {
+            names = header_names(&row, encoding);
+            header_row = row;
+        }
+    }
+    let blank_header = header_row
         .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = h.strip_suffix(b"\r").unwrap_or(h);
-            let h = match decode(h, encoding) {
-                Ok(s) => s.trim().to_string(),
-                Err(_) => String::from_utf8_lossy(h).trim().to_string(),
-            };
-            let h = h.trim_start_matches('\u{feff}').to_string();
-            if h.is_empty() {
-                format!("column{}", i + 1)
-            } else {
-                h
-            }
-        })
-        .collect();
+        .all(|h| h.iter().all(|b| b.is_ascii_whitespace()));
     // posguard's own CSV output holds verdicts and advice, not messages: sniffing would pick its
     // advice column and score posguard's own words.
     let own = ["verdict", "p_scam", "flagged", "advice_text"];
@@ -188,8 +193,6 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
             own.join(", ")
         )));
     }
-    let mut rows = rdr.into_byte_records();
-    let mut buffered = VecDeque::new();
     // No header row: the first row is the first record, and columns go by number (`--text-col 3`).
     let no_header = opts.no_header || (!blank_header && first_row_is_data(&names, opts));
     let headers: Vec<String> = if no_header {
@@ -202,7 +205,8 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
                 });
             }
             first.set_position(header_row.position().cloned());
-            buffered.push_back(Ok(first));
+            // Before the rows read ahead to look for a header under a title.
+            buffered.push_front(Ok(first));
         }
         // The number of columns: the most common among the first rows, not the first row's (its
         // message may hold an unquoted delimiter, and the rows after it would all look short).
@@ -226,6 +230,11 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     let column = |given: &Option<String>, defaults: &[&str], what: &str| {
         find(&headers, given, defaults, what, &source, &columns)
     };
+    let (id, sender, date) = (
+        column(&opts.id_field, ID_FIELDS, "id")?,
+        column(&opts.sender_field, SENDER_FIELDS, "sender")?,
+        column(&opts.date_field, DATE_FIELDS, "date")?,
+    );
     let text = match column(&opts.text_field, TEXT_FIELDS, "text")? {
         Some(i) => i,
         None => {
@@ -237,11 +246,15 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
                     total[i] += f.len();
                 }
             }
-            // A column of dates or phone numbers is not the text, however long its values.
+            // The id, sender or date column (by name), or a column of dates, phone numbers or
+            // other numbers (amounts, counts), is not the text, however long its values.
             for (i, t) in total.iter_mut().enumerate() {
                 let values = column_values(&buffered, i, encoding);
-                if !values.is_empty()
-                    && (mostly(&values, looks_like_date) || mostly(&values, looks_like_phone))
+                if [id, sender, date].contains(&Some(i))
+                    || !values.is_empty()
+                        && (mostly(&values, looks_like_date)
+                            || mostly(&values, looks_like_phone)
+                            || values.iter().all(|v| is_number(v)))
                 {
                     *t = 0;
                 }
@@ -261,9 +274,9 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
     };
     let mut cols = Columns {
         text,
-        id: column(&opts.id_field, ID_FIELDS, "id")?,
-        sender: column(&opts.sender_field, SENDER_FIELDS, "sender")?,
-        date: column(&opts.date_field, DATE_FIELDS, "date")?,
+        id,
+        sender,
+        date,
         width: headers.len(),
         no_header,
     };
@@ -323,29 +336,103 @@ fn sniff_rows<I: Iterator<Item = csv::Result<csv::ByteRecord>>>(
     }
 }
 
-/// Whether a first row is a record rather than column names: none of its cells names a known
-/// column (or one given with `--text-col` and the like), and one of them is a phone number, a date
-/// or a message (`13800138000,2023-11-15 06:13,您的POS机备案即将到期，…`).
-fn first_row_is_data(cells: &[String], opts: &ReaderOptions) -> bool {
+/// The column names of a header row: decoded, trimmed, `columnN` for a blank one.
+fn header_names(row: &csv::ByteRecord, encoding: TextEncoding) -> Vec<String> {
+    row.iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = h.strip_suffix(b"\r").unwrap_or(h);
+            let h = match decode(h, encoding) {
+                Ok(s) => s.trim().to_string(),
+                Err(_) => String::from_utf8_lossy(h).trim().to_string(),
+            };
+            let h = h.trim_start_matches('\u{feff}').to_string();
+            if h.is_empty() {
+                format!("column{}", i + 1)
+            } else {
+                h
+            }
+        })
+        .collect()
+}
+
+/// Rows a title and notes above a header may take.
+const TITLE_ROWS: usize = 8;
+
+/// The header row under a title, when the first row `first` is one: it names no known
+/// column and has at most two cells filled, and so have the rows after it up to one that names a
+/// known column in at least two filled cells, within [`TITLE_ROWS`] rows. The rows above that one
+/// are dropped; rows read to look and not dropped go to `buffered`, in order.
+fn header_below_title<I: Iterator<Item = csv::Result<csv::ByteRecord>>>(
+    first: &csv::ByteRecord,
+    rows: &mut I,
+    buffered: &mut VecDeque<csv::Result<csv::ByteRecord>>,
+    encoding: TextEncoding,
+    opts: &ReaderOptions,
+) -> Option<csv::ByteRecord> {
+    let filled = |r: &csv::ByteRecord| r.iter().filter(|c| !c.trim_ascii().is_empty()).count();
+    let named = |r: &csv::ByteRecord| {
+        header_names(r, encoding)
+            .iter()
+            .any(|c| names_known_column(c, opts))
+    };
+    // A title row: short, at most two cells filled (a merged title is one cell and blanks).
+    let title = |r: &csv::ByteRecord| r.as_slice().len() <= 300 && filled(r) <= 2 && !named(r);
+    if !title(first) {
+        return None;
+    }
+    let mut read = Vec::new();
+    let mut found = None;
+    while read.len() < TITLE_ROWS {
+        let Some(row) = rows.next() else { break };
+        let Ok(record) = &row else {
+            read.push(row);
+            break;
+        };
+        if filled(record) >= 2 && named(record) {
+            found = Some(record.clone());
+            break;
+        }
+        let is_title = title(record);
+        read.push(row);
+        if !is_title {
+            break;
+        }
+    }
+    match found {
+        Some(header) => Some(header),
+        None => {
+            buffered.extend(read);
+            None
+        }
+    }
+}
+
+/// Whether `cell` names a known column (or one given with `--text-col` and the like), also with a
+/// note after it (`短信内容（请勿删除此列）`).
+fn names_known_column(cell: &str, opts: &ReaderOptions) -> bool {
     let given = [
         &opts.text_field,
         &opts.id_field,
         &opts.sender_field,
         &opts.date_field,
     ];
-    // A known name, also with a note after it (`短信内容（请勿删除此列）`).
-    let named = |c: &str| {
-        [TEXT_FIELDS, ID_FIELDS, SENDER_FIELDS, DATE_FIELDS]
-            .iter()
-            .any(|names| {
-                names.iter().any(|n| {
-                    n.eq_ignore_ascii_case(c)
-                        || (n.chars().count() >= 2 && !n.is_ascii() && c.starts_with(n))
-                })
+    [TEXT_FIELDS, ID_FIELDS, SENDER_FIELDS, DATE_FIELDS]
+        .iter()
+        .any(|names| {
+            names.iter().any(|n| {
+                n.eq_ignore_ascii_case(cell)
+                    || (n.chars().count() >= 2 && !n.is_ascii() && cell.starts_with(n))
             })
-            || given.iter().any(|g| g.as_deref() == Some(c))
-    };
-    if cells.iter().any(|c| named(c)) {
+        })
+        || given.iter().any(|g| g.as_deref() == Some(cell))
+}
+
+/// Whether a first row is a record rather than column names: none of its cells names a known
+/// column (or one given with `--text-col` and the like), and one of them is a phone number, a date
+/// or a message (`13800138000,2023-11-15 06:13,您的POS机备案即将到期，…`).
+fn first_row_is_data(cells: &[String], opts: &ReaderOptions) -> bool {
+    if cells.iter().any(|c| names_known_column(c, opts)) {
         return false;
     }
     // One column that names nothing known is a message (`好的`): scoring a header as a message
@@ -446,6 +533,77 @@ fn looks_like_date(s: &str) -> bool {
 }
 
 /// A message rather than a column name: Chinese text with sentence punctuation, or a long one.
+/// A reader that turns every `\r` into `\n`: lines of a file with old Mac line endings.
+struct CrAsLf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl<R: BufRead> CrAsLf<R> {
+    fn new(inner: R) -> Self {
+        CrAsLf {
+            inner,
+            buf: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl<R: BufRead> Read for CrAsLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let avail = self.fill_buf()?;
+            let n = avail.len().min(out.len());
+            out[..n].copy_from_slice(&avail[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for CrAsLf<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos == self.buf.len() {
+            let avail = self.inner.fill_buf()?;
+            self.buf.clear();
+            self.buf
+                .extend(avail.iter().map(|&b| if b == b'\r' { b'\n' } else { b }));
+            let n = avail.len();
+            self.inner.consume(n);
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+}
+
+/// A number as a sheet or an export writes one: `3`, `-12`, `200.5`, `1,280.00`, `1.38E+10`.
+fn is_number(s: &str) -> bool {
+    let s = s.trim();
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let mantissa = match s.find(['e', 'E']) {
+        Some(e) => {
+            let exp = &s[e + 1..];
+            let exp = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+            if exp.is_empty() || !exp.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            &s[..e]
+        }
+        None => s,
+    };
+    mantissa.bytes().any(|b| b.is_ascii_digit())
+        && mantissa
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && mantissa.bytes().filter(|&b| b == b'.').count() <= 1
+}
+
 fn looks_like_message(s: &str) -> bool {
     let han = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     han && (s.chars().count() >= 16 || s.contains(['，', '。', '！', '？', '；']))
@@ -554,22 +712,17 @@ pub(crate) struct RecordLimit<R> {
 /// The CSV state machine of [`RecordLimit`].
 struct Machine {
     delimiter: u8,
-    /// Records end at `\n` only (otherwise at `\r` or `\n`, csv's CRLF mode).
-    lf_only: bool,
     state: CsvState,
     /// Records begun, header included.
     records: u64,
 }
 
 impl Machine {
-    fn is_term(&self, b: u8) -> bool {
-        b == b'\n' || (!self.lf_only && b == b'\r')
-    }
-
     /// Moves the state machine over one byte; true when the byte ends a record.
     fn step(&mut self, b: u8) -> bool {
         use CsvState::*;
-        let term = self.is_term(b);
+        // Records end at `\n` (a file with `\r` endings is read through [`CrAsLf`]).
+        let term = b == b'\n';
         let (next, ends) = match self.state {
             StartRecord if term => (StartRecord, false),
             StartRecord | StartField => {
@@ -608,7 +761,6 @@ impl<R: BufRead> RecordLimit<R> {
     fn new(
         inner: R,
         delimiter: u8,
-        lf_only: bool,
         limit: usize,
         cuts: Arc<Mutex<VecDeque<Cut>>>,
         unterminated: Arc<Mutex<Option<u64>>>,
@@ -617,7 +769,6 @@ impl<R: BufRead> RecordLimit<R> {
             inner,
             m: Machine {
                 delimiter,
-                lf_only,
                 state: CsvState::StartRecord,
                 records: 0,
             },
@@ -693,7 +844,7 @@ impl<R: BufRead> Read for RecordLimit<R> {
         let mut over = false;
         while n < avail {
             let b = buf[n];
-            let in_record = self.m.state != CsvState::StartRecord || !self.m.is_term(b);
+            let in_record = self.m.state != CsvState::StartRecord || b != b'\n';
             if in_record && self.record_len >= self.limit {
                 over = true;
                 break;
