@@ -3,9 +3,10 @@
 //! rows that is not the id, sender or date column nor one of dates, phone numbers or other numbers.
 //! A title and notes above the header (rows of at most two filled cells, up to a row that names
 //! known columns, as bank exports have) are not records. A file whose lines end in `\r` alone (old
-//! Mac exports) is read with each `\r` as a line end. A file without a header row (its first row names no known column and holds a phone number,
-//! a date or a message; or `--no-header`) starts with a record, and its columns go by number; the
-//! sender and date columns are then the ones of phone numbers and of dates.
+//! Mac exports) is read with each `\r` as a line end. A file without a header row (its first row
+//! names no known column and holds a phone number, a date or a message; or `--no-header`) starts
+//! with a record, and its columns go by number; the sender and date columns are then the ones of
+//! phone numbers and of dates.
 //!
 //! A row with more fields than the header: when the text is the last column, the extra fields are
 //! part of the message (a delimiter the writer did not quote: `1,10690,收到,您的POS机…`) and are
@@ -532,7 +533,6 @@ fn looks_like_date(s: &str) -> bool {
     ymd || dmy || time
 }
 
-/// A message rather than a column name: Chinese text with sentence punctuation, or a long one.
 /// A reader that turns every `\r` into `\n`: lines of a file with old Mac line endings.
 struct CrAsLf<R> {
     inner: R,
@@ -604,6 +604,7 @@ fn is_number(s: &str) -> bool {
         && mantissa.bytes().filter(|&b| b == b'.').count() <= 1
 }
 
+/// A message rather than a column name: Chinese text with sentence punctuation, or a long one.
 fn looks_like_message(s: &str) -> bool {
     let han = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     han && (s.chars().count() >= 16 || s.contains(['，', '。', '！', '？', '；']))
@@ -1038,6 +1039,26 @@ mod tests {
         text: &str,
     ) -> (u64, String, String, String, String) {
         (line, id.into(), sender.into(), date.into(), text.into())
+    }
+
+    #[test]
+    fn numbers_are_told_from_text() {
+        for n in ["3", "-12", "200.5", "1,280.00", "1.38E+10", "+7", " 42 "] {
+            assert!(is_number(n), "{n}");
+        }
+        for t in [
+            "",
+            "-",
+            "1.2.3",
+            "1e",
+            "E5",
+            "好的",
+            "3元",
+            "95588转账",
+            "1-2",
+        ] {
+            assert!(!is_number(t), "{t}");
+        }
     }
 
     #[test]
