@@ -68,6 +68,19 @@ pub const TEXTS: &[AdviceText] = &[
         steps_en: &["Check with the official hotline; do not click links or give card numbers, passwords or codes."],
     },
     AdviceText {
+        id: "official_channel_only",
+        zh: "措辞像诈骗，但消息只给出所称机构的官方联系方式，也没要你回复、点链接、提供卡号验证码或付款，所以不判为诈骗。",
+        en: "The wording reads like a scam, but the message gives only the official contacts of the organisation it speaks for and asks for no reply, link, card data, code or payment, so it is not called a scam.",
+        steps_zh: &[
+            "要办理或核实，自己拨打机身、卡背面或官方App上的号码；短信签名和号码都能伪造。",
+            "之后若有人来电或上门，要你提供验证码、付款、交押金或换机，那就是诈骗。",
+        ],
+        steps_en: &[
+            "To act on it or check it, call the number on the terminal, the back of the card or the official app yourself; sender tags and numbers can be spoofed.",
+            "If someone then calls or visits asking for a code, a payment, a deposit or a terminal swap, that is the scam.",
+        ],
+    },
+    AdviceText {
         id: "fake_upgrade",
         zh: "“备案到期/系统升级/即将停用，回复1换新机”是冒充通知：多家收单机构声明不会用短信或电话要求换机。",
         en: "'Filing expired / system upgrade / terminal about to stop — reply 1 for a new one' is a fake notice: acquirers state they never ask for a terminal swap by SMS or phone.",
@@ -276,7 +289,23 @@ pub fn advise(
         || has(SignalKind::ReversalNotice)
         || has(SignalKind::FailedTransaction);
     let mut out = Vec::new();
+    if let Some(rule) = result.overruled {
+        let mut a = Advice::new(rule.name(), "verdict");
+        let official: Vec<&str> = imp
+            .map(|i| i.contacts.iter().map(|c| c.text.as_str()).collect())
+            .unwrap_or_default();
+        if !official.is_empty() {
+            let list = official.join("、");
+            a.detail_zh = Some(format!("消息里的联系方式（{list}）都是官方的。"));
+            a.detail_en = Some(format!(
+                "The contacts in the message ({}) are all official.",
+                official.join(", ")
+            ));
+        }
+        out.push(a);
+    }
     match result.verdict {
+        _ if result.overruled.is_some() => {}
         Verdict::Scam => out.push(Advice::new("scam", "verdict")),
         Verdict::Spam => out.push(Advice::new("spam", "verdict")),
         Verdict::Legit if risky => out.push(Advice::new("legit_but_check", "verdict")),
@@ -344,6 +373,31 @@ mod tests {
 
     fn ids(a: &[Advice]) -> Vec<&str> {
         a.iter().map(|a| a.id).collect()
+    }
+
+    /// A scam verdict overruled because the message gives only official contacts: the advice
+    /// says so and names them, and none of it tells the reader not to call the number in the
+    /// message (which is the official one).
+    #[test]
+    fn an_overruled_verdict_gets_its_own_advice_not_the_scams() {
+        let text =
+            "【银联商务】尊敬的商户：您的POS终端将于12月1日进行系统升级，如有疑问请致电95534。";
+        let a = crate::features::Analysis::new(text);
+        let rule = a.overrule();
+        assert!(rule.is_some());
+        let p = Prediction {
+            verdict: [0.14, 0.0, 0.86],
+            patterns: [0.9; 7],
+        };
+        let r = crate::verdict::decide_with(&p, &Decision::default(), rule);
+        let kinds: Vec<SignalKind> = a.signals.iter().map(|s| s.kind).collect();
+        let advice = advise(&r, &kinds, a.impersonation.as_ref());
+        assert_eq!(ids(&advice), ["official_channel_only"]);
+        assert_eq!(advice[0].applies_to, "verdict");
+        assert!(advice[0].detail_zh.as_deref().unwrap().contains("95534"));
+        // Without the rule, the same prediction is a scam with the scam's advice.
+        let r = crate::verdict::decide_with(&p, &Decision::default(), None);
+        assert_eq!(advise(&r, &kinds, a.impersonation.as_ref())[0].id, "scam");
     }
 
     #[test]

@@ -435,6 +435,31 @@ pub fn phone_digits(s: &str) -> String {
     d
 }
 
+/// Length in bytes of the link `raw` without the punctuation of the sentence it ends:
+/// `www.unionpay.com，` is `www.unionpay.com` followed by a comma (the mask's pattern, run on
+/// half-width text, takes `,` `;` `!` `)` `~` as URL characters, and full-width punctuation folds
+/// to them). A closing parenthesis stays when the link opened one.
+fn link_len(raw: &str) -> usize {
+    let mut end = raw.len();
+    while let Some(c) = raw[..end].chars().next_back() {
+        let strip = match c {
+            ',' | ';' | '!' | '~' | '.' | ':' | '?' | '\'' | '*' | '，' | '；' | '！' | '～'
+            | '。' | '：' | '？' | '、' => true,
+            ')' | '）' => !raw[..end].contains(['(', '（']),
+            _ => false,
+        };
+        if !strip {
+            break;
+        }
+        end -= c.len_utf8();
+    }
+    if end == 0 {
+        raw.len()
+    } else {
+        end
+    }
+}
+
 /// Host of a link (lower-case, no scheme, no `www.`, no port or path).
 pub fn link_host(s: &str) -> String {
     let folded: String = s.nfkc().collect::<String>().to_lowercase();
@@ -559,8 +584,8 @@ fn candidates(n: &NormalizedText, original: &str) -> Vec<Candidate> {
             MaskKind::Url => out.push(Candidate {
                 kind: ContactKind::Link,
                 mask: m.kind,
-                bytes: m.original.clone(),
-                value: link_host(raw),
+                bytes: m.original.start..m.original.start + link_len(raw),
+                value: link_host(&raw[..link_len(raw)]),
                 area_code: None,
                 intl_prefix: false,
                 norm_chars,
@@ -1218,6 +1243,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The punctuation after a link ends the sentence, not the link: an official domain followed
+    /// by a comma is official (a QA pass found UnionPay's own warning called a scam for it).
+    #[test]
+    fn punctuation_after_a_link_is_not_part_of_it() {
+        for (msg, link) in [
+            (
+                "【中国银联】银联提醒您：请认准官方客服95516及官网www.unionpay.com，谨防诈骗。",
+                "www.unionpay.com",
+            ),
+            ("【建设银行】详询95533或www.ccb.com，谢谢", "www.ccb.com"),
+            ("【建设银行】详询www.ccb.com！", "www.ccb.com"),
+            (
+                "【建设银行】详询https://www.ccb.com/cn/home);",
+                "https://www.ccb.com/cn/home",
+            ),
+            ("【建设银行】详询(www.ccb.com)", "www.ccb.com"),
+        ] {
+            let st = statuses(msg);
+            let l = st
+                .iter()
+                .find(|(t, _)| t.contains("ccb") || t.contains("unionpay"));
+            assert_eq!(
+                l,
+                Some(&(link.to_string(), ContactStatus::Official)),
+                "{msg}: {st:?}"
+            );
+        }
+        assert_eq!(link_len("www.x.com/a(b)"), "www.x.com/a(b)".len());
+        assert_eq!(link_len("www.x.com),"), "www.x.com".len());
+        assert_eq!(link_len("，"), "，".len(), "nothing left: kept whole");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::labels::{Pattern, Verdict};
 use crate::model::{Decision, Prediction};
 use crate::signals::SignalKind;
-use crate::verdict::decide;
+use crate::verdict::decide_with;
 use serde::Serialize;
 
 /// One scored, labelled message.
@@ -13,6 +13,9 @@ pub struct Scored {
     pub truth: Verdict,
     pub true_patterns: Option<Vec<Pattern>>,
     pub prediction: Prediction,
+    /// The verdict rule that applies to the message ([`crate::verdict::overrule`]); `None` where
+    /// only the model's own decision is measured (training's held-out parts).
+    pub overrule: Option<crate::verdict::Overrule>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -192,7 +195,7 @@ fn f1(p: f64, r: f64) -> f64 {
 pub fn evaluate(name: &str, rows: &[Scored], decision: &Decision) -> EvalReport {
     let mut confusion = [[0usize; 3]; 3];
     for r in rows {
-        let v = decide(&r.prediction, decision);
+        let v = decide_with(&r.prediction, decision, r.overrule);
         confusion[r.truth.index()][v.verdict.index()] += 1;
     }
     let correct: usize = (0..3).map(|i| confusion[i][i]).sum();
@@ -382,6 +385,7 @@ mod tests {
                 verdict: [1.0 - scam, 0.0, scam],
                 patterns,
             },
+            overrule: None,
         }
     }
 

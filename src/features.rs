@@ -154,6 +154,12 @@ impl Analysis {
         }
     }
 
+    /// The verdict rule that applies to this message, if any ([`crate::verdict::overrule`]).
+    pub fn overrule(&self) -> Option<crate::verdict::Overrule> {
+        let kinds: Vec<signals::SignalKind> = self.signals.iter().map(|s| s.kind).collect();
+        crate::verdict::overrule(&kinds, self.impersonation.as_ref())
+    }
+
     /// Whether the normalised characters `chars` all lie inside one quotation.
     pub fn in_quotes(&self, chars: &Range<usize>) -> bool {
         self.quoted

@@ -122,9 +122,10 @@ impl Classifier {
             .zip(preds)
             .zip(texts)
             .map(|(((mut a, x, spans), p), text)| {
-                let verdict = verdict::decide(&p, &decision);
                 let impersonation = a.impersonation.take();
                 let kinds: Vec<signals::SignalKind> = a.signals.iter().map(|s| s.kind).collect();
+                let rule = verdict::overrule(&kinds, impersonation.as_ref());
+                let verdict = verdict::decide_with(&p, &decision, rule);
                 let advice = advice::advise(&verdict, &kinds, impersonation.as_ref());
                 let (evidence, signals) = if explain {
                     (

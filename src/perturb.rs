@@ -15,7 +15,7 @@ use crate::eval::{evaluate, Scored};
 use crate::features::Analysis;
 use crate::labels::{Pattern, Verdict};
 use crate::model::Model;
-use crate::verdict::decide;
+use crate::verdict::{decide_with, Overrule};
 use serde::Serialize;
 use std::path::Path;
 use std::str::FromStr;
@@ -752,16 +752,22 @@ pub const MAX_RECALL_DROP_POINTS: f64 = 2.0;
 pub const MAX_FPR_RISE_POINTS: f64 = 0.2;
 
 /// Scores `texts` with the model (in parallel, batches of 2048).
-pub fn score_texts(model: &Model, texts: &[&str]) -> Result<Vec<crate::model::Prediction>> {
+pub fn score_texts(
+    model: &Model,
+    texts: &[&str],
+) -> Result<Vec<(crate::model::Prediction, Option<Overrule>)>> {
     use rayon::prelude::*;
     let v = model.vectorizer();
     let mut out = Vec::with_capacity(texts.len());
     for chunk in texts.chunks(2048) {
-        let vectors: Vec<_> = chunk
+        let (vectors, rules): (Vec<_>, Vec<_>) = chunk
             .par_iter()
-            .map(|t| v.vectorize(&Analysis::new(t)))
-            .collect();
-        out.extend(model.predict(&vectors)?);
+            .map(|t| {
+                let a = Analysis::new(t);
+                (v.vectorize(&a), a.overrule())
+            })
+            .unzip();
+        out.extend(model.predict(&vectors)?.into_iter().zip(rules));
     }
     Ok(out)
 }
@@ -794,11 +800,12 @@ pub fn robustness(
     let clean_texts: Vec<&str> = kept.iter().map(|&i| rows[i].text.as_str()).collect();
     let clean_pred = score_texts(model, &clean_texts)?;
     let mut clean: Vec<Option<Scored>> = vec![None; rows.len()];
-    for (&i, p) in kept.iter().zip(clean_pred) {
+    for (&i, (p, rule)) in kept.iter().zip(clean_pred) {
         clean[i] = Some(Scored {
             truth: rows[i].verdict,
             true_patterns: rows[i].patterns.clone(),
             prediction: p,
+            overrule: rule,
         });
     }
     let adv = adversarial_set(rows, perturbations, seed);
@@ -818,7 +825,8 @@ pub fn robustness(
         let same = pairs
             .iter()
             .filter(|(c, a)| {
-                decide(&c.prediction, &decision).verdict == decide(&a.prediction, &decision).verdict
+                decide_with(&c.prediction, &decision, c.overrule).verdict
+                    == decide_with(&a.prediction, &decision, a.overrule).verdict
             })
             .count();
         // A transformation that touched no legit (scam) rows has no false-positive rate (recall):
@@ -852,7 +860,7 @@ pub fn robustness(
     let clean_pairs: Vec<(&Scored, Scored)> =
         clean.iter().flatten().map(|c| (c, c.clone())).collect();
     out.push(compare("clean", &clean_pairs));
-    let pair_of = |k: usize, p: &crate::model::Prediction| {
+    let pair_of = |k: usize, (p, rule): &(crate::model::Prediction, Option<Overrule>)| {
         let c = clean[adv[k].source].as_ref().expect("scored clean row");
         (
             c,
@@ -860,6 +868,7 @@ pub fn robustness(
                 truth: c.truth,
                 true_patterns: c.true_patterns.clone(),
                 prediction: *p,
+                overrule: *rule,
             },
         )
     };

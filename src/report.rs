@@ -1081,6 +1081,7 @@ mod tests {
                 verdict: [legit, spam, scam],
                 patterns: [0.8, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0],
             },
+            overrule: None,
         };
         let mut v = Vec::new();
         for i in 0..90 {

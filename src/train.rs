@@ -465,6 +465,7 @@ pub fn train(
                 truth: records[i].verdict,
                 true_patterns: records[i].patterns.clone(),
                 prediction: predict_linear(p, &vectors[i]),
+                overrule: None,
             })
             .collect()
     };
@@ -758,6 +759,7 @@ fn cross_fitted_second_stage(
                 truth: r.verdict,
                 true_patterns: r.patterns.clone(),
                 prediction: predict_linear(&folded, &vectors[held_idx[p]]),
+                overrule: None,
             });
         }
     }
@@ -1192,6 +1194,7 @@ mod tests {
                 verdict: [1.0 - p_scam, 0.0, p_scam],
                 patterns: [0.0; 7],
             },
+            overrule: None,
         };
         // 1,000 legit rows, 10 of them scored 0.995 and 2 scored 0.9995: at most 3 (0.3%) may be
         // flagged, so the threshold must pass 0.995 but may stop below 0.9995.

@@ -907,6 +907,19 @@ fn score_interrupted(
     what: &str,
     ready: impl Fn() -> bool,
 ) -> Output {
+    score_signalled(libc::SIGINT, dir, args, input, what, ready)
+}
+
+/// [`score_interrupted`] with another signal.
+#[cfg(unix)]
+fn score_signalled(
+    signal: i32,
+    dir: &Path,
+    args: &[&str],
+    input: &[u8],
+    what: &str,
+    ready: impl Fn() -> bool,
+) -> Output {
     use std::io::Write;
     let mut child = spawn_score(dir, args);
     let mut stdin = child.stdin.take().unwrap();
@@ -917,7 +930,7 @@ fn score_interrupted(
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(child.id() as i32, signal);
     }
     let o = child.wait_with_output().unwrap();
     drop(stdin);
@@ -1001,6 +1014,48 @@ fn ctrl_c_leaves_complete_rows_and_resume_finishes_the_job() {
         &reference,
         false,
     );
+}
+
+/// `kill` (SIGTERM: docker stop, systemd) and a closed terminal (SIGHUP) stop a run the way
+/// Ctrl-C does: the batch in progress finished and flushed, the way to resume said, exit 130 — not
+/// the shell's 143 with a batch lost.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_a_run_like_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fs::read(write_inbox(dir.path(), 600)).unwrap();
+    for (signal, out) in [(libc::SIGTERM, "term.jsonl"), (libc::SIGHUP, "hup.jsonl")] {
+        let partial = dir.path().join(format!("{out}.partial"));
+        let o = score_signalled(
+            signal,
+            dir.path(),
+            &["-", "-o", out, "--batch-size", "40", "--no-evidence"],
+            &input,
+            "no rows written",
+            || {
+                fs::read_to_string(&partial)
+                    .map(|s| s.lines().count())
+                    .unwrap_or(0)
+                    >= 40
+            },
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(130),
+            "signal {signal}: {}",
+            stderr(&o)
+        );
+        let err = stderr(&o);
+        assert!(
+            err.contains("interrupted") && err.contains("--resume"),
+            "{err}"
+        );
+        let got = fs::read_to_string(&partial).unwrap();
+        assert!(got.ends_with('\n') && got.lines().count() >= 40, "{got}");
+        assert!(got
+            .lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    }
 }
 
 /// Where the last row kept cannot tell that the inputs changed — with `--only` the rows are a few
@@ -1865,6 +1920,41 @@ fn asr_results_of_other_tools_are_calls() {
             ),
             3,
         ),
+        // A result inside an API's envelope, whose own `message` is not the call (a QA pass
+        // found such a 38-turn scam call scored as the word "success").
+        (
+            "envelope.json",
+            format!(
+                r#"{{"code": 0, "message": "success", "data": {{"segments": [
+  {{"speaker": "A", "text": "喂，您好，我是银联商务的。", "start": 0, "end": 2300}},
+  {{"speaker": "B", "text": "什么事？", "start": 2400, "end": 3100}},
+  {{"speaker": "A", "text": "{scam}", "start": 3200, "end": 9000}}]}}}}"#
+            ),
+            3,
+        ),
+        // Alibaba DashScope (Paraformer): `transcripts[].sentences`, `begin_time`, `speaker_id`.
+        (
+            "dashscope.json",
+            format!(
+                r#"{{"file_url": "x.wav", "transcripts": [{{"channel_id": 0, "text": "…", "sentences": [
+  {{"begin_time": 0, "end_time": 2300, "text": "喂，您好。", "speaker_id": 0}},
+  {{"begin_time": 2400, "end_time": 3100, "text": "嗯，你说。", "speaker_id": 1}},
+  {{"begin_time": 3200, "end_time": 9000, "text": "{scam}", "speaker_id": 0}}]}}]}}"#
+            ),
+            3,
+        ),
+        // One speaker throughout (WhisperX without diarisation gives SPEAKER_00 everywhere): the
+        // speakers were not told apart, and each segment is a turn (not the whole call one turn).
+        (
+            "one_speaker.json",
+            format!(
+                r#"{{"segments": [
+  {{"speaker": "SPEAKER_00", "text": "喂，您好，我是银联商务的。", "start": 0, "end": 2300}},
+  {{"speaker": "SPEAKER_00", "text": "什么事？", "start": 2400, "end": 3100}},
+  {{"speaker": "SPEAKER_00", "text": "{scam}", "start": 3200, "end": 9000}}]}}"#
+            ),
+            3,
+        ),
     ];
     for (name, body, turns) in &files {
         fs::write(dir.path().join(name), body).unwrap();
@@ -1887,6 +1977,9 @@ fn asr_results_of_other_tools_are_calls() {
         .map(|t| t.speaker.as_deref())
         .collect();
     assert_eq!(speakers, [Some("1"), Some("2"), Some("1")]);
+    let recs = records(&dir.path().join("one_speaker.json"));
+    let turns = &recs[0].as_ref().unwrap().turns;
+    assert!(turns.iter().all(|t| t.speaker.is_none()), "{turns:?}");
 }
 
 /// Subtitles as whisper and WhisperX write them, and the results of Tencent's and iFlytek's

@@ -324,6 +324,12 @@ fn render(r: &Report, color: bool, en: bool) -> String {
         "  正常 legit {:.3} | 垃圾广告 spam {:.3} | 诈骗 scam {:.3}\n",
         v.probabilities.legit, v.probabilities.spam, v.probabilities.scam
     ));
+    if let Some(rule) = v.overruled {
+        out.push_str(&format!(
+            "  模型判为诈骗，规则改判 the model said scam, overruled by rule: {}\n",
+            rule.name()
+        ));
+    }
     out.push_str("诈骗类型 Patterns:\n");
     let mut ps = v.patterns.clone();
     ps.sort_by(|a, b| {

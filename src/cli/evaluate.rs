@@ -84,6 +84,7 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
                     truth: r.verdict,
                     true_patterns: r.patterns.clone(),
                     prediction: p,
+                    overrule: a.overrule(),
                 });
                 signals.push((r.verdict, a.signals));
             }

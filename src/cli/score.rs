@@ -54,8 +54,9 @@ sliding windows of 6 turns.
 Interrupting and resuming:
   With -o FILE, rows go to FILE.partial, flushed after every batch, and FILE.partial is renamed
   to FILE when the run completes (a device or FIFO, such as /dev/null, is written directly).
-  On Ctrl-C the batch being scored is finished and flushed, the command says where the rows are
-  and exits with 130 (a second Ctrl-C quits at once). To go on, run the same command with
+  On Ctrl-C, and on SIGTERM (kill, docker stop) or SIGHUP (a closed terminal) alike, the batch
+  being scored is finished and flushed, the command says where the rows are and exits with 130
+  (a second Ctrl-C quits at once). To go on, run the same command with
   --resume: the complete rows of FILE.partial are kept (a row cut in the middle is dropped),
   that many input records are skipped — checking that the last one kept is the same record
   (source, number, id, sender, date) — and the rest is appended. The same works after a crash.
@@ -132,12 +133,20 @@ pub struct ScoreArgs {
 fn ctrl_c_flag() -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    // Ctrl-C (SIGINT), and with ctrlc's `termination` feature SIGTERM (`kill`, `docker stop`,
+    // systemd) and SIGHUP (a closed terminal or ssh session) alike. Written with `let _ =`: after
+    // a hang-up stderr may be gone, and the run must still finish its batch.
     let installed = ctrlc::set_handler(move || {
+        use std::io::Write;
         if flag.swap(true, Ordering::SeqCst) {
-            eprintln!("\nposguard: interrupted again: quitting now");
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nposguard: interrupted again: quitting now"
+            );
             std::process::exit(130);
         }
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "\nposguard: interrupted: finishing the current batch (Ctrl-C again to quit at once)"
         );
     });

@@ -504,9 +504,28 @@ fn scalar(v: Option<&Value>) -> Option<String> {
 /// iFlytek's `rl` 0 (else the whole call would be one turn, with no peak turn to name).
 pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
     let mut turns: Vec<Turn> = Vec::new();
-    let speaker_ids = || segments.iter().filter_map(|s| s.get("SpeakerId"));
-    let undiarized = speaker_ids().next().is_some()
-        && speaker_ids().all(|v| v.as_f64() == Some(0.0) || v.as_str() == Some("0"));
+    let speaker_of = |o: &serde_json::Map<String, Value>| {
+        scalar(
+            o.get("speaker")
+                .or_else(|| o.get("spk"))
+                .or_else(|| o.get("role"))
+                .or_else(|| o.get("SpeakerId"))
+                .or_else(|| o.get("speaker_id"))
+                .or_else(|| o.get("additions").and_then(|a| a.get("speaker"))),
+        )
+    };
+    // One speaker for the whole call (FunASR's `spk` 0, Tencent's `SpeakerId` 0, WhisperX's
+    // `SPEAKER_00`, AssemblyAI's `A` throughout): the tool did not tell the speakers apart, and
+    // merging its segments by speaker would make the call one turn — no windows, no peak. Each
+    // segment is then a turn of its own, with no speaker.
+    let undiarized = {
+        let mut speakers = segments
+            .iter()
+            .filter_map(Value::as_object)
+            .filter_map(speaker_of);
+        let first = speakers.next();
+        speakers.all(|s| Some(s) == first)
+    };
     let mut skipped = Vec::new();
     for (i, seg) in segments.iter().enumerate() {
         let n = i + 1;
@@ -544,15 +563,7 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
         if text.is_empty() {
             continue;
         }
-        let speaker = o.and_then(|o| {
-            scalar(
-                o.get("speaker")
-                    .or_else(|| o.get("spk"))
-                    .or_else(|| o.get("role"))
-                    .or_else(|| o.get("SpeakerId").filter(|_| !undiarized))
-                    .or_else(|| o.get("additions").and_then(|a| a.get("speaker"))),
-            )
-        });
+        let speaker = o.filter(|_| !undiarized).and_then(speaker_of);
         // The segment's start in the tool's own unit: `start` (whisper, FunASR, AssemblyAI),
         // `BeginTime` (Alibaba Cloud), `start_time` (Volcengine), `StartMs` (Tencent), `bg`
         // (iFlytek, a string of milliseconds), `offsets.from` (whisper.cpp).
@@ -561,6 +572,7 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
                 o.get("start")
                     .or_else(|| o.get("BeginTime"))
                     .or_else(|| o.get("start_time"))
+                    .or_else(|| o.get("begin_time"))
                     .or_else(|| o.get("StartMs"))
                     .or_else(|| o.get("bg"))
                     .or_else(|| o.get("offsets").and_then(|x| x.get("from")))
@@ -586,12 +598,27 @@ pub fn segments_to_turns(segments: &[Value]) -> (Vec<Turn>, Vec<String>) {
 /// `sentence_info` (FunASR/Paraformer, speakers in `spk`), `transcription` (whisper.cpp's `-oj`),
 /// `utterances` (AssemblyAI), `ResultDetail` (Tencent Cloud's task result, `FinalSentence`,
 /// `StartMs`, `SpeakerId`), and nested: see [`SEGMENT_PATHS`].
-const SEGMENT_KEYS: [&str; 5] = [
+const SEGMENT_KEYS: [&str; 7] = [
     "segments",
     "sentence_info",
     "transcription",
     "utterances",
     "ResultDetail",
+    "sentences",
+    "Sentences",
+];
+/// Objects a result comes wrapped in: an API's envelope (`{"code":0,"message":"success","data":
+/// {"segments":[…]}}`), DashScope's `transcripts` (one per channel; read when there is one). Looked
+/// into two levels deep, so that the envelope's own `message` is never taken for the call.
+const ENVELOPE_KEYS: [&str; 8] = [
+    "data",
+    "Data",
+    "result",
+    "Result",
+    "output",
+    "payload",
+    "response",
+    "transcripts",
 ];
 /// Segment lists one or two objects down: Alibaba Cloud (`Result.Sentences`, `Text`,
 /// `SpeakerId`), Volcengine (`result.utterances`), Tencent Cloud's whole response
@@ -610,6 +637,29 @@ const IFLYTEK_KEYS: [&str; 4] = ["data", "content", "lattice", "lattice2"];
 /// [`iflytek_segments`]). An empty list is no call: the object's own `text`, if any, is the
 /// message.
 fn segments_of(o: &serde_json::Map<String, Value>) -> Option<Cow<'_, [Value]>> {
+    segments_within(o, 2)
+}
+
+/// [`segments_of`], looking into at most `depth` levels of [`ENVELOPE_KEYS`].
+fn segments_within(o: &serde_json::Map<String, Value>, depth: usize) -> Option<Cow<'_, [Value]>> {
+    if let Some(s) = segments_here(o) {
+        return Some(s);
+    }
+    if depth == 0 {
+        return None;
+    }
+    ENVELOPE_KEYS.iter().find_map(|k| {
+        let inner = match o.get(*k)? {
+            Value::Object(m) => m,
+            Value::Array(a) if a.len() == 1 => a[0].as_object()?,
+            _ => return None,
+        };
+        segments_within(inner, depth - 1)
+    })
+}
+
+/// The segments of `o` itself (not of an envelope's content).
+fn segments_here(o: &serde_json::Map<String, Value>) -> Option<Cow<'_, [Value]>> {
     let listed = SEGMENT_KEYS
         .iter()
         .find_map(|k| o.get(*k))
@@ -728,10 +778,11 @@ pub(crate) fn may_have_segments(o: &serde_json::Map<String, Value>) -> bool {
 }
 
 /// The keys under which [`segments_of`] looks, first or only level: [`SEGMENT_KEYS`], the first
-/// key of each of [`SEGMENT_PATHS`], [`IFLYTEK_KEYS`].
+/// key of each of [`SEGMENT_PATHS`], [`IFLYTEK_KEYS`], [`ENVELOPE_KEYS`] (names may repeat).
 pub(crate) const SEGMENT_KEY_NAMES: [&str;
-    SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len()] = {
-    let mut names = [""; SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len()];
+    SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len() + ENVELOPE_KEYS.len()] = {
+    let mut names =
+        [""; SEGMENT_KEYS.len() + SEGMENT_PATHS.len() + IFLYTEK_KEYS.len() + ENVELOPE_KEYS.len()];
     let mut i = 0;
     while i < SEGMENT_KEYS.len() {
         names[i] = SEGMENT_KEYS[i];
@@ -746,6 +797,12 @@ pub(crate) const SEGMENT_KEY_NAMES: [&str;
     j = 0;
     while j < IFLYTEK_KEYS.len() {
         names[i] = IFLYTEK_KEYS[j];
+        i += 1;
+        j += 1;
+    }
+    j = 0;
+    while j < ENVELOPE_KEYS.len() {
+        names[i] = ENVELOPE_KEYS[j];
         i += 1;
         j += 1;
     }
