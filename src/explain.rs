@@ -243,7 +243,30 @@ pub fn extract_spans(
             _ => runs.push(r),
         }
     }
-    // Cut long runs into windows of whole tokens.
+    // Cut long runs into windows of whole tokens: the best window of at most `max_len`
+    // characters from a token boundary to a token boundary (character boundaries as a fallback),
+    // then the same in what is left on either side. The first best (by start, then end) is taken.
+    //
+    // A run can be the whole message (a text that repeats one phrase 4,000 times), so the best
+    // window from each start is computed once and kept (`from`), not again for each piece the run
+    // is cut into: the windows of a start that ends well before a piece's end are the same in the
+    // piece as in the run. Only starts that are a piece's first character (always a candidate) or
+    // lie within `max_len` of its end (whose windows the end cuts) are worked out again.
+    let boundary = |c: usize| token_of[c] != token_of[c - 1];
+    let mut from: Vec<Option<Option<(usize, f32)>>> = vec![None; n];
+    // The best window starting at `s` and ending by `end`, where `end` is a candidate too.
+    let best_from = |s: usize, end: usize| -> Option<(usize, f32)> {
+        let mut best: Option<(usize, f32)> = None;
+        for e in s + 1..=end.min(s + max_len) {
+            if (e == end || boundary(e)) && !is_edge_junk(chars[e - 1]) {
+                let ws = sum(&(s..e));
+                if best.is_none_or(|(_, b)| ws > b) {
+                    best = Some((e, ws));
+                }
+            }
+        }
+        best
+    };
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut stack = runs;
     while let Some(r) = stack.pop() {
@@ -251,22 +274,19 @@ pub fn extract_spans(
             out.push(r);
             continue;
         }
-        // Candidate starts/ends: token boundaries inside r (character boundaries as a fallback).
-        let mut starts: Vec<usize> = (r.start..r.end)
-            .filter(|&c| c == r.start || token_of[c] != token_of[c - 1])
-            .collect();
-        let mut ends: Vec<usize> = (r.start + 1..=r.end)
-            .filter(|&c| c == r.end || token_of[c] != token_of[c - 1])
-            .collect();
-        starts.retain(|&s| !is_edge_junk(chars[s]));
-        ends.retain(|&e| !is_edge_junk(chars[e - 1]));
         let mut best: Option<(Range<usize>, f32)> = None;
-        for &s in &starts {
-            for &e in ends.iter().filter(|&&e| e > s && e - s <= max_len) {
-                let w = s..e;
-                let ws = sum(&w);
+        for s in r.clone() {
+            if !(s == r.start || boundary(s)) || is_edge_junk(chars[s]) {
+                continue;
+            }
+            let found = if s == r.start || s + max_len >= r.end {
+                best_from(s, r.end)
+            } else {
+                *from[s].get_or_insert_with(|| best_from(s, r.end))
+            };
+            if let Some((e, ws)) = found {
                 if best.as_ref().is_none_or(|(_, b)| ws > *b) {
-                    best = Some((w, ws));
+                    best = Some((s..e, ws));
                 }
             }
         }
@@ -435,6 +455,36 @@ mod tests {
         assert!(
             got.contains(&"pos服务中心".to_string()) || got.contains(&"pos服务".to_string()),
             "{got:?}"
+        );
+    }
+
+    /// A message that repeats one phrase is one long run, cut into whole-token windows piece by
+    /// piece (each window's best from a start is worked out once; a QA pass met a 20,000-character
+    /// repetition that took a minute when every piece scanned all its starts and ends again).
+    #[test]
+    fn a_long_repeated_run_is_cut_into_the_same_window_each_time() {
+        let text = "您的pos机".repeat(500);
+        let chars: Vec<char> = text.chars().collect();
+        let tokens: Vec<Range<usize>> = (0..500)
+            .flat_map(|i| [6 * i..6 * i + 2, 6 * i + 2..6 * i + 5, 6 * i + 5..6 * i + 6])
+            .collect();
+        let scores = vec![1.0f32; chars.len()];
+        let got = extract_spans(&scores, &chars, &tokens, 0.3, 6);
+        assert_eq!(got.len(), 500);
+        let mut starts: Vec<usize> = got.iter().map(|(r, _)| r.start).collect();
+        starts.sort_unstable();
+        assert_eq!(starts, (0..500).map(|i| 6 * i).collect::<Vec<_>>());
+        assert!(got.iter().all(|(r, w)| r.len() == 6 && *w == 6.0));
+        // Windows end on token boundaries even when the best is shorter than the limit.
+        let got = extract_spans(&scores, &chars, &tokens, 0.3, 4);
+        assert!(got.iter().all(|(r, _)| r.len() <= 4
+            && tokens.iter().any(|t| t.start == r.start)
+            && tokens.iter().any(|t| t.end == r.end)));
+        let covered: usize = got.iter().map(|(r, _)| r.len()).sum();
+        assert_eq!(
+            covered,
+            chars.len(),
+            "every strong character is in a window"
         );
     }
 
