@@ -2991,3 +2991,70 @@ fn csv_exports_with_a_title_above_the_header_old_mac_line_ends_or_no_text_column
         stderr(&o)
     );
 }
+
+/// Among several inputs, one that cannot be read — a name that does not exist, a pattern that
+/// matches nothing, a directory without input files — is an error row in its place and the others
+/// are scored (exit 3), as an unreadable file among them is; alone, it is an error (exit 2). A
+/// directory linked twice into a scanned tree is read once.
+#[cfg(unix)]
+#[test]
+fn an_input_that_cannot_be_read_among_several_is_an_error_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("a.jsonl"), "{\"text\":\"您好，您的快递已到\"}\n").unwrap();
+    fs::create_dir_all(d.join("empty")).unwrap();
+    fs::create_dir_all(d.join("tree/sub")).unwrap();
+    fs::write(
+        d.join("tree/sub/b.txt"),
+        "【工商银行】您尾号1234的卡消费100.00元\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(d.join("tree/sub"), d.join("tree/link")).unwrap();
+    let (rows, o) = score_in(
+        d,
+        &[
+            "a.jsonl",
+            "missing.jsonl",
+            "nomatch/*.csv",
+            "empty",
+            "tree",
+            "--no-evidence",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let got: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap().to_string(),
+                r["error"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 5, "{got:?}");
+    assert_eq!(got[0], ("a.jsonl".into(), String::new()));
+    assert_eq!(got[1].0, "missing.jsonl");
+    assert!(got[1].1.contains("no such file"), "{got:?}");
+    assert_eq!(got[2], ("nomatch/*.csv".into(), "no file matches".into()));
+    assert_eq!(got[3].0, "empty");
+    assert!(
+        got[3].1.starts_with("directory has no input files"),
+        "{got:?}"
+    );
+    // tree/link and tree/sub are the same directory: its one file is read once.
+    assert!(
+        got[4].0.ends_with("b.txt") && got[4].1.is_empty(),
+        "{got:?}"
+    );
+    assert!(
+        stderr(&o).contains("5 records: 2 scored, 3 errors"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Alone, the missing input is the run's error.
+    let (rows, o) = score_in(d, &["missing.jsonl"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(rows.is_empty());
+    assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
+}

@@ -306,6 +306,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
         );
     }
     let paths = expanded.paths;
+    let failed = expanded.failed;
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
     let mut taken: Vec<(&Path, &str)> = Vec::new();
     let partial = a.output.as_deref().map(batch::partial_path);
@@ -412,12 +413,14 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
         .map(|p| {
             if p.as_os_str() == "-" {
                 None
+            } else if failed.iter().any(|(f, _)| f == p) {
+                Some(0)
             } else {
                 std::fs::metadata(p).ok().map(|m| m.len())
             }
         })
         .sum();
-    let input = inputs::Chain::new(paths, first, a.format, ropts);
+    let input = inputs::Chain::new(paths, first, a.format, ropts).with_failed(failed);
 
     let stop = ctrl_c_flag();
     let opts = BatchOptions {

@@ -53,7 +53,22 @@ pub fn is_call_log(p: &Path) -> bool {
 }
 
 /// Files under `dir` with a known extension, recursively, sorted by path; hidden entries skipped.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// A directory below `dir` that cannot be read (no permission) is put in `out` too, with the
+/// reason in `failed`: it becomes an error record and the scan goes on. Directories are followed
+/// once each (by their real path), so a link back up the tree or to a sibling scanned already adds
+/// nothing twice.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    failed: &mut Vec<(PathBuf, String)>,
+    seen: &mut Vec<PathBuf>,
+) -> Result<()> {
+    if let Ok(real) = dir.canonicalize() {
+        if seen.contains(&real) {
+            return Ok(());
+        }
+        seen.push(real);
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -62,7 +77,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
+            if let Err(e) = walk(&p, out, failed, seen) {
+                out.push(p.clone());
+                failed.push((p, e.to_string()));
+            }
         } else if is_known(&p) {
             out.push(p);
         }
@@ -82,32 +100,56 @@ pub struct Expanded {
     /// not read (they hold no messages); the caller says so. A call log named on its own is read,
     /// and is an error record that says what it is.
     pub call_logs: Vec<PathBuf>,
+    /// Entries of `paths` that stand for an input that cannot be read, with the reason: a
+    /// directory below a scanned one that cannot be listed, and — among several inputs — a name
+    /// that does not exist, a pattern that matches nothing, a directory without input files.
+    /// [`Chain::with_failed`] makes each an error record in its place.
+    pub failed: Vec<(PathBuf, String)>,
 }
 
 /// Expands `inputs`: `-` stays, directories become their files (recursively, known extensions),
 /// glob patterns their matches (sorted). `exclude` (the output file and its `.partial`) is never
 /// read. A path that does not exist, a pattern matching nothing, or a directory without input
-/// files is an error.
+/// files is an error when it is the only input; among several it is an entry of
+/// [`Expanded::failed`] (an error record in the output, the other inputs read).
 pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Expanded> {
+    let mut e = Expanded::default();
+    for input in inputs {
+        if let Err(err) = expand_one(input, exclude, &mut e) {
+            if inputs.len() == 1 {
+                return Err(err);
+            }
+            e.paths.push(input.clone());
+            e.failed.push((input.clone(), err.to_string()));
+        }
+    }
+    Ok(e)
+}
+
+/// One input of [`expand`], its files added to `e`. A directory reached twice within it (a link
+/// back up the tree, or to a directory scanned already) is read once; two inputs that name the
+/// same files are each read, as named.
+fn expand_one(input: &Path, exclude: &[PathBuf], e: &mut Expanded) -> Result<()> {
+    let mut seen = Vec::new();
+    let seen = &mut seen;
     let excluded = |p: &Path| {
         let canon = p.canonicalize().ok();
         exclude
             .iter()
             .any(|x| x == p || (canon.is_some() && x.canonicalize().ok() == canon))
     };
-    let mut out = Vec::new();
-    let mut call_logs = Vec::new();
-    for input in inputs {
+    let (out, call_logs, failed) = (&mut e.paths, &mut e.call_logs, &mut e.failed);
+    {
         let s = input.to_string_lossy();
         if s == "-" {
-            out.push(input.clone());
-            continue;
+            out.push(input.to_path_buf());
+            return Ok(());
         }
         let mut found = Vec::new();
         // Found, not named: a call log among them is left out.
         let mut scanned = true;
         if input.is_dir() {
-            walk(input, &mut found)?;
+            walk(input, &mut found, failed, seen)?;
             if found.is_empty() {
                 return Err(Error::Invalid(format!(
                     "{s}: directory has no input files ({})",
@@ -115,7 +157,7 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Expanded> {
                 )));
             }
         } else if input.exists() {
-            found.push(input.clone());
+            found.push(input.to_path_buf());
             scanned = false;
         } else if has_glob_chars(&s) {
             let paths =
@@ -124,7 +166,10 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Expanded> {
             matched.sort();
             for p in matched {
                 if p.is_dir() {
-                    walk(&p, &mut found)?;
+                    if let Err(err) = walk(&p, &mut found, failed, seen) {
+                        found.push(p.clone());
+                        failed.push((p, err.to_string()));
+                    }
                 } else {
                     found.push(p);
                 }
@@ -152,10 +197,7 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Expanded> {
             )));
         }
     }
-    Ok(Expanded {
-        paths: out,
-        call_logs,
-    })
+    Ok(())
 }
 
 /// The records of several inputs, one after the other. Files are opened when reached (a directory
@@ -170,6 +212,8 @@ pub struct Chain {
     /// Several inputs: one with no record is an error record, else it would not show at all.
     /// (One input with none is a run of 0 records, as the summary says.)
     report_empty: bool,
+    /// Inputs that cannot be read ([`Expanded::failed`]): an error record each, in their place.
+    failed: Vec<(PathBuf, String)>,
 }
 
 /// The file being read and whether it has given a record yet.
@@ -202,7 +246,14 @@ impl Chain {
             format,
             opts,
             report_empty,
+            failed: Vec::new(),
         }
+    }
+
+    /// The inputs that cannot be read and why ([`Expanded::failed`]).
+    pub fn with_failed(mut self, failed: Vec<(PathBuf, String)>) -> Chain {
+        self.failed = failed;
+        self
     }
 }
 
@@ -228,6 +279,16 @@ impl Iterator for Chain {
                 }
             }
             let p = self.paths.pop_front()?;
+            if let Some(i) = self.failed.iter().position(|(f, _)| *f == p) {
+                let (p, reason) = self.failed.remove(i);
+                let name = p.display().to_string();
+                // The reason names the input first (`x.csv: no such file…`): not twice.
+                let reason = reason
+                    .strip_prefix(&format!("{name}: "))
+                    .map(str::to_string)
+                    .unwrap_or(reason);
+                return Some(Err(RecordError::new(name, 0, 0, reason)));
+            }
             match open(&p, self.format, &self.opts) {
                 Ok(stream) => {
                     self.current = Some(Current {
