@@ -3058,3 +3058,102 @@ fn an_input_that_cannot_be_read_among_several_is_an_error_row() {
     assert!(rows.is_empty());
     assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
 }
+
+/// A long call whose scam passage comes after a long genuine conversation: the whole call's score
+/// is diluted, its windows are not — the row is the peak window's (verdict, scores, evidence with
+/// offsets into the call's text) and says so. A long genuine call stays as it is.
+#[test]
+fn a_long_call_with_a_scam_passage_is_judged_by_its_windows() {
+    let genuine = [
+        "顾客：老板，这个苹果怎么卖？",
+        "老板：八块钱一斤，今天刚到的。",
+        "顾客：给我称两斤吧。",
+        "老板：好嘞，一共十六块。",
+        "顾客：可以刷卡吗？",
+        "老板：可以，刷卡扫码都行。",
+        "顾客：那我扫码吧。",
+        "老板：好的，收到了，谢谢。",
+        "顾客：再拿一袋牛奶。",
+        "老板：牛奶在冰柜里，自己拿就行。",
+    ];
+    let scam = [
+        "来电：老板您好，我是银联POS服务中心的，您这台机器备案到期了。",
+        "老板：啊？那怎么办？",
+        "来电：需要给您免费换一台新机器，费率0.38，不过要先交299元押金。",
+        "老板：押金以后退吗？",
+        "来电：刷满三个月就退，您把结算卡号和收到的验证码报一下，我给您登记。",
+        "老板：卡号是多少位的？",
+        "来电：完整卡号，还有背面三位数，验证码马上发到您手机上。",
+        "老板：验证码是六位数吗？",
+        "来电：对，您念给我，我这边马上给您激活新机器。",
+        "老板：那押金怎么交？",
+        "来电：转到我给您的账户，299元押金，激活后系统自动退还。",
+        "老板：好吧，我先看看。",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let long_scam: Vec<&str> = (0..200)
+        .map(|i| genuine[i % genuine.len()])
+        .chain(scam)
+        .collect();
+    let long_scam = long_scam.join("\n");
+    let long_genuine: Vec<&str> = (0..60).map(|i| genuine[i % genuine.len()]).collect();
+    fs::write(dir.path().join("a_scam.txt"), format!("{long_scam}\n")).unwrap();
+    fs::write(
+        dir.path().join("b_genuine.txt"),
+        long_genuine.join("\n") + "\n",
+    )
+    .unwrap();
+    let (rows, o) = score_in(dir.path(), &["a_scam.txt", "b_genuine.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (s, g) = (&rows[0], &rows[1]);
+    assert_eq!(s["turns"], 212);
+    assert_eq!(s["verdict"], "scam", "{s}");
+    assert_eq!(s["verdict_from"], "window", "{s}");
+    assert_eq!(s["score"], s["peak_score"], "{s}");
+    let [a, b] = [&s["peak_window"][0], &s["peak_window"][1]].map(|v| v.as_u64().unwrap());
+    assert!(a > 200 - 6 && b <= 212, "{s}");
+    // Evidence offsets count characters of the call's text (its turns, one per line).
+    let chars: Vec<char> = long_scam.chars().collect();
+    let evidence = s["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty(), "{s}");
+    for e in evidence {
+        let (st, en) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            chars[st..en].iter().collect::<String>(),
+            e["text"].as_str().unwrap()
+        );
+        assert!(st >= chars.len() - scam.join("\n").chars().count(), "{e}");
+    }
+    assert_eq!(g["verdict"], "legit", "{g}");
+    assert!(g.get("verdict_from").is_none(), "{g}");
+
+    // The same in CSV: a column of its own.
+    let out = dir.path().join("out.csv");
+    let o = bin()
+        .args([
+            "score",
+            "a_scam.txt",
+            "b_genuine.txt",
+            "--output-format",
+            "csv",
+            "-o",
+        ])
+        .arg(&out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = fs::read_to_string(&out).unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "verdict_from")
+        .unwrap();
+    let cells: Vec<String> = r.records().map(|x| x.unwrap()[col].to_string()).collect();
+    assert_eq!(cells, ["window", ""]);
+}

@@ -49,7 +49,9 @@ Output: one row per input record, in input order: a result, or an error record w
 only punctuation, symbols or emoji; texts longer than 20,000 characters are cut and flagged
 `truncated`; ASR segments that cannot be read are left out and listed in `skipped`). Calls also
 get turns, peak_turn, peak_score, peak_window, peak_text: where the scam signal peaks, from
-sliding windows of 6 turns.
+sliding windows of 6 turns. A call of 30 turns or more that is not a scam as a whole but has two
+scam windows or more is judged by its peak window (its verdict, scores, evidence and advice), and
+the row says verdict_from: window (the rest of a long call dilutes a scam passage).
 
 Interrupting and resuming:
   With -o FILE, rows go to FILE.partial, flushed after every batch, and FILE.partial is renamed

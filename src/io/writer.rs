@@ -212,6 +212,11 @@ pub struct OutputRow {
     /// Calls: the peak turn, `speaker：text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_text: Option<String>,
+    /// Calls: `window` when the verdict, scores, evidence and advice are those of the peak window
+    /// rather than of the whole call (a long call whose scam passage the rest of the call would
+    /// dilute: see `posguard::batch::LONG_CALL_TURNS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict_from: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
     /// Parts of the record left out because they could not be read, with place and reason.
@@ -307,6 +312,7 @@ pub fn write_row_json(out: &mut Vec<u8>, row: &OutputRow) {
         j.ser(&s);
     }
     j.opt_str(",\"peak_text\":", &row.peak_text);
+    j.opt_str(",\"verdict_from\":", &row.verdict_from);
     if row.truncated {
         j.raw(",\"truncated\":true");
     }
@@ -563,6 +569,7 @@ pub fn csv_header() -> Vec<String> {
             "peak_line",
             "peak_start",
             "peak_text",
+            "verdict_from",
             "truncated",
             "skipped",
             "error",
@@ -759,6 +766,7 @@ impl<W: Write + Send> ResultWriter for CsvWriter<W> {
             None => self.field("")?,
         }
         self.opt(&row.peak_text)?;
+        self.opt(&row.verdict_from)?;
         self.field(if row.truncated { "true" } else { "" })?;
         self.field(&row.skipped.join("; "))?;
         self.opt(&row.error)?;
@@ -913,6 +921,7 @@ mod tests {
             peak_line: Some(40),
             peak_start: Some(g),
             peak_text: Some(format!("客服：{s}")),
+            verdict_from: Some(format!("window{s}")),
             truncated: true,
             skipped: vec![s.into(), "segment 4: not an object".into()],
             error: Some(s.into()),
