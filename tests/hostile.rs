@@ -761,3 +761,50 @@ fn fuzz_corpus_of_the_normaliser_replays_clean() {
     }
     assert!(n_inputs > 100, "fuzz corpus too small: {n_inputs}");
 }
+
+/// A file that is plainly not text under a text name — random bytes, a picture — is one error
+/// record naming what it is, not a CSV whose first line is a header and whose bytes are scored as
+/// messages; a text file with a stray NUL is still text.
+#[test]
+fn binary_files_under_text_names_are_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut x: u32 = 12345;
+    let junk: Vec<u8> = (0..4096)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8
+        })
+        .collect();
+    fs::write(dir.path().join("junk.txt"), &junk).unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&junk[..500]);
+    fs::write(dir.path().join("photo.txt"), &png).unwrap();
+    fs::write(dir.path().join("ok.txt"), b"a\x00b\n").unwrap();
+    for (name, what) in [
+        ("junk.txt", "binary data, not text"),
+        ("photo.txt", "a PNG picture, not text"),
+    ] {
+        let e = pio::open(&dir.path().join(name), None, &ReaderOptions::default())
+            .err()
+            .unwrap_or_else(|| panic!("{name} was read"))
+            .to_string();
+        assert!(e.contains(what), "{name}: {e}");
+    }
+    let (rows, o) = score_in(
+        dir.path(),
+        &["junk.txt", "photo.txt", "ok.txt", "--no-evidence"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows[0]["error"].as_str().unwrap().contains("binary data"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1]["error"].as_str().unwrap().contains("PNG"),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[2]["verdict"].is_string(), "{}", rows[2]);
+}

@@ -298,12 +298,16 @@ impl Iterator for Chain {
                     })
                 }
                 Err(e) => {
+                    let name = p.display().to_string();
+                    let e = e.to_string();
+                    // Most errors name the file first: not twice.
+                    let e = e.strip_prefix(&format!("{name}: ")).unwrap_or(&e);
                     return Some(Err(RecordError::new(
-                        p.display().to_string(),
+                        name.clone(),
                         0,
                         0,
                         format!("cannot read the file: {e}"),
-                    )))
+                    )));
                 }
             }
         }

@@ -281,6 +281,37 @@ pub struct ReaderOptions {
 const HEAD_BYTES: usize = 64 << 10;
 
 /// Guesses the format from the first bytes, then from the file name.
+/// What a file whose first bytes are `head` is, when it is plainly not text: a picture, a PDF,
+/// an archive, a program, or bytes of which a tenth are NULs or other control characters (random
+/// data, a database of another kind). Such a file under a text name (`.txt`) was read line by line, its
+/// first line taken for a CSV header and the bytes after it scored as messages.
+fn binary_kind(head: &[u8], enc: TextEncoding) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 8] = [
+        (b"\x89PNG", "a PNG picture"),
+        (b"\xff\xd8\xff", "a JPEG picture"),
+        (b"GIF8", "a GIF picture"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive"),
+        (b"\x1f\x8b", "a gzip archive"),
+        (b"\x7fELF", "a program"),
+        (b"Rar!", "a RAR archive"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
+        return Some(what);
+    }
+    if enc.is_utf16() {
+        return None;
+    }
+    let sample = &head[..head.len().min(4096)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+        .count();
+    // A stray NUL or two in a message is text with a flaw (read as a space); a tenth of control
+    // bytes in the first KiBs is not text. Too short a file to tell is read.
+    (sample.len() >= 256 && control * 10 > sample.len()).then_some("binary data")
+}
+
 pub fn detect_format(name: &str, head: &[u8]) -> InputFormat {
     detect(name, head, head.len() < HEAD_BYTES)
 }
@@ -468,6 +499,14 @@ pub fn open(
         None => detect(&name, &head, complete),
     };
     let enc = encoding::sniff(&head, complete);
+    if !matches!(format, InputFormat::Sqlite | InputFormat::Spreadsheet) {
+        if let Some(what) = binary_kind(&head, enc) {
+            return Err(Error::Invalid(format!(
+                "{name}: {what}, not text: not read (posguard reads messages as text, JSON, CSV, \
+                 XML, SQLite or a workbook)"
+            )));
+        }
+    }
     let declared = (format == InputFormat::Xml)
         .then(|| encoding::xml_declared_encoding(&head))
         .flatten();
