@@ -3157,3 +3157,72 @@ fn a_long_call_with_a_scam_passage_is_judged_by_its_windows() {
     let cells: Vec<String> = r.records().map(|x| x.unwrap()[col].to_string()).collect();
     assert_eq!(cells, ["window", ""]);
 }
+
+/// Transcript layouts of diarisation tools and call-centre exports: numbered speakers without a
+/// colon (`说话人1 喂…`), a speaker and time alone on a line with the text below (Feishu Minutes,
+/// Tingwu), and a time in the label's brackets (`坐席(00:18)：`) — one call each, with its turns,
+/// speakers and times (each was read as dozens of one-line messages).
+#[test]
+fn transcripts_with_numbered_speakers_and_times_in_labels_are_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let turns = [
+        ("1", "00:00", "喂，您好，是李老板吗？"),
+        ("2", "00:04", "是的，你哪位？"),
+        (
+            "1",
+            "00:06",
+            "我是银联POS服务中心的，您的机器备案到期了，要换新机。",
+        ),
+        ("2", "00:12", "换机要钱吗？"),
+        ("1", "01:05", "押金299元，您把卡号和验证码报给我。"),
+    ];
+    let no_colon: String = turns
+        .iter()
+        .map(|(s, _, t)| format!("说话人{s} {t}\n"))
+        .collect();
+    let feishu: String = turns
+        .iter()
+        .map(|(s, at, t)| format!("说话人{s} {at}\n{t}\n\n"))
+        .collect();
+    let bracket: String = turns
+        .iter()
+        .map(|(s, at, t)| format!("{}({at})：{t}\n", if *s == "1" { "坐席" } else { "商户" }))
+        .collect();
+    let want_speakers = |one: &str, two: &str| -> Vec<Option<String>> {
+        turns
+            .iter()
+            .map(|(s, _, _)| Some(if *s == "1" { one } else { two }.to_string()))
+            .collect()
+    };
+    for (name, body, speakers, timed) in [
+        (
+            "no_colon.txt",
+            no_colon,
+            want_speakers("说话人1", "说话人2"),
+            false,
+        ),
+        (
+            "feishu.txt",
+            feishu,
+            want_speakers("说话人1", "说话人2"),
+            true,
+        ),
+        ("bracket.txt", bracket, want_speakers("坐席", "商户"), true),
+    ] {
+        fs::write(dir.path().join(name), body).unwrap();
+        let recs = records(&dir.path().join(name));
+        assert_eq!(recs.len(), 1, "{name}: {recs:?}");
+        let rec = recs[0].as_ref().unwrap();
+        let got: Vec<Option<String>> = rec.turns.iter().map(|t| t.speaker.clone()).collect();
+        assert_eq!(got, speakers, "{name}");
+        let texts: Vec<&str> = rec.turns.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, turns.map(|(_, _, t)| t), "{name}");
+        let starts: Vec<Option<f64>> = rec.turns.iter().map(|t| t.start).collect();
+        let want: Vec<Option<f64>> = if timed {
+            vec![Some(0.0), Some(4.0), Some(6.0), Some(12.0), Some(65.0)]
+        } else {
+            vec![None; 5]
+        };
+        assert_eq!(starts, want, "{name}");
+    }
+}

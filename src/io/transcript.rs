@@ -2,8 +2,10 @@
 //!
 //! Text (`.txt`, any of the text encodings): each line starting with a speaker label — `客服：…`,
 //! `A: …`, `商户:…`, `【坐席】：…`, `Speaker 1: …`, `张 老板：…`, `客服(工号007)：…`,
-//! `坐席（张三）:…` (up to 12 characters in brackets), optionally after a time stamp
-//! `[00:01:02]` — starts a turn; other lines continue the turn before them.
+//! `坐席（张三）:…` (up to 12 characters in brackets; a time there, `坐席(00:18)：`, is the turn's
+//! time), optionally after a time stamp `[00:01:02]`, or a numbered speaker without a colon
+//! (`说话人1 喂…`, or `说话人1 00:05` alone with the text on the lines below) — starts a turn;
+//! other lines continue the turn before them.
 //!
 //! Subtitles (`.srt`, `.vtt`, as whisper and WhisperX write them, or their content under another
 //! name): each cue is a turn starting at its time stamp; its speaker from a WebVTT voice tag
@@ -44,9 +46,35 @@ fn speaker_re() -> &'static Regex {
     })
 }
 
+/// A diarisation tool's numbered speaker written without a colon: `说话人1 喂，您好`, or alone on
+/// its line with the time of the turn (`说话人1 00:05`, the text on the lines below, as Feishu
+/// Minutes, Tongyi Tingwu and iFlytek's exports write it).
+fn numbered_speaker_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*((?:说话人|发言人|讲话人|Speaker|SPEAKER|speaker|spk|SPK)[ _]?\d{1,2})(?:\s+(.*))?$")
+            .expect("numbered speaker regex")
+    })
+}
+
 /// `(speaker, rest)` when the line starts with a speaker label.
 pub fn split_speaker(line: &str) -> Option<(&str, &str)> {
-    let c = speaker_re().captures(line)?;
+    split_speaker_timed(line).map(|(sp, rest, _)| (sp, rest))
+}
+
+/// [`split_speaker`], and the time the label carries: `坐席(00:18)：…` is speaker `坐席` at 18 s
+/// (a time in the label's brackets would otherwise make every turn a speaker of its own), and
+/// `说话人1 00:05` alone is speaker `说话人1` at 5 s with its text on the next lines.
+fn split_speaker_timed(line: &str) -> Option<(&str, &str, Option<f64>)> {
+    let Some(c) = speaker_re().captures(line) else {
+        let c = numbered_speaker_re().captures(line)?;
+        let label = c.get(1)?.as_str();
+        let rest = c.get(2).map_or("", |m| m.as_str()).trim();
+        return Some(match clock_seconds(rest) {
+            Some(t) => (label, "", Some(t)),
+            None => (label, rest, None),
+        });
+    };
     let label = c.get(1).or_else(|| c.get(2))?.as_str();
     let lower = label.to_ascii_lowercase();
     if label.chars().all(|ch| ch.is_ascii_digit())
@@ -56,7 +84,16 @@ pub fn split_speaker(line: &str) -> Option<(&str, &str)> {
     {
         return None;
     }
-    Some((label, c.get(3).map(|m| m.as_str()).unwrap_or("").trim()))
+    let rest = c.get(3).map(|m| m.as_str()).unwrap_or("").trim();
+    let base = base_label(label);
+    let bracket = label[base.len()..]
+        .trim_start()
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）']);
+    match clock_seconds(bracket.trim()) {
+        Some(t) if !base.is_empty() => Some((base, rest, Some(t))),
+        _ => Some((label, rest, None)),
+    }
 }
 
 /// A label without the part in brackets after it (`客服(工号007)` → `客服`, `坐席（张三）` → `坐席`).
@@ -359,12 +396,12 @@ pub fn parse_turns(text: &str) -> Vec<Turn> {
             continue;
         }
         let n = i as u64 + 1;
-        match split_speaker(line) {
-            Some((sp, rest)) => turns.push(Turn {
+        match split_speaker_timed(line) {
+            Some((sp, rest, time)) => turns.push(Turn {
                 speaker: Some(sp.to_string()),
                 text: rest.to_string(),
                 line: n,
-                start: leading_time(line),
+                start: leading_time(line).or(time),
             }),
             None => match turns.last_mut() {
                 Some(t) => {
