@@ -607,17 +607,41 @@ fn candidates(n: &NormalizedText, original: &str) -> Vec<Candidate> {
                     // Look just before the number for an area code or a country code.
                     let from = chars_back(original, bytes.start, 10);
                     let window: String = original[from..bytes.start].nfkc().collect();
-                    if let Some(a) = ix.area_code.find(&window) {
+                    // A country code first (`0086 95588` is not an area code).
+                    if let Some(a) = ix.intl_prefix.find(&window) {
+                        // The country code is part of the contact as written: `+86 95588`.
+                        let n_chars = window[a.start()..].chars().count();
+                        bytes.start = chars_back(original, bytes.start, n_chars);
+                        intl_prefix = true;
+                    } else if let Some(a) = ix.area_code.find(&window) {
                         // Map the match back: count its characters from the end of the window.
                         let n_chars = window[a.start()..].chars().count();
                         let start = chars_back(original, bytes.start, n_chars);
-                        area_code = Some(phone_digits(&window[a.range()]));
                         bytes.start = start;
-                    } else if ix.intl_prefix.is_match(&window) {
-                        intl_prefix = true;
+                        // `4008-95516`: the `0…` is not an area code but the middle of a longer
+                        // number, whose digits all belong to the contact (a look-alike).
+                        let digit_before = |i: usize| {
+                            original[..i]
+                                .chars()
+                                .next_back()
+                                .filter(|ch| ch.nfkc().all(|x| x.is_ascii_digit()))
+                                .map(char::len_utf8)
+                        };
+                        if digit_before(bytes.start).is_some() {
+                            while let Some(n) = digit_before(bytes.start) {
+                                bytes.start -= n;
+                            }
+                        } else {
+                            area_code = Some(phone_digits(&window[a.range()]));
+                        }
                     }
                 }
-                let value = phone_digits(&original[bytes.clone()]);
+                // The country code is shown, not compared: the number's own digits are.
+                let value = if intl_prefix {
+                    phone_digits(&original[m.original.clone()])
+                } else {
+                    phone_digits(&original[bytes.clone()])
+                };
                 out.push(Candidate {
                     kind: ContactKind::Phone,
                     mask: m.kind,
@@ -810,20 +834,30 @@ fn judge_phone(c: &Candidate, mentioned: &[usize], claimed: &[usize]) -> Option<
         return None;
     }
     let eq = |f: &Fact| f.digits == *d;
+    // `+86 95588` written with a space is `+8695588` (a reported fake form) all the same.
+    let with_country = c.intl_prefix.then(|| format!("86{d}"));
+    let fake_eq = |f: &Fact| eq(f) || with_country.as_deref() == Some(f.digits.as_str());
     // Known fakes first: a reported impostor number is the strongest evidence.
     for (bi, b) in brands.iter().enumerate() {
         if let Some(f) = find_fact(
             b.known_fakes
                 .iter()
                 .filter(|f| f.field.as_deref() != Some("domain")),
-            eq,
+            fake_eq,
         ) {
             return Some(Judgement::new(ContactStatus::KnownFake).with(bi, f));
         }
     }
-    // An official number of a brand the message names.
+    // An official number of a brand the message names — but not with a country code in front:
+    // a 955xx number is dialled as it is, and `+86 95588` is how impostors' caller ID shows.
     for &bi in mentioned {
         if let Some(f) = find_fact(brands[bi].phone_facts(), eq) {
+            if c.intl_prefix && !brands[bi].is_authority() {
+                let mut j = Judgement::new(ContactStatus::LookAlike);
+                j.matched = Some(bi);
+                j.imitates = Some(f.value.clone());
+                return Some(j);
+            }
             let status = if brands[bi].is_authority() {
                 ContactStatus::Authority
             } else {
@@ -1275,6 +1309,44 @@ mod tests {
         assert_eq!(link_len("www.x.com/a(b)"), "www.x.com/a(b)".len());
         assert_eq!(link_len("www.x.com),"), "www.x.com".len());
         assert_eq!(link_len("，"), "，".len(), "nothing left: kept whole");
+    }
+
+    /// A country code in front of a 955xx number, written with a space or dash, is the reported
+    /// fake form all the same, and shows as part of the contact; a `0…` inside a longer number
+    /// (`4008-95516`) is not an area code: the whole number is the look-alike (QA pass).
+    #[test]
+    fn country_codes_and_longer_numbers_around_an_official_one() {
+        for msg in [
+            "【工商银行】您的POS终端将停用，请致电+86 95588。",
+            "【工商银行】您的POS终端将停用，请致电0086-95588。",
+            "【工商银行】您的POS终端将停用，请致电+8695588。",
+        ] {
+            let st = statuses(msg);
+            assert_eq!(st.len(), 1, "{msg}: {st:?}");
+            assert_eq!(st[0].1, ContactStatus::KnownFake, "{msg}: {st:?}");
+            assert!(
+                st[0].0.contains("86") && st[0].0.ends_with("95588"),
+                "{st:?}"
+            );
+        }
+        // Not a listed fake, still no official number with a country code in front.
+        assert_eq!(
+            statuses("【建设银行】请致电+86 95533"),
+            [("+86 95533".to_string(), ContactStatus::LookAlike)]
+        );
+        assert_eq!(
+            statuses("【银联】您的POS机费率异常，请致电4008-95516转人工处理"),
+            [("4008-95516".to_string(), ContactStatus::LookAlike)]
+        );
+        // An area code stays one, and the authorities' numbers stay theirs.
+        assert_eq!(
+            statuses("【银联】请致电0755-95516"),
+            [("0755-95516".to_string(), ContactStatus::AreaCodePrefix)]
+        );
+        assert_eq!(
+            statuses("【中国银联】谨防诈骗，请致电+86 96110"),
+            [("+86 96110".to_string(), ContactStatus::Authority)]
+        );
     }
 
     #[test]
