@@ -3226,3 +3226,18 @@ fn transcripts_with_numbered_speakers_and_times_in_labels_are_calls() {
         assert_eq!(starts, want, "{name}");
     }
 }
+
+/// An ASR result with an empty segment list and no text is an empty call, said so; with a text
+/// (whisper's silence: `"text": ""`) it is that text, as before.
+#[test]
+fn an_asr_result_without_segments_is_an_empty_call() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("e.json"), r#"{"segments": []}"#).unwrap();
+    let recs = records(&dir.path().join("e.json"));
+    assert_eq!(recs.len(), 1);
+    let e = recs[0].as_ref().unwrap_err();
+    assert_eq!(e.reason, "empty call: its `segments` list holds no segment");
+    fs::write(dir.path().join("w.json"), r#"{"text": "", "segments": []}"#).unwrap();
+    let recs = records(&dir.path().join("w.json"));
+    assert_eq!(recs[0].as_ref().unwrap_err().reason, "empty text");
+}

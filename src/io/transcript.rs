@@ -968,7 +968,21 @@ pub fn read_json_document(
                 Box::new(std::iter::once(call_record(&source, id, turns, skipped)))
             }
             // No segments (or an empty list, as whisper writes for silence): the object's text.
-            None => Box::new(std::iter::once(record_from_object(o, opts, &source, 1, 1))),
+            None => {
+                let empty_list = SEGMENT_KEYS.iter().find(|k| {
+                    o.get(**k)
+                        .and_then(Value::as_array)
+                        .is_some_and(Vec::is_empty)
+                });
+                match empty_list {
+                    // `{"segments": []}` and nothing else: an empty call, not a message without
+                    // its text field.
+                    Some(k) if !o.contains_key("text") && opts.text_field.is_none() => {
+                        fail(1, format!("empty call: its `{k}` list holds no segment"))
+                    }
+                    _ => Box::new(std::iter::once(record_from_object(o, opts, &source, 1, 1))),
+                }
+            }
         },
         _ => fail(1, "expected a JSON array or object".into()),
     }
