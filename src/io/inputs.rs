@@ -131,7 +131,6 @@ pub fn expand(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Expanded> {
 /// same files are each read, as named.
 fn expand_one(input: &Path, exclude: &[PathBuf], e: &mut Expanded) -> Result<()> {
     let mut seen = Vec::new();
-    let seen = &mut seen;
     let excluded = |p: &Path| {
         let canon = p.canonicalize().ok();
         exclude
@@ -139,63 +138,60 @@ fn expand_one(input: &Path, exclude: &[PathBuf], e: &mut Expanded) -> Result<()>
             .any(|x| x == p || (canon.is_some() && x.canonicalize().ok() == canon))
     };
     let (out, call_logs, failed) = (&mut e.paths, &mut e.call_logs, &mut e.failed);
-    {
-        let s = input.to_string_lossy();
-        if s == "-" {
-            out.push(input.to_path_buf());
-            return Ok(());
-        }
-        let mut found = Vec::new();
-        // Found, not named: a call log among them is left out.
-        let mut scanned = true;
-        if input.is_dir() {
-            walk(input, &mut found, failed, seen)?;
-            if found.is_empty() {
-                return Err(Error::Invalid(format!(
-                    "{s}: directory has no input files ({})",
-                    KNOWN_EXTENSIONS.join(", ")
-                )));
-            }
-        } else if input.exists() {
-            found.push(input.to_path_buf());
-            scanned = false;
-        } else if has_glob_chars(&s) {
-            let paths =
-                glob::glob(&s).map_err(|e| Error::Invalid(format!("{s}: bad pattern: {e}")))?;
-            let mut matched: Vec<PathBuf> = paths.filter_map(|p| p.ok()).collect();
-            matched.sort();
-            for p in matched {
-                if p.is_dir() {
-                    if let Err(err) = walk(&p, &mut found, failed, seen) {
-                        found.push(p.clone());
-                        failed.push((p, err.to_string()));
-                    }
-                } else {
-                    found.push(p);
-                }
-            }
-            if found.is_empty() {
-                return Err(Error::Invalid(format!("{s}: no file matches")));
-            }
-        } else {
-            return Err(Error::io(
-                input,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-            ));
-        }
-        let (kept, logs) = (out.len(), call_logs.len());
-        for p in found.into_iter().filter(|p| !excluded(p)) {
-            if scanned && is_call_log(&p) {
-                call_logs.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-        if out.len() == kept && call_logs.len() > logs {
+    let s = input.to_string_lossy();
+    if s == "-" {
+        out.push(input.to_path_buf());
+        return Ok(());
+    }
+    let mut found = Vec::new();
+    // Found, not named: a call log among them is left out.
+    let mut scanned = true;
+    if input.is_dir() {
+        walk(input, &mut found, failed, &mut seen)?;
+        if found.is_empty() {
             return Err(Error::Invalid(format!(
-                "{s}: holds only call logs (SMS Backup & Restore's calls-*.xml), no messages"
+                "{s}: directory has no input files ({})",
+                KNOWN_EXTENSIONS.join(", ")
             )));
         }
+    } else if input.exists() {
+        found.push(input.to_path_buf());
+        scanned = false;
+    } else if has_glob_chars(&s) {
+        let paths = glob::glob(&s).map_err(|e| Error::Invalid(format!("{s}: bad pattern: {e}")))?;
+        let mut matched: Vec<PathBuf> = paths.filter_map(|p| p.ok()).collect();
+        matched.sort();
+        for p in matched {
+            if p.is_dir() {
+                if let Err(err) = walk(&p, &mut found, failed, &mut seen) {
+                    found.push(p.clone());
+                    failed.push((p, err.to_string()));
+                }
+            } else {
+                found.push(p);
+            }
+        }
+        if found.is_empty() {
+            return Err(Error::Invalid(format!("{s}: no file matches")));
+        }
+    } else {
+        return Err(Error::io(
+            input,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+        ));
+    }
+    let (kept, logs) = (out.len(), call_logs.len());
+    for p in found.into_iter().filter(|p| !excluded(p)) {
+        if scanned && is_call_log(&p) {
+            call_logs.push(p);
+        } else {
+            out.push(p);
+        }
+    }
+    if out.len() == kept && call_logs.len() > logs {
+        return Err(Error::Invalid(format!(
+            "{s}: holds only call logs (SMS Backup & Restore's calls-*.xml), no messages"
+        )));
     }
     Ok(())
 }

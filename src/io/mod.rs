@@ -280,11 +280,10 @@ pub struct ReaderOptions {
 /// How many bytes are looked at to detect the format and encoding.
 const HEAD_BYTES: usize = 64 << 10;
 
-/// Guesses the format from the first bytes, then from the file name.
 /// What a file whose first bytes are `head` is, when it is plainly not text: a picture, a PDF,
 /// an archive, a program, or bytes of which a tenth are NULs or other control characters (random
-/// data, a database of another kind). Such a file under a text name (`.txt`) was read line by line, its
-/// first line taken for a CSV header and the bytes after it scored as messages.
+/// data, a database of another kind). Such a file under a text name (`.txt`) was read line by
+/// line, its first line taken for a CSV header and the bytes after it scored as messages.
 fn binary_kind(head: &[u8], enc: TextEncoding) -> Option<&'static str> {
     const MAGIC: [(&[u8], &str); 8] = [
         (b"\x89PNG", "a PNG picture"),
@@ -312,6 +311,7 @@ fn binary_kind(head: &[u8], enc: TextEncoding) -> Option<&'static str> {
     (sample.len() >= 256 && control * 10 > sample.len()).then_some("binary data")
 }
 
+/// Guesses the format from the first bytes, then from the file name.
 pub fn detect_format(name: &str, head: &[u8]) -> InputFormat {
     detect(name, head, head.len() < HEAD_BYTES)
 }
