@@ -253,7 +253,8 @@ pub fn extract_spans(
     // piece as in the run. Only starts that are a piece's first character (always a candidate) or
     // lie within `max_len` of its end (whose windows the end cuts) are worked out again.
     let boundary = |c: usize| token_of[c] != token_of[c - 1];
-    let mut from: Vec<Option<Option<(usize, f32)>>> = vec![None; n];
+    // Allocated when a run longer than `max_len` is met (most messages have none).
+    let mut from: Vec<Option<Option<(usize, f32)>>> = Vec::new();
     // The best window starting at `s` and ending by `end`, where `end` is a candidate too.
     let best_from = |s: usize, end: usize| -> Option<(usize, f32)> {
         let mut best: Option<(usize, f32)> = None;
@@ -282,6 +283,9 @@ pub fn extract_spans(
             let found = if s == r.start || s + max_len >= r.end {
                 best_from(s, r.end)
             } else {
+                if from.is_empty() {
+                    from = vec![None; n];
+                }
                 *from[s].get_or_insert_with(|| best_from(s, r.end))
             };
             if let Some((e, ws)) = found {
