@@ -281,6 +281,64 @@ fn ios_sms_db_with_null_text_and_attributed_body() {
 }
 
 #[test]
+fn a_wal_mode_sms_db_is_read_whole_and_left_untouched_and_attachments_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let evidence = dir.path().join("evidence");
+    fs::create_dir_all(&live).unwrap();
+    fs::create_dir_all(&evidence).unwrap();
+    make_sms_db(&live.join("sms.db"));
+    let conn = rusqlite::Connection::open(live.join("sms.db")).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    conn.execute_batch(
+        "PRAGMA wal_autocheckpoint=0;
+         INSERT INTO message (ROWID, guid, text, handle_id, date, service)
+           VALUES (20, 'IN-WAL', '【POS中心】您的POS机备案到期即将停用，回复1免费更换0.38%费率新机', 1, 0, 'SMS');
+         INSERT INTO message (ROWID, guid, text, handle_id, date, service)
+           VALUES (21, 'IMG-1', '\u{fffc}', 2, 0, 'SMS');
+         INSERT INTO message (ROWID, guid, text, handle_id, date, service)
+           VALUES (22, 'IMG-2', '\u{fffc}您尾号1234卡消费500.00元【工商银行】', 2, 0, 'SMS');",
+    )
+    .unwrap();
+    // A copy taken while the phone's database is open: its last messages are only in the log.
+    fs::copy(live.join("sms.db"), evidence.join("sms.db")).unwrap();
+    fs::copy(live.join("sms.db-wal"), evidence.join("sms.db-wal")).unwrap();
+    drop(conn);
+    let listing = || {
+        let mut names: Vec<_> = fs::read_dir(&evidence)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing();
+    let bytes = |name: &str| fs::read(evidence.join(name)).unwrap();
+    let (db, wal) = (bytes("sms.db"), bytes("sms.db-wal"));
+    let (rows, o) = score_in(&evidence, &["sms.db"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 8, "{}", stdout(&o));
+    assert_eq!(col(&rows, "line")[5..], [20, 21, 22]);
+    assert_eq!(
+        rows[5]["verdict"], "scam",
+        "a message only in the log is read"
+    );
+    let err = rows[6]["error"].as_str().unwrap();
+    assert!(err.contains("an attachment"), "{err}");
+    assert_eq!(rows[7]["verdict"], "legit", "{}", rows[7]);
+    assert_eq!(
+        listing(),
+        before,
+        "no -shm or other file left beside the evidence"
+    );
+    assert_eq!(bytes("sms.db"), db);
+    assert_eq!(bytes("sms.db-wal"), wal);
+}
+
+#[test]
 fn call_transcripts_directory_and_asr_json_name_the_peak_turn() {
     let (rows, o) = score(&["calls"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -2203,6 +2261,30 @@ fn posguard_output_is_refused_as_input_and_traditional_column_names_are_known() 
         assert!(all.contains("this is posguard's own output"), "{all}");
         assert!(!all.contains("\"verdict\""), "{all}");
     }
+    // Its JSONL output too, left in an inbox directory from an earlier run: one error for the
+    // file, not one "no text field" per row; the inbox's messages are scored, and a file the scan
+    // leaves out for its name is named on stderr.
+    let inbox = dir.path().join("inbox");
+    fs::create_dir(&inbox).unwrap();
+    fs::copy(dir.path().join("in.csv"), inbox.join("in.csv")).unwrap();
+    let o = run_in(dir.path(), &["inbox", "-o", "inbox/scored.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    fs::write(inbox.join("scan.pdf"), "%PDF-1.4").unwrap();
+    fs::rename(inbox.join("scored.jsonl"), inbox.join("earlier.jsonl")).unwrap();
+    let (rows, o) = score_in(dir.path(), &["inbox"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let err = rows[0]["error"].as_str().unwrap();
+    assert!(err.contains("this is posguard's own output"), "{err}");
+    assert_eq!(rows[1]["verdict"], "legit");
+    let e = stderr(&o);
+    assert!(e.contains("1 file(s)") && e.contains("scan.pdf"), "{e}");
+    // With --text-field it is read as asked.
+    let o = run_in(
+        dir.path(),
+        &["inbox/earlier.jsonl", "--text-field", "verdict"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
@@ -2753,7 +2835,7 @@ fn excel_workbooks_are_read_as_tables_with_the_sheets_rows() {
         (2, vec!["1", "95588", &bank, "d:45352.354166666664"]),
         // A phone number stored as a number, a message with a line break typed in the cell.
         (3, vec!["2", "13800138000", &scam, "d:45353"]),
-        // Row 4 left empty, then a row with no message.
+        // Row 4 left empty (no record), then a row with no message (an error record).
         (5, vec!["3", "10086", "", "d:45354.5"]),
         (6, vec!["4", "106900", "s:验证码123456，切勿告诉他人。", ""]),
     ];
@@ -2777,8 +2859,8 @@ fn excel_workbooks_are_read_as_tables_with_the_sheets_rows() {
             .map(|r| r.as_ref().ok().and_then(|r| r.id.as_deref()))
             .collect();
         assert_eq!(ids[..2], [Some("1"), Some("2")], "{name}");
-        // The empty row and the row without a message are error records on their own rows;
-        // nothing is dropped.
+        // An empty row is no record (as a blank line in a CSV file is not); the row without a
+        // message is an error record on its own row, and the rows keep the sheet's numbers.
         let lines: Vec<u64> = recs
             .iter()
             .map(|r| match r {
@@ -2786,21 +2868,21 @@ fn excel_workbooks_are_read_as_tables_with_the_sheets_rows() {
                 Err(e) => e.line,
             })
             .collect();
-        assert_eq!(lines, [2, 3, 4, 5, 6], "{got:#?}");
-        assert!(recs[2].is_err() && recs[3].is_err(), "{got:#?}");
+        assert_eq!(lines, [2, 3, 5, 6], "{got:#?}");
+        assert!(recs[2].is_err(), "{got:#?}");
         assert_eq!(
-            recs[4].as_ref().unwrap().text,
+            recs[3].as_ref().unwrap().text,
             "验证码123456，切勿告诉他人。"
         );
         // Scored by the binary: the bank notice legit, the scam a scam, exit 3 for the errors.
         let o = run_in(dir.path(), &[name]);
         assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
         let out = rows_of(&o);
-        assert_eq!(out.len(), 5, "{}", stdout(&o));
+        assert_eq!(out.len(), 4, "{}", stdout(&o));
         assert_eq!(out[0]["verdict"], "legit");
         assert_eq!(out[1]["verdict"], "scam");
         assert_eq!(out[1]["sender"], "13800138000");
-        assert_eq!(col(&out, "line"), [2, 3, 4, 5, 6]);
+        assert_eq!(col(&out, "line"), [2, 3, 5, 6]);
     }
     // Columns given by name work as for CSV; a sheet's column given by number too.
     let o = run_in(
@@ -2822,7 +2904,7 @@ fn excel_workbooks_are_read_as_tables_with_the_sheets_rows() {
     let o = run_in(dir.path(), &["broken.xlsx", "export.xlsx"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let out = rows_of(&o);
-    assert_eq!(out.len(), 6, "{}", stdout(&o));
+    assert_eq!(out.len(), 5, "{}", stdout(&o));
     let e = out[0]["error"].as_str().unwrap();
     assert!(e.contains("cannot read the Excel workbook"), "{e}");
     assert_eq!(out[2]["verdict"], "scam");
@@ -3240,4 +3322,109 @@ fn an_asr_result_without_segments_is_an_empty_call() {
     fs::write(dir.path().join("w.json"), r#"{"text": "", "segments": []}"#).unwrap();
     let recs = records(&dir.path().join("w.json"));
     assert_eq!(recs[0].as_ref().unwrap_err().reason, "empty text");
+}
+
+#[test]
+fn blank_lines_and_empty_rows_in_csv_are_not_records_and_lines_stay_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (a, b, c) = (SCAM, BANK, "晚上一起吃饭吗？");
+    // Excel on Windows: CRLF, a blank line between records and one at the end; a row of empty
+    // cells (a blank row inside the sheet's range).
+    fs::write(
+        p.join("crlf.csv"),
+        format!("id,sender,text\r\n1,10690,{a}\r\n\r\n2,95588,{b}\r\n,,\r\n3,138,{c}\r\n\r\n"),
+    )
+    .unwrap();
+    // LF, two blank lines before a record: it is on line 5.
+    fs::write(
+        p.join("lf.tsv"),
+        format!("id\tsender\ttext\n1\t10690\t{a}\n\n\n2\t95588\t{b}\n3\t138\t{c}\n"),
+    )
+    .unwrap();
+    for (name, lines) in [("crlf.csv", [2, 4, 6]), ("lf.tsv", [2, 5, 6])] {
+        let (rows, o) = score_in(p, &[name]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(col(&rows, "record"), [1, 2, 3], "{name}");
+        assert_eq!(col(&rows, "line"), lines, "{name}");
+        assert_eq!(col(&rows, "id"), ["1", "2", "3"], "{name}");
+        assert_eq!(rows[0]["verdict"], "scam", "{name}");
+        assert_eq!(rows[1]["verdict"], "legit", "{name}");
+    }
+    // A table of counts by category has no message column: one error, not three "messages".
+    fs::write(
+        p.join("stats.csv"),
+        "类别,数量,占比\n诈骗,5,41.7%\n正常,6,50%\n广告,1,8.3%\n",
+    )
+    .unwrap();
+    let o = run_in(p, &["stats.csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("cannot tell which column holds the text") && e.contains("--text-col"),
+        "{e}"
+    );
+    // Asked for, it is read.
+    let (rows, o) = score_in(p, &["stats.csv", "--text-col", "类别"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 3);
+}
+
+#[test]
+fn utf16_and_gbk_jsonl_and_json_are_decoded() {
+    use encoding_rs::GB18030;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let jsonl =
+        format!("{{\"id\":\"1\",\"text\":\"{SCAM}\"}}\r\n{{\"id\":\"2\",\"text\":\"{BANK}\"}}\r\n");
+    // Windows PowerShell 5's `>` writes UTF-16LE with a BOM.
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(jsonl.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    fs::write(p.join("u16.jsonl"), &utf16).unwrap();
+    let (gbk, _, bad) = GB18030.encode(&jsonl);
+    assert!(!bad);
+    fs::write(p.join("gbk.jsonl"), &*gbk).unwrap();
+    let array = format!("[\"{SCAM}\", \"{BANK}\"]");
+    let mut with_bom = vec![0xff, 0xfe];
+    with_bom.extend(array.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    fs::write(p.join("arr16.json"), &with_bom).unwrap();
+    for name in ["u16.jsonl", "gbk.jsonl", "arr16.json"] {
+        let (rows, o) = score_in(p, &[name]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        assert_eq!(rows.len(), 2, "{name}");
+        if name.ends_with(".jsonl") {
+            assert_eq!(col(&rows, "line"), [1, 2], "{name}");
+        }
+        assert_eq!(rows[0]["verdict"], "scam", "{name}");
+        assert_eq!(rows[1]["verdict"], "legit", "{name}");
+    }
+}
+
+#[test]
+fn a_transcripts_header_lines_give_the_caller_and_date_and_are_not_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir(p.join("calls")).unwrap();
+    fs::write(
+        p.join("calls/0412.txt"),
+        "主叫：138 1234 5678\n被叫：0755-86001234\n通话时间：2024-04-12 10:31:05\n通话时长：00:03:12\n\
+         客服：您好，我是银联商务的，您的POS机费率要上调了，我们免费给您换一台0.38费率的新机。\n\
+         商户：要钱吗？\n客服：不要钱，交299押金，激活后返还，您加一下我微信。\n",
+    )
+    .unwrap();
+    // A speaker who happens to be called 主叫 is still a speaker.
+    fs::write(
+        p.join("calls/0413.txt"),
+        "主叫：喂，您好，是张老板吗？\n被叫：是我，什么事？\n主叫：您的POS机要升级，回复1免费换新机。\n",
+    )
+    .unwrap();
+    let (rows, o) = score_in(p, &["calls"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["sender"], "138 1234 5678");
+    assert_eq!(rows[0]["date"], "2024-04-12 10:31:05");
+    assert_eq!(rows[0]["turns"], 3, "{}", rows[0]);
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert!(rows[1].get("sender").is_none(), "{}", rows[1]);
+    assert_eq!(rows[1]["turns"], 3, "{}", rows[1]);
 }

@@ -283,6 +283,55 @@ fn row_options(a: &ScoreArgs, classifier: &Classifier) -> Vec<(String, String)> 
     .collect()
 }
 
+/// Says on stderr which files a directory scan left out for their extension (a few names and the
+/// count by extension), so that no file is left out unnoticed. This run's own output, `.partial`
+/// and checkpoint files are not mentioned.
+fn note_skipped(skipped: &[PathBuf], output: Option<&Path>) {
+    let ours: Vec<PathBuf> = output
+        .map(|o| {
+            vec![
+                o.to_path_buf(),
+                batch::partial_path(o),
+                batch::progress_path(o),
+                batch::progress_tmp_path(o),
+            ]
+        })
+        .unwrap_or_default();
+    let skipped: Vec<&PathBuf> = skipped
+        .iter()
+        .filter(|p| !ours.iter().any(|o| super::same_file(o, p)))
+        .collect();
+    if skipped.is_empty() {
+        return;
+    }
+    let mut by_ext: std::collections::BTreeMap<String, usize> = Default::default();
+    for p in &skipped {
+        let ext = p
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy().to_lowercase()))
+            .unwrap_or_else(|| "no extension".into());
+        *by_ext.entry(ext).or_default() += 1;
+    }
+    let counts: Vec<String> = by_ext.iter().map(|(e, n)| format!("{e} {n}")).collect();
+    let shown: Vec<String> = skipped
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect();
+    eprintln!(
+        "posguard: {} file(s) in the scanned directories not read, not an input format by name \
+         ({}): {}{} — name a file to read it, with --format if its content is not detected",
+        skipped.len(),
+        counts.join(", "),
+        shown.join(", "),
+        if skipped.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        },
+    );
+}
+
 pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
     // `-o -` is stdout, as `-` is stdin among the inputs.
     if a.output.as_deref() == Some(Path::new("-")) {
@@ -307,6 +356,7 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
             log.display()
         );
     }
+    note_skipped(&expanded.skipped, a.output.as_deref());
     let paths = expanded.paths;
     let failed = expanded.failed;
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();

@@ -44,6 +44,8 @@ pub struct CsvReader<R: BufRead> {
     unterminated: Arc<Mutex<Option<u64>>>,
     /// Input lines minus lines the csv parser has seen (cut records hide their skipped newlines).
     shift: i64,
+    /// Blank lines before a record ([`RecordLimit`]'s `blanks`).
+    blanks: Arc<Mutex<VecDeque<(u64, u64)>>>,
     buffered: VecDeque<csv::Result<csv::ByteRecord>>,
     cols: Columns,
     source: String,
@@ -143,12 +145,14 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         .terminator(csv::Terminator::Any(b'\n'));
     let cuts = Arc::new(Mutex::new(VecDeque::new()));
     let unterminated = Arc::new(Mutex::new(None));
+    let blanks = Arc::new(Mutex::new(VecDeque::new()));
     let limited = RecordLimit::new(
         inner,
         delimiter,
         max_record_bytes,
         cuts.clone(),
         unterminated.clone(),
+        blanks.clone(),
     );
     let mut rdr = builder.from_reader(limited);
     let header_row = rdr
@@ -247,15 +251,17 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
                     total[i] += f.len();
                 }
             }
-            // The id, sender or date column (by name), or a column of dates, phone numbers or
-            // other numbers (amounts, counts), is not the text, however long its values.
+            // The id, sender or date column (by name), a category or label column (by name), or
+            // a column of dates, phone numbers or other numbers (amounts, counts, percentages),
+            // is not the text, however long its values.
             for (i, t) in total.iter_mut().enumerate() {
                 let values = column_values(&buffered, i, encoding);
                 if [id, sender, date].contains(&Some(i))
+                    || (!no_header && is_category_name(&headers[i]))
                     || !values.is_empty()
                         && (mostly(&values, looks_like_date)
                             || mostly(&values, looks_like_phone)
-                            || values.iter().all(|v| is_number(v)))
+                            || values.iter().all(|v| is_number(v.trim_end_matches('%'))))
                 {
                     *t = 0;
                 }
@@ -305,6 +311,7 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
         cuts,
         unterminated,
         shift: 0,
+        blanks,
         buffered,
         cols,
         source,
@@ -604,6 +611,18 @@ fn is_number(s: &str) -> bool {
         && mantissa.bytes().filter(|&b| b == b'.').count() <= 1
 }
 
+/// A column name of a category or a label (`类别`, `类型`, `状态`, `label`): such a column holds
+/// short words (`诈骗`, `正常`), never the message, though they may be the longest values of a
+/// table of counts (`类别,数量,占比`).
+fn is_category_name(name: &str) -> bool {
+    const NAMES: [&str; 20] = [
+        "类别", "分类", "类型", "标签", "结果", "判定", "状态", "级别", "类別", "類別", "類型",
+        "標籤", "狀態", "category", "label", "type", "class", "status", "verdict", "kind",
+    ];
+    let name = name.trim();
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// A message rather than a column name: Chinese text with sentence punctuation, or a long one.
 fn looks_like_message(s: &str) -> bool {
     let han = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -708,6 +727,11 @@ pub(crate) struct RecordLimit<R> {
     /// Set at the end of the input when it ends inside a quoted field: the parser line of the
     /// record that quote opened in (the parser takes the rest of the file as that field).
     unterminated: Arc<Mutex<Option<u64>>>,
+    /// Blank lines since the last record ended.
+    blank_run: u64,
+    /// `(parser line, blank lines)` of each record that follows blank lines: the csv parser
+    /// skips them but gives the record the line where they began, so [`CsvReader`] adds them.
+    blanks: Arc<Mutex<VecDeque<(u64, u64)>>>,
 }
 
 /// The CSV state machine of [`RecordLimit`].
@@ -765,6 +789,7 @@ impl<R: BufRead> RecordLimit<R> {
         limit: usize,
         cuts: Arc<Mutex<VecDeque<Cut>>>,
         unterminated: Arc<Mutex<Option<u64>>>,
+        blanks: Arc<Mutex<VecDeque<(u64, u64)>>>,
     ) -> Self {
         RecordLimit {
             inner,
@@ -781,6 +806,8 @@ impl<R: BufRead> RecordLimit<R> {
             pending: Vec::new(),
             cuts,
             unterminated,
+            blank_run: 0,
+            blanks,
         }
     }
 
@@ -850,6 +877,14 @@ impl<R: BufRead> Read for RecordLimit<R> {
                 over = true;
                 break;
             }
+            if self.m.state == CsvState::StartRecord {
+                if b == b'\n' {
+                    self.blank_run += 1;
+                } else if self.blank_run > 0 {
+                    lock(&self.blanks).push_back((self.record_parsed_line, self.blank_run));
+                    self.blank_run = 0;
+                }
+            }
             out[n] = b;
             n += 1;
             if b == b'\n' {
@@ -881,9 +916,17 @@ impl<R: BufRead> Iterator for CsvReader<R> {
         if self.done {
             return None;
         }
-        let row = match self.buffered.pop_front() {
-            Some(r) => r,
-            None => self.rows.next()?,
+        let row = loop {
+            let row = match self.buffered.pop_front() {
+                Some(r) => r,
+                None => self.rows.next()?,
+            };
+            // A blank line of a CRLF file (`\r` alone) is no record, as a blank `\n` line is not;
+            // nor is a row of empty cells (`,,`: a blank row inside what Excel saves).
+            match &row {
+                Ok(r) if r.iter().all(|f| f.trim_ascii().is_empty()) => continue,
+                _ => break row,
+            }
         };
         self.index += 1;
         let row = match row {
@@ -907,7 +950,20 @@ impl<R: BufRead> Iterator for CsvReader<R> {
             }
         };
         let parsed_line = row.position().map(|p| p.line()).unwrap_or(0);
-        let line = (parsed_line as i64 + self.shift).max(0) as u64;
+        let blank = {
+            let mut blanks = lock(&self.blanks);
+            while blanks.front().is_some_and(|&(l, _)| l < parsed_line) {
+                blanks.pop_front();
+            }
+            match blanks.front() {
+                Some(&(l, n)) if l == parsed_line => {
+                    blanks.pop_front();
+                    n
+                }
+                _ => 0,
+            }
+        };
+        let line = (parsed_line as i64 + self.shift + blank as i64).max(0) as u64;
         let cut = {
             let mut cuts = lock(&self.cuts);
             // Cuts are recorded before the parser can see the cut record's end, and rows come in

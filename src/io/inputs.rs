@@ -52,8 +52,8 @@ pub fn is_call_log(p: &Path) -> bool {
     })
 }
 
-/// Files under `dir` with a known extension, recursively, sorted by path; hidden entries skipped.
-/// A directory below `dir` that cannot be read (no permission) is put in `out` too, with the
+/// Files under `dir` with a known extension, recursively, sorted by path; hidden entries skipped,
+/// other files put in `skipped`. A directory below `dir` that cannot be read (no permission) is put in `out` too, with the
 /// reason in `failed`: it becomes an error record and the scan goes on. Directories are followed
 /// once each (by their real path), so a link back up the tree or to a sibling scanned already adds
 /// nothing twice.
@@ -61,6 +61,7 @@ fn walk(
     dir: &Path,
     out: &mut Vec<PathBuf>,
     failed: &mut Vec<(PathBuf, String)>,
+    skipped: &mut Vec<PathBuf>,
     seen: &mut Vec<PathBuf>,
 ) -> Result<()> {
     if let Ok(real) = dir.canonicalize() {
@@ -77,12 +78,14 @@ fn walk(
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            if let Err(e) = walk(&p, out, failed, seen) {
+            if let Err(e) = walk(&p, out, failed, skipped, seen) {
                 out.push(p.clone());
                 failed.push((p, e.to_string()));
             }
         } else if is_known(&p) {
             out.push(p);
+        } else {
+            skipped.push(p);
         }
     }
     Ok(())
@@ -105,6 +108,10 @@ pub struct Expanded {
     /// that does not exist, a pattern that matches nothing, a directory without input files.
     /// [`Chain::with_failed`] makes each an error record in its place.
     pub failed: Vec<(PathBuf, String)>,
+    /// Files met in a directory scan whose extension is not an input format's (`.pdf`, `.docx`,
+    /// `.m4a`…): not read; the caller says so, so that no file is left out unnoticed. Named on
+    /// the command line or matched by a glob pattern, a file is read whatever its name.
+    pub skipped: Vec<PathBuf>,
 }
 
 /// Expands `inputs`: `-` stays, directories become their files (recursively, known extensions),
@@ -137,7 +144,12 @@ fn expand_one(input: &Path, exclude: &[PathBuf], e: &mut Expanded) -> Result<()>
             .iter()
             .any(|x| x == p || (canon.is_some() && x.canonicalize().ok() == canon))
     };
-    let (out, call_logs, failed) = (&mut e.paths, &mut e.call_logs, &mut e.failed);
+    let (out, call_logs, failed, skipped) = (
+        &mut e.paths,
+        &mut e.call_logs,
+        &mut e.failed,
+        &mut e.skipped,
+    );
     let s = input.to_string_lossy();
     if s == "-" {
         out.push(input.to_path_buf());
@@ -147,8 +159,20 @@ fn expand_one(input: &Path, exclude: &[PathBuf], e: &mut Expanded) -> Result<()>
     // Found, not named: a call log among them is left out.
     let mut scanned = true;
     if input.is_dir() {
-        walk(input, &mut found, failed, &mut seen)?;
+        let before = skipped.len();
+        walk(input, &mut found, failed, skipped, &mut seen)?;
         if found.is_empty() {
+            if let Some(first) = skipped.get(before) {
+                let err = Error::Invalid(format!(
+                    "{s}: directory has no input files ({}); {} other file(s) in it, e.g. {} \
+                     (name a file to read it, with --format if its content is not detected)",
+                    KNOWN_EXTENSIONS.join(", "),
+                    skipped.len() - before,
+                    first.display(),
+                ));
+                skipped.truncate(before);
+                return Err(err);
+            }
             return Err(Error::Invalid(format!(
                 "{s}: directory has no input files ({})",
                 KNOWN_EXTENSIONS.join(", ")
@@ -163,7 +187,7 @@ fn expand_one(input: &Path, exclude: &[PathBuf], e: &mut Expanded) -> Result<()>
         matched.sort();
         for p in matched {
             if p.is_dir() {
-                if let Err(err) = walk(&p, &mut found, failed, &mut seen) {
+                if let Err(err) = walk(&p, &mut found, failed, skipped, &mut seen) {
                     found.push(p.clone());
                     failed.push((p, err.to_string()));
                 }
@@ -338,6 +362,9 @@ mod tests {
         )
         .unwrap();
         assert!(got.call_logs.is_empty());
+        // Found in a scan and not an input format by name: left out, and named (hidden files are
+        // not).
+        assert_eq!(got.skipped, [d.join("calls/skip.png")]);
         let rel: Vec<_> = got
             .paths
             .iter()
@@ -351,6 +378,20 @@ mod tests {
         assert!(expand(&[PathBuf::from(format!("{}/*.nothing", d.display()))], &[]).is_err());
         let ex = expand(&[d.join("calls")], &[d.join("calls/2.txt")]).unwrap();
         assert_eq!(ex.paths.len(), 2);
+        // A directory of nothing but other files: the error names one of them.
+        std::fs::create_dir_all(d.join("docs")).unwrap();
+        std::fs::write(d.join("docs/export.pdf"), "x").unwrap();
+        std::fs::write(d.join("docs/notes.docx"), "x").unwrap();
+        let err = expand(&[d.join("docs")], &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("no input files") && err.contains("2 other file(s)"),
+            "{err}"
+        );
+        assert!(err.contains("export.pdf"), "{err}");
+        // Among several inputs it is an error row, and its files are not also listed as skipped.
+        let two = expand(&[d.join("docs"), d.join("x.jsonl")], &[]).unwrap();
+        assert_eq!(two.failed.len(), 1);
+        assert!(two.skipped.is_empty());
     }
 
     #[test]

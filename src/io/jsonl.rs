@@ -24,6 +24,8 @@ pub const TEXT_FIELDS: &[&str] = &[
     "內容",
     "短信內容",
     "簡訊內容",
+    "短信正文",
+    "信息内容",
 ];
 
 /// Field (JSON) and column (CSV) names of the message id, tried in order by both readers.
@@ -59,6 +61,13 @@ pub const SENDER_FIELDS: &[&str] = &[
     "發件人",
     "發送方",
     "對方號碼",
+    "发信人",
+    "发送人",
+    "来电号码",
+    "sender id",
+    "sender_id",
+    "phone number",
+    "handle",
     // Names, not numbers: the last resort.
     "联系人",
     "姓名",
@@ -78,6 +87,13 @@ pub const DATE_FIELDS: &[&str] = &[
     "时间",
     "发送时间",
     "接收时间",
+    "发送日期",
+    "接收日期",
+    "收信时间",
+    "message date",
+    "message_date",
+    "sent date",
+    "received",
     "時間",
     "發送時間",
     "接收時間",
@@ -364,6 +380,8 @@ pub struct JsonlReader<R> {
     buf: Vec<u8>,
     /// A field is named by a path into nested objects: lines are read whole (see [`lookup`]).
     paths: bool,
+    /// The file's encoding when it is not UTF-8 (GBK, Big5): each line is decoded from it.
+    encoding: TextEncoding,
 }
 
 impl<R: BufRead> JsonlReader<R> {
@@ -383,14 +401,27 @@ impl<R: BufRead> JsonlReader<R> {
             opts,
             index: 0,
             buf: Vec::new(),
+            encoding: TextEncoding::Utf8,
         }
+    }
+
+    /// Lines in `encoding` (GBK, GB18030, Big5) are decoded from it; UTF-16 is transcoded
+    /// before this reader ([`super::encoding::Utf16Reader`]).
+    pub fn with_encoding(mut self, encoding: TextEncoding) -> Self {
+        self.encoding = encoding;
+        self
     }
 
     fn parse(&self, line: u64, bytes: &[u8]) -> RecordResult {
         let err = |reason: String| RecordError::new(self.source.as_str(), line, self.index, reason);
         // Checked with SIMD; std's check only for the error's place.
+        let decoded;
         let s = match simdutf8::basic::from_utf8(bytes) {
             Ok(s) => s,
+            Err(_) if matches!(self.encoding, TextEncoding::Gb18030 | TextEncoding::Big5) => {
+                decoded = super::encoding::decode(bytes, self.encoding).map_err(err)?;
+                &decoded
+            }
             Err(_) => std::str::from_utf8(bytes).map_err(|e| err(utf8_error(e)))?,
         };
         // The usual line, an object of a few strings, read without building all of it.

@@ -434,6 +434,22 @@ fn detect(name: &str, head: &[u8], complete: bool) -> InputFormat {
     }
 }
 
+/// Whether the first line of `head` is a row of posguard's own JSONL output: an object with
+/// `source`, `record` and `verdict` (a result) or `error` (an error row), and no text field.
+/// Scoring such a file (a previous run's output left in the inbox directory) gave one "no text
+/// field" error per row.
+fn is_own_jsonl_output(head: &[u8]) -> bool {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+    let Ok(serde_json::Value::Object(row)) = serde_json::from_slice(line) else {
+        return false;
+    };
+    row.contains_key("source")
+        && row.contains_key("record")
+        && (row.contains_key("verdict") || row.contains_key("error"))
+        && !jsonl::TEXT_FIELDS.iter().any(|f| row.contains_key(*f))
+}
+
 /// Counts the bytes read through it.
 struct Counting<R> {
     inner: R,
@@ -507,6 +523,12 @@ pub fn open(
             )));
         }
     }
+    if format == InputFormat::Jsonl && opts.text_field.is_none() && is_own_jsonl_output(&head) {
+        return Err(Error::Invalid(format!(
+            "{name}: this is posguard's own output (rows with source, record and verdict or \
+             error): it holds no message text to score"
+        )));
+    }
     let declared = (format == InputFormat::Xml)
         .then(|| encoding::xml_declared_encoding(&head))
         .flatten();
@@ -523,7 +545,10 @@ pub fn open(
         }
     };
     Ok(match format {
-        InputFormat::Jsonl => Box::new(jsonl::JsonlReader::new(reader, name, opts.clone())),
+        InputFormat::Jsonl => {
+            let (r, enc) = text_reader(reader);
+            Box::new(jsonl::JsonlReader::new(r, name, opts.clone()).with_encoding(enc))
+        }
         InputFormat::Text => {
             let (r, enc) = text_reader(reader);
             Box::new(jsonl::TextLineReader::with_encoding(r, name, enc))
@@ -572,7 +597,7 @@ pub fn open(
             let (r, enc) = text_reader(reader);
             transcript::read_transcript(r, name, enc)
         }
-        InputFormat::Asr => transcript::read_json_document(reader, name, opts),
+        InputFormat::Asr => transcript::read_json_document(text_reader(reader).0, name, opts),
         InputFormat::Spreadsheet => {
             let mut reader = reader;
             let mut bytes = Vec::new();

@@ -34,6 +34,8 @@ pub struct SmsDbReader {
     done: bool,
     file_size: u64,
     bytes_read: Option<Arc<AtomicU64>>,
+    /// The copy read in place of a database in WAL mode (see [`open`]); removed when dropped.
+    _copy: Option<tempfile::TempDir>,
 }
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
@@ -44,11 +46,42 @@ fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Opens an `sms.db` read-only.
+/// Opens an `sms.db` read-only. A database with a write-ahead log beside it (`sms.db-wal`, as a
+/// copy of a phone's live database has) is copied with its log to a temporary directory and read
+/// there: SQLite would otherwise create `sms.db-shm` beside the original even when opening it
+/// read-only, and an analyst's evidence directory must be left as it was.
 pub fn open(path: &Path, source: String, opts: &ReaderOptions) -> Result<RecordStream> {
     let bad = |what: String| Error::Invalid(format!("{source}: {what}"));
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = std::path::PathBuf::from(wal);
+    let copy = if wal.is_file() {
+        let dir = tempfile::Builder::new()
+            .prefix("posguard-smsdb-")
+            .tempdir()
+            .map_err(|e| {
+                bad(format!(
+                    "cannot make a temporary copy of the database and its log: {e}"
+                ))
+            })?;
+        for (from, to) in [(path, "sms.db"), (wal.as_path(), "sms.db-wal")] {
+            std::fs::copy(from, dir.path().join(to)).map_err(|e| {
+                bad(format!(
+                    "cannot copy {} to read it without touching the original: {e}",
+                    from.display()
+                ))
+            })?;
+        }
+        Some(dir)
+    } else {
+        None
+    };
+    let read_path = match &copy {
+        Some(dir) => dir.path().join("sms.db"),
+        None => path.to_path_buf(),
+    };
     let conn = Connection::open_with_flags(
-        path,
+        &read_path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| bad(format!("cannot open the SQLite database: {e}")))?;
@@ -98,6 +131,7 @@ pub fn open(path: &Path, source: String, opts: &ReaderOptions) -> Result<RecordS
         done: false,
         file_size,
         bytes_read: opts.bytes_read.clone(),
+        _copy: copy,
     }))
 }
 
@@ -193,6 +227,19 @@ impl SmsDbReader {
                     ValueRef::Blob(b) => Ok(decode_attributed_body(b).unwrap_or_default()),
                     _ => Ok(String::new()),
                 },
+            };
+            // iOS puts U+FFFC (the object replacement character) where an attachment is: not
+            // text. A message of nothing else is a picture or file without words.
+            let text = match text {
+                Ok(t) if t.contains('\u{fffc}') => {
+                    let words = t.replace('\u{fffc}', "");
+                    if words.trim().is_empty() {
+                        Err("no text to judge: an attachment (picture, file) with no text".into())
+                    } else {
+                        Ok(words.trim().to_string())
+                    }
+                }
+                t => t,
             };
             let item = match text {
                 Ok(text) => finish_record(Record {

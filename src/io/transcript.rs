@@ -153,9 +153,11 @@ fn is_role_label(label: &str) -> bool {
 /// that a list of messages that happen to start `尊敬的客户：` is not taken for a call; a text
 /// with such a salutation among its labels is never one.
 pub fn looks_like_transcript(text: &str) -> bool {
+    // Header lines (`主叫：138…`, `通话时间：…`) say nothing of the turns.
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
+        .filter(|l| split_speaker(l).is_none_or(|(sp, rest)| header_field(sp, rest).is_none()))
         .take(200)
         .collect();
     if lines.len() < 2 {
@@ -383,11 +385,127 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
     turns
 }
 
+/// What the header lines of a text transcript say about the call (`主叫：13812345678`,
+/// `通话时间：2024-05-01 10:00`), as call-centre and recorder exports write them above the turns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallHeader {
+    /// The calling number (`主叫`, `来电号码`, `Caller`…).
+    pub caller: Option<String>,
+    /// When the call took place (`通话时间`, `日期`, `Date`…).
+    pub date: Option<String>,
+}
+
+/// Which header field a labelled line is, if it is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderField {
+    Caller,
+    Date,
+    /// Called number, duration, recording id: known, not kept.
+    Other,
+}
+
+/// A labelled line that is a header field rather than a turn: a known field name whose value is
+/// data — a number, a date or time, a duration, an id — not words (`主叫：喂，您好` is the caller
+/// speaking, a turn).
+fn header_field(label: &str, value: &str) -> Option<HeaderField> {
+    const CALLER: [&str; 14] = [
+        "主叫",
+        "主叫号码",
+        "来电",
+        "来电号码",
+        "呼入号码",
+        "对方号码",
+        "号码",
+        "电话",
+        "电话号码",
+        "手机号",
+        "手机号码",
+        "caller",
+        "from",
+        "phone",
+    ];
+    const DATE: [&str; 12] = [
+        "时间",
+        "日期",
+        "通话时间",
+        "开始时间",
+        "录音时间",
+        "呼叫时间",
+        "来电时间",
+        "通话日期",
+        "date",
+        "time",
+        "start",
+        "start time",
+    ];
+    const OTHER: [&str; 16] = [
+        "被叫",
+        "被叫号码",
+        "本机号码",
+        "时长",
+        "通话时长",
+        "录音时长",
+        "编号",
+        "录音编号",
+        "工单号",
+        "通话编号",
+        "录音id",
+        "通话id",
+        "to",
+        "callee",
+        "duration",
+        "id",
+    ];
+    let label = base_label(label).trim().to_lowercase();
+    let field = if CALLER.contains(&label.as_str()) {
+        HeaderField::Caller
+    } else if DATE.contains(&label.as_str()) {
+        HeaderField::Date
+    } else if OTHER.contains(&label.as_str()) {
+        HeaderField::Other
+    } else {
+        return None;
+    };
+    let value = value.trim();
+    let digits = value.chars().filter(|c| c.is_ascii_digit()).count();
+    let data = match field {
+        HeaderField::Caller => {
+            digits >= 3
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +-()（）".contains(c))
+        }
+        HeaderField::Date => {
+            digits >= 2
+                && value.chars().all(|c| {
+                    c.is_ascii_digit()
+                        || c.is_ascii_whitespace()
+                        || "-/:.T+年月日时分秒点".contains(c)
+                })
+        }
+        HeaderField::Other => {
+            !value.is_empty()
+                && value.chars().count() <= 40
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " +-_:./()（）时分秒钟小".contains(c))
+        }
+    };
+    data.then_some(field)
+}
+
 /// Splits a transcript into turns: speaker-prefixed lines, or subtitles
 /// ([`looks_like_subtitles`]).
 pub fn parse_turns(text: &str) -> Vec<Turn> {
+    parse_call(text).0
+}
+
+/// [`parse_turns`], and what the transcript's header lines say ([`CallHeader`]): those lines are
+/// not turns.
+pub fn parse_call(text: &str) -> (Vec<Turn>, CallHeader) {
+    let mut header = CallHeader::default();
     if looks_like_subtitles(text) {
-        return parse_subtitles(text);
+        return (parse_subtitles(text), header);
     }
     let mut turns: Vec<Turn> = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -396,7 +514,17 @@ pub fn parse_turns(text: &str) -> Vec<Turn> {
             continue;
         }
         let n = i as u64 + 1;
-        match split_speaker_timed(line) {
+        let split = split_speaker_timed(line);
+        if let Some(field) = split.and_then(|(sp, rest, _)| header_field(sp, rest)) {
+            let value = split.map(|(_, rest, _)| rest.trim().to_string());
+            match field {
+                HeaderField::Caller if header.caller.is_none() => header.caller = value,
+                HeaderField::Date if header.date.is_none() => header.date = value,
+                _ => {}
+            }
+            continue;
+        }
+        match split {
             Some((sp, rest, time)) => turns.push(Turn {
                 speaker: Some(sp.to_string()),
                 text: rest.to_string(),
@@ -420,7 +548,7 @@ pub fn parse_turns(text: &str) -> Vec<Turn> {
         }
     }
     turns.retain(|t| !t.text.is_empty());
-    turns
+    (turns, header)
 }
 
 fn file_stem(source: &str) -> Option<String> {
@@ -499,7 +627,14 @@ pub fn read_transcript(
             id: id.clone(),
             ..RecordError::new(source.as_str(), 0, 1, reason)
         })
-        .and_then(|text| call_record(&source, id.clone(), parse_turns(&text), Vec::new()));
+        .and_then(|text| {
+            let (turns, header) = parse_call(&text);
+            call_record(&source, id.clone(), turns, Vec::new()).map(|mut rec| {
+                rec.sender = header.caller;
+                rec.date = header.date;
+                rec
+            })
+        });
     Box::new(std::iter::once(result))
 }
 
