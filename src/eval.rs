@@ -152,14 +152,16 @@ fn recall_at_fpr(rows: &[Scored]) -> Vec<RecallAtFpr> {
         .iter()
         .map(|&limit| {
             let allowed = (limit * legit.len() as f64).floor() as usize;
-            // Flag strictly above the (allowed+1)-th highest legit score.
-            let threshold = legit[allowed.min(legit.len() - 1)];
-            let fp = legit.iter().filter(|&&p| p > threshold).count();
-            let tp = scams.iter().filter(|&&p| p > threshold).count();
+            // Flag strictly above the (allowed+1)-th highest legit score, which is flagging at
+            // and above the next larger f32: the threshold reported, so that `--threshold` with
+            // it flags exactly these rows (a message is flagged when its score reaches it).
+            let highest_kept = legit[allowed.min(legit.len() - 1)];
+            let fp = legit.iter().filter(|&&p| p > highest_kept).count();
+            let tp = scams.iter().filter(|&&p| p > highest_kept).count();
             RecallAtFpr {
                 max_legit_fpr: limit,
                 scam_recall: ratio(tp, scams.len()),
-                threshold: threshold as f64,
+                threshold: highest_kept.next_up() as f64,
                 legit_fpr: ratio(fp, legit.len()),
             }
         })
@@ -338,14 +340,20 @@ fn sweep(rows: &[Scored]) -> (Vec<ThresholdRow>, f64) {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let pos = scored.iter().filter(|s| s.1 == Verdict::Scam).count();
     let legit = scored.iter().filter(|s| s.1 == Verdict::Legit).count();
-    // Average precision: mean precision at each true positive, in score order.
-    let mut tp = 0;
-    let mut ap = 0.0;
-    for (i, (_, t)) in scored.iter().enumerate() {
-        if *t == Verdict::Scam {
-            tp += 1;
-            ap += tp as f64 / (i + 1) as f64;
-        }
+    // Average precision: the precision at each distinct score, weighted by the true positives
+    // that score adds (the step-wise area of scikit-learn's `average_precision_score`). Rows of
+    // equal score are flagged together, so the order of tied rows in the file does not matter.
+    let (mut tp, mut ap, mut i) = (0usize, 0.0, 0);
+    while i < scored.len() {
+        let score = scored[i].0;
+        let end = i + scored[i..].iter().take_while(|s| s.0 == score).count();
+        let added = scored[i..end]
+            .iter()
+            .filter(|s| s.1 == Verdict::Scam)
+            .count();
+        tp += added;
+        ap += added as f64 * tp as f64 / end as f64;
+        i = end;
     }
     let ap = if pos == 0 { 0.0 } else { ap / pos as f64 };
     // 0.05 … 0.95 as the decimals they name (`i × 0.05` would give 0.15000000000000002).
@@ -474,6 +482,67 @@ mod tests {
         assert!((p.top_pattern_correct - 0.5).abs() < 1e-12);
         // Scores 0.9 (scam), 0.7 (legit), 0.2 (scam), 0.1: AP = (1/1 + 2/3) / 2.
         assert!((r.average_precision - (1.0 + 2.0 / 3.0) / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn average_precision_does_not_depend_on_the_order_of_tied_rows() {
+        let scam = |p| row(Verdict::Scam, p, None, 0.0);
+        let legit = |p| row(Verdict::Legit, p, None, 0.0);
+        let a = vec![legit(1.0), scam(1.0), scam(1.0), scam(0.5), legit(0.2)];
+        let mut b = a.clone();
+        b.rotate_left(1); // the tied legit row after the tied scams
+        let (ra, rb) = (
+            evaluate("a", &a, &Decision::default()),
+            evaluate("b", &b, &Decision::default()),
+        );
+        // The three rows at 1.0 are flagged together: precision 2/3 for two scams, then 3/4.
+        let expected = (2.0 * (2.0 / 3.0) + 3.0 / 4.0) / 3.0;
+        assert!(
+            (ra.average_precision - expected).abs() < 1e-12,
+            "{}",
+            ra.average_precision
+        );
+        assert_eq!(ra.average_precision, rb.average_precision);
+    }
+
+    #[test]
+    fn the_threshold_reported_at_a_false_alarm_budget_gives_that_budget() {
+        // 1,000 legit rows, the highest at 0.8 and 0.3, scams at 0.9, 0.8 and 0.5.
+        let mut rows: Vec<Scored> = (0..998)
+            .map(|i| row(Verdict::Legit, i as f32 / 10_000.0, None, 0.0))
+            .collect();
+        rows.push(row(Verdict::Legit, 0.8, None, 0.0));
+        rows.push(row(Verdict::Legit, 0.3, None, 0.0));
+        for p in [0.9, 0.8, 0.5] {
+            rows.push(row(Verdict::Scam, p, None, 0.0));
+        }
+        let r = evaluate("t", &rows, &Decision::default());
+        let at = |limit: f64| {
+            r.recall_at_legit_fpr
+                .iter()
+                .find(|x| x.max_legit_fpr == limit)
+                .unwrap()
+                .clone()
+        };
+        // Within 0.1% (one row): the 0.8 legit row may be flagged, not the 0.3 one.
+        let one = at(0.001);
+        assert!((one.scam_recall - 1.0).abs() < 1e-12, "{one:?}");
+        assert!((one.legit_fpr - 0.001).abs() < 1e-12, "{one:?}");
+        // At every budget, the reported threshold used as a decision threshold (flag when the
+        // score reaches it) flags exactly the rows counted.
+        for x in &r.recall_at_legit_fpr {
+            let t = x.threshold as f32;
+            let fp = rows
+                .iter()
+                .filter(|s| s.truth == Verdict::Legit && s.prediction.prob(Verdict::Scam) >= t)
+                .count();
+            let tp = rows
+                .iter()
+                .filter(|s| s.truth == Verdict::Scam && s.prediction.prob(Verdict::Scam) >= t)
+                .count();
+            assert_eq!(fp as f64 / 1000.0, x.legit_fpr, "{x:?}");
+            assert_eq!(tp as f64 / 3.0, x.scam_recall, "{x:?}");
+        }
     }
 
     #[test]

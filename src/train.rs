@@ -292,6 +292,32 @@ pub fn train(
             sources.join(", ")
         ));
     }
+    // A verdict with no training row: the model can never predict it, and says nothing about it.
+    let missing: Vec<&str> = Verdict::ALL
+        .iter()
+        .filter(|v| !train_idx.iter().any(|&i| records[i].verdict == **v))
+        .map(|v| v.name())
+        .collect();
+    if !missing.is_empty() {
+        progress(&format!(
+            "warning: no {} row among the training records: the model will not predict {}",
+            missing.join(" or "),
+            if missing.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    let unpatterned = unique
+        .iter()
+        .filter(|&&i| {
+            records[i].verdict == Verdict::Scam
+                && records[i].patterns.as_ref().is_some_and(|p| p.is_empty())
+        })
+        .count();
+    if unpatterned > 0 {
+        progress(&format!(
+            "warning: {unpatterned} scam rows have an empty pattern list: each pattern head \
+             learns them as 'not this pattern' (leave `patterns` out where they are not known)"
+        ));
+    }
     progress(&format!(
         "{} records ({} repeats dropped): {} for training, {} held out",
         records.len(),
@@ -316,6 +342,14 @@ pub fn train(
         .collect();
     let vectorizer = Vectorizer::new(config.clone())?;
     let dim = vectorizer.dim();
+    if dim == 0 {
+        return Err(Error::Train(format!(
+            "no feature was selected: no word or character n-gram occurs in at least {} of the \
+             {} training messages (--min-df), and rule signals are off; lower --min-df",
+            opts.min_df,
+            train_idx.len()
+        )));
+    }
     progress(&format!("selected {dim} features"));
 
     let vectors: Vec<SparseVector> = analyses
@@ -474,7 +508,19 @@ pub fn train(
     // threshold. This is the model unless the rules are stacked on top.
     let temperature = if opts.calibrate && held_idx.len() >= 20 {
         let held_logits: Vec<Vec<f32>> = held_vectors.iter().map(|v| logits(&params, v)).collect();
-        fit_temperature(&held_logits, &held_truth)
+        match fit_temperature(&held_logits, &held_truth) {
+            Some(t) => t,
+            None => {
+                progress(&format!(
+                    "warning: the held-out part ({} rows) is separated perfectly, so no softmax \
+                     temperature fits it (the smaller, the better, without end): the model's \
+                     probabilities are left as trained (temperature 1); give more or more varied \
+                     records for a calibrated model",
+                    held_idx.len()
+                ));
+                1.0
+            }
+        }
     } else {
         1.0
     };
@@ -497,9 +543,9 @@ pub fn train(
     };
     let heldout1 = evaluate("held-out", &held_scored, &decision1);
     progress(&format!(
-        "held-out{}: temperature {temperature:.3}, scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
+        "held-out{}: temperature {temperature:.3}, scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {}, legit FPR {}",
         if stacked { " (first stage alone)" } else { "" },
-        decision1.scam_threshold, heldout1.accuracy, heldout1.macro_f1_present, heldout1.scam_recall, heldout1.legit_fpr
+        decision1.scam_threshold, heldout1.accuracy, heldout1.macro_f1_present, rate(heldout1.scam_recall), rate(heldout1.legit_fpr)
     ));
 
     let mut sources: Vec<(String, usize)> = Vec::new();
@@ -585,8 +631,8 @@ pub fn train(
     };
     let heldout = evaluate("held-out", &held_scored, &decision);
     progress(&format!(
-        "held-out (stacked, {how}): scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {:.4}, legit FPR {:.4}",
-        decision.scam_threshold, heldout.accuracy, heldout.macro_f1_present, heldout.scam_recall, heldout.legit_fpr
+        "held-out (stacked, {how}): scam threshold {:.3}, accuracy {:.4}, macro-F1 {:.4}, scam recall {}, legit FPR {}",
+        decision.scam_threshold, heldout.accuracy, heldout.macro_f1_present, rate(heldout.scam_recall), rate(heldout.legit_fpr)
     ));
     progress(&format!(
         "second stage (scam − legit weight per input): {}",
@@ -834,8 +880,28 @@ pub fn predict_linear(p: &LinearParams, v: &SparseVector) -> Prediction {
     }
 }
 
-/// Temperature minimising the held-out negative log-likelihood (golden-section on log T).
-fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> f32 {
+/// A rate for the training log: four decimals, `n/a` when undefined (no row of its class).
+fn rate(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.4}")
+    } else {
+        "n/a".to_string()
+    }
+}
+
+/// Temperature minimising the held-out negative log-likelihood (golden-section on log T in
+/// [e^-2.5, e^2.5]); `None` when the minimum is at the lower end, which happens when the held-out
+/// rows are separated perfectly (the likelihood keeps rising as the temperature falls).
+fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> Option<f32> {
+    // Every row's true verdict has the strictly largest logit: the likelihood rises without end
+    // as the temperature falls.
+    let separated = logits
+        .iter()
+        .zip(truth)
+        .all(|(z, &y)| (0..3).all(|k| k == y || z[k] < z[y]));
+    if separated {
+        return None;
+    }
     let nll = |log_t: f64| -> f64 {
         let t = log_t.exp() as f32;
         logits
@@ -848,7 +914,8 @@ fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> f32 {
             })
             .sum()
     };
-    let (mut a, mut b) = (-2.5f64, 2.5f64);
+    let (lo, hi) = (-2.5f64, 2.5f64);
+    let (mut a, mut b) = (lo, hi);
     let g = (5f64.sqrt() - 1.0) / 2.0;
     for _ in 0..60 {
         let c = b - g * (b - a);
@@ -859,7 +926,10 @@ fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> f32 {
             a = c;
         }
     }
-    ((a + b) / 2.0).exp() as f32
+    let best = (a + b) / 2.0;
+    // At the lower end of the search: the held-out rows are separated perfectly, so every
+    // smaller temperature fits them better still; no temperature is the fit.
+    (best > lo + 1e-3).then(|| best.exp() as f32)
 }
 
 /// The lowest threshold ≥ 0.5 (steps of 0.01 up to 0.99, then finer towards 1) at which held-out
@@ -1037,6 +1107,21 @@ fn select_features(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_temperature_fits_a_perfectly_separated_held_out_part() {
+        // Each row's largest logit is its true class: the smaller the temperature, the better.
+        let separated: Vec<Vec<f32>> = vec![vec![3.0, 0.0, -1.0], vec![-1.0, 0.0, 3.0]];
+        assert_eq!(fit_temperature(&separated, &[0, 2]), None);
+        // One row the other way round: a finite temperature is best.
+        let mixed: Vec<Vec<f32>> = vec![
+            vec![3.0, 0.0, -1.0],
+            vec![-1.0, 0.0, 3.0],
+            vec![2.0, 0.0, 1.0],
+        ];
+        let t = fit_temperature(&mixed, &[0, 2, 2]).unwrap();
+        assert!(t > 0.1 && t < 12.0, "{t}");
+    }
 
     #[test]
     fn held_out_part_is_chosen_by_family_when_there_is_one() {

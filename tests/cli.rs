@@ -728,6 +728,81 @@ fn train_then_eval_then_info_on_project_data() {
         s.contains("engine:    tract") && s.contains(&format!("{} records", records.len())),
         "{s}"
     );
+    // How it was trained and what it scored held out, as sentences, not JSON.
+    assert!(
+        s.contains("recipe:    n-grams and rule signals in one regression, L2 penalty 0.3"),
+        "{s}"
+    );
+    let heldout = s.lines().find(|l| l.starts_with("held-out:")).unwrap();
+    assert!(
+        heldout.contains("scam recall ") && heldout.contains('%'),
+        "{heldout}"
+    );
+    assert!(!heldout.contains('{'), "{heldout}");
+}
+
+#[test]
+fn training_that_cannot_give_a_usable_model_is_refused_before_writing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let train_file = dir.path().join("train.jsonl");
+    posguard::datasets::write_jsonl(&train_file, &corpus_sample(40)).unwrap();
+    let model = dir.path().join("m.onnx");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "train",
+            "--data",
+            train_file.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--no-rule-signals",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run_with = |extra: &[&str]| {
+        let a = args(extra);
+        run(&a.iter().map(String::as_str).collect::<Vec<_>>(), b"")
+    };
+    // No n-gram occurs in 100,000 messages: no feature, no model (one would load nowhere).
+    let o = run_with(&["--min-df", "100000"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no feature was selected"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!model.exists());
+    for alpha in ["-1", "0", "NaN"] {
+        let o = run_with(&[&format!("--alpha={alpha}")]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("positive, finite L2 penalty"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            !stderr(&o).contains("read "),
+            "refused before reading: {}",
+            stderr(&o)
+        );
+    }
+    // A report directory that is a file.
+    let o = run(
+        &[
+            "eval",
+            "--data",
+            train_file.to_str().unwrap(),
+            "--report",
+            train_file.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is a file; the report is a directory"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

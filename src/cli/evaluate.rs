@@ -34,6 +34,13 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
     // The report directory is made before the evaluation, so a bad path fails at once; the files
     // the report writes must not be one of the files this run reads.
     if let Some(dir) = &a.report {
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!(
+                "--report {}: is a file; the report is a directory (index.html, metrics.json, \
+                 charts) — give a directory name",
+                dir.display()
+            );
+        }
         let read: Vec<PathBuf> = a.data.iter().chain(&a.model.model).cloned().collect();
         for name in posguard::report::REPORT_FILES {
             super::refuse_overwrite(&dir.join(name), "--report", &read, &[])?;

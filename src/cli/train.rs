@@ -71,6 +71,13 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
             a.holdout
         );
     }
+    if !(a.alpha.is_finite() && a.alpha > 0.0) {
+        anyhow::bail!(
+            "--alpha {}: give a positive, finite L2 penalty (the default is {})",
+            a.alpha,
+            TrainOptions::default().alpha
+        );
+    }
     if a.max_features == 0 {
         anyhow::bail!("--max-features 0: the model needs at least one feature");
     }

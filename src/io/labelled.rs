@@ -42,10 +42,24 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
     let mut out = Vec::new();
     for_each_line(path, |_, s, bad| {
         let row: Row = serde_json::from_str(s).map_err(|e| {
-            bad(if e.is_data() {
-                format!("bad row: {e}")
-            } else {
+            // The JSON is one line: its place in it is a column of this line.
+            let e = e.to_string().replace(" at line 1 column ", " at column ");
+            bad(if s.starts_with('[') {
+                format!(
+                    "a JSON array, not one object per line: labelled data is JSONL, one \
+                     {{\"text\",\"verdict\",…}} object per line ({e})"
+                )
+            } else if !s.starts_with('{') && s.contains([',', '\t']) {
+                format!(
+                    "not JSON: this looks like CSV/TSV; labelled data is JSONL, one \
+                     {{\"text\",\"verdict\",…}} object per line ({e})"
+                )
+            } else if !s.starts_with('{') {
                 format!("malformed JSON: {e}")
+            } else if e.contains("EOF while parsing") {
+                format!("malformed JSON: the line ends inside the object (cut short?): {e}")
+            } else {
+                format!("bad row: {e}")
             })
         })?;
         if row.text.trim().is_empty() {
@@ -119,8 +133,21 @@ pub(crate) fn for_each_line(
         }
         let bytes = std::mem::take(&mut bytes);
         let s = String::from_utf8(bytes).map_err(|e| {
+            let bytes = e.as_bytes();
+            let hint = if line_no == 1
+                && (bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff"))
+            {
+                ": the file is UTF-16; save it as UTF-8"
+            } else if encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .is_some()
+            {
+                ": it reads as GBK/GB18030; convert the file to UTF-8 (iconv -f GB18030 -t UTF-8)"
+            } else {
+                ""
+            };
             bad(format!(
-                "invalid UTF-8 at byte {}",
+                "invalid UTF-8 at byte {}{hint}",
                 e.utf8_error().valid_up_to()
             ))
         })?;
