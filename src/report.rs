@@ -616,7 +616,9 @@ fn oracle_table(h: &mut String, r: &EvalReport) {
             pct(f("max_legit_fpr")),
             grade_high(recall),
             pct(recall),
-            f("threshold").map_or_else(|| "—".into(), |t| format!("{t:.4}")),
+            // The shortest decimal that reads back as the same f32 (what `--threshold` parses):
+            // rounded to four places it could fall below a legit score and flag it.
+            f("threshold").map_or_else(|| "—".into(), |t| format!("{}", t as f32)),
             pct(f("legit_fpr")),
         );
     }

@@ -3368,6 +3368,16 @@ fn blank_lines_and_empty_rows_in_csv_are_not_records_and_lines_stay_true() {
     let (rows, o) = score_in(p, &["stats.csv", "--text-col", "类别"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(rows.len(), 3);
+    // A column so named that holds messages (an ASR export's 结果) is the text, not the file names.
+    fs::write(
+        p.join("asr.csv"),
+        format!("文件名,结果\nrec_0412.wav,{SCAM}\nrec_0413.wav,{BANK}\n"),
+    )
+    .unwrap();
+    let (rows, o) = score_in(p, &["asr.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(rows[1]["verdict"], "legit");
 }
 
 #[test]
@@ -3388,7 +3398,20 @@ fn utf16_and_gbk_jsonl_and_json_are_decoded() {
     let mut with_bom = vec![0xff, 0xfe];
     with_bom.extend(array.encode_utf16().flat_map(|u| u.to_le_bytes()));
     fs::write(p.join("arr16.json"), &with_bom).unwrap();
-    for name in ["u16.jsonl", "gbk.jsonl", "arr16.json"] {
+    let (arrgbk, _, _) = GB18030.encode(&array);
+    fs::write(p.join("arrgbk.json"), &*arrgbk).unwrap();
+    let asr = format!(
+        "{{\n  \"segments\": [\n    {{\"speaker\": \"客服\", \"text\": \"{SCAM}\"}},\n    \
+         {{\"speaker\": \"商户\", \"text\": \"要押金吗\"}}\n  ]\n}}\n"
+    );
+    let (asrgbk, _, _) = GB18030.encode(&asr);
+    fs::write(p.join("asrgbk.json"), &*asrgbk).unwrap();
+    let (rows, o) = score_in(p, &["asrgbk.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["turns"], 2, "{}", rows[0]);
+    assert_eq!(rows[0]["verdict"], "scam");
+    for name in ["u16.jsonl", "gbk.jsonl", "arr16.json", "arrgbk.json"] {
         let (rows, o) = score_in(p, &[name]);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
         assert_eq!(rows.len(), 2, "{name}");
@@ -3418,13 +3441,39 @@ fn a_transcripts_header_lines_give_the_caller_and_date_and_are_not_turns() {
         "主叫：喂，您好，是张老板吗？\n被叫：是我，什么事？\n主叫：您的POS机要升级，回复1免费换新机。\n",
     )
     .unwrap();
+    // A call-centre export: a title, fields of its own (工号, 录音文件), a rule, then the turns; a
+    // number said in the call is not a header.
+    fs::write(
+        p.join("calls/0414.txt"),
+        "【通话记录】\n主叫号码：13812345678\n被叫号码：13987654321\n开始时间：2024/04/12 10:31:05\n\
+         结束时间：2024/04/12 10:34:17\n通话时长：192秒\n坐席工号：007\n录音文件：rec_001.wav\n-----\n\
+         坐席(工号007)：您好，这里是银联POS机服务中心，您的机器被检测到违规套现。\n\
+         客户：啊？什么情况\n坐席(工号007)：需要缴纳500元保证金才能解冻，您记一下专员电话。\n\
+         主叫：13800001111\n客户：好的\n",
+    )
+    .unwrap();
+    // English headers, as a recorder's export writes them.
+    fs::write(
+        p.join("calls/0415.txt"),
+        "Call ID: 8a7f-11\nFrom: +8613812345678\nTo: +8613987654321\nStart Time: 2024-04-12T10:31:05Z\n\
+         Duration: 192s\n坐席：您好，这里是银联POS机服务中心，您的POS机费率需要调整\n客户：啊？什么情况\n\
+         坐席：您的机器被检测到违规套现，需要您缴纳500元保证金才能解冻\n",
+    )
+    .unwrap();
     let (rows, o) = score_in(p, &["calls"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 4);
     assert_eq!(rows[0]["sender"], "138 1234 5678");
     assert_eq!(rows[0]["date"], "2024-04-12 10:31:05");
     assert_eq!(rows[0]["turns"], 3, "{}", rows[0]);
     assert_eq!(rows[0]["verdict"], "scam");
     assert!(rows[1].get("sender").is_none(), "{}", rows[1]);
     assert_eq!(rows[1]["turns"], 3, "{}", rows[1]);
+    assert_eq!(rows[2]["sender"], "13812345678", "{}", rows[2]);
+    assert_eq!(rows[2]["date"], "2024/04/12 10:31:05");
+    assert_eq!(rows[2]["turns"], 5, "{}", rows[2]);
+    assert_eq!(rows[2]["verdict"], "scam");
+    assert_eq!(rows[3]["sender"], "+8613812345678", "{}", rows[3]);
+    assert_eq!(rows[3]["date"], "2024-04-12T10:31:05Z");
+    assert_eq!(rows[3]["turns"], 3, "{}", rows[3]);
 }

@@ -55,7 +55,7 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
             anyhow::bail!("{}: no records to evaluate", path.display());
         }
         // Scored as `classify` and `score` score them: a text over the length limit is cut.
-        super::cut_long_texts(&mut records, path);
+        super::as_score_sees_them(&mut records, path);
         // Repeated texts count once per row, as the rows are; say so, since a set with repeats
         // weighs those messages more than the others.
         let mut seen: std::collections::HashMap<&str, posguard::Verdict> =

@@ -114,7 +114,11 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Cuts labelled texts over the length limit as `score` cuts them, and says how many of `path`'s.
-fn cut_long_texts(records: &mut [posguard::train::LabelledRecord], path: &std::path::Path) {
+/// Labelled texts as `score` sees them: cut at [`posguard::io::MAX_TEXT_CHARS`] characters, as it
+/// cuts them (said on stderr), and the texts it would refuse to judge — no letter, digit or
+/// Chinese character (`！？。`) — counted and named on stderr: kept, with their labels, but an
+/// analyst comparing `eval` with `score` output learns why the counts differ.
+fn as_score_sees_them(records: &mut [posguard::train::LabelledRecord], path: &std::path::Path) {
     let cut = records
         .iter_mut()
         .filter_map(|r| posguard::io::cut_text(&mut r.text).then_some(()))
@@ -124,6 +128,23 @@ fn cut_long_texts(records: &mut [posguard::train::LabelledRecord], path: &std::p
             "posguard: {}: {cut} texts longer than {} characters cut to that length, as `score` cuts them",
             path.display(),
             posguard::io::MAX_TEXT_CHARS
+        );
+    }
+    let wordless: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            posguard::io::nothing_to_judge(&r.text) == Some(posguard::io::NothingToJudge::NoWords)
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    if let Some(first) = wordless.first() {
+        eprintln!(
+            "posguard: {}: {} texts have no letter, digit or Chinese character (the first is \
+             record {first}): kept as labelled, though `score` gives them an error record (no \
+             text to judge)",
+            path.display(),
+            wordless.len(),
         );
     }
 }

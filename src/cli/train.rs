@@ -109,7 +109,7 @@ pub fn run(a: TrainArgs) -> Result<ExitCode> {
             p.display()
         );
         // Trained on what `score`, `classify` and `eval` see: a text over the length limit cut.
-        super::cut_long_texts(&mut r, p);
+        super::as_score_sees_them(&mut r, p);
         records.extend(r);
     }
     let opts = TrainOptions {

@@ -251,13 +251,16 @@ pub fn open_with_limit<R: BufRead + Send + 'static>(
                     total[i] += f.len();
                 }
             }
-            // The id, sender or date column (by name), a category or label column (by name), or
-            // a column of dates, phone numbers or other numbers (amounts, counts, percentages),
-            // is not the text, however long its values.
+            // The id, sender or date column (by name), a category or label column (by name, when
+            // none of its values reads as a message: `结果` may hold an ASR export's text), or a
+            // column of dates, phone numbers or other numbers (amounts, counts, percentages), is
+            // not the text, however long its values.
             for (i, t) in total.iter_mut().enumerate() {
                 let values = column_values(&buffered, i, encoding);
                 if [id, sender, date].contains(&Some(i))
-                    || (!no_header && is_category_name(&headers[i]))
+                    || (!no_header
+                        && is_category_name(&headers[i])
+                        && !values.iter().any(|v| looks_like_message(v)))
                     || !values.is_empty()
                         && (mostly(&values, looks_like_date)
                             || mostly(&values, looks_like_phone)

@@ -18,6 +18,14 @@ fn is_known(p: &Path) -> bool {
         .is_some_and(|e| KNOWN_EXTENSIONS.iter().any(|k| k.eq_ignore_ascii_case(e)))
 }
 
+/// SQLite's files beside a database (`sms.db-wal`, `sms.db-shm`, `sms.db-journal`): read with it,
+/// not inputs of their own, and not worth a note that they were left out.
+fn is_sqlite_companion(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with("-wal") || n.ends_with("-shm") || n.ends_with("-journal"))
+}
+
 fn is_hidden(p: &Path) -> bool {
     p.file_name()
         .and_then(|n| n.to_str())
@@ -84,7 +92,7 @@ fn walk(
             }
         } else if is_known(&p) {
             out.push(p);
-        } else {
+        } else if !is_sqlite_companion(&p) {
             skipped.push(p);
         }
     }
@@ -349,6 +357,7 @@ mod tests {
             "calls/b/3.json",
             "calls/skip.png",
             "calls/.hidden.txt",
+            "calls/sms.db-wal",
             "x.jsonl",
         ] {
             std::fs::write(d.join(f), "x").unwrap();
@@ -362,8 +371,8 @@ mod tests {
         )
         .unwrap();
         assert!(got.call_logs.is_empty());
-        // Found in a scan and not an input format by name: left out, and named (hidden files are
-        // not).
+        // Found in a scan and not an input format by name: left out, and named (hidden files and
+        // SQLite's log beside a database, read with it, are not).
         assert_eq!(got.skipped, [d.join("calls/skip.png")]);
         let rel: Vec<_> = got
             .paths

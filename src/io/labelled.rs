@@ -57,7 +57,10 @@ pub fn read_labelled(path: &Path) -> Result<Vec<LabelledRecord>> {
             } else if !s.starts_with('{') {
                 format!("malformed JSON: {e}")
             } else if e.contains("EOF while parsing") {
-                format!("malformed JSON: the line ends inside the object (cut short?): {e}")
+                format!(
+                    "malformed JSON: the line ends inside the object — cut short, or an object \
+                     spread over several lines (labelled data is one object per line): {e}"
+                )
             } else {
                 format!("bad row: {e}")
             })

@@ -597,7 +597,23 @@ pub fn open(
             let (r, enc) = text_reader(reader);
             transcript::read_transcript(r, name, enc)
         }
-        InputFormat::Asr => transcript::read_json_document(text_reader(reader).0, name, opts),
+        InputFormat::Asr => {
+            // A JSON document is parsed whole: UTF-16 is transcoded, and so is GBK or Big5 (the
+            // encoding its bytes were sniffed as; bad bytes end it with an error naming it).
+            let (r, enc) = text_reader(reader);
+            let r: Box<dyn BufRead + Send> = match enc {
+                TextEncoding::Gb18030 | TextEncoding::Big5 => Box::new(BufReader::with_capacity(
+                    1 << 16,
+                    encoding::DecodeReader::strict(
+                        r,
+                        enc.encoding(),
+                        "its bytes are that, not UTF-8",
+                    ),
+                )),
+                _ => r,
+            };
+            transcript::read_json_document(r, name, opts)
+        }
         InputFormat::Spreadsheet => {
             let mut reader = reader;
             let mut bytes = Vec::new();

@@ -153,11 +153,12 @@ fn is_role_label(label: &str) -> bool {
 /// that a list of messages that happen to start `尊敬的客户：` is not taken for a call; a text
 /// with such a salutation among its labels is never one.
 pub fn looks_like_transcript(text: &str) -> bool {
-    // Header lines (`主叫：138…`, `通话时间：…`) say nothing of the turns.
+    // The header block above the turns (`主叫：138…`, `通话时间：…`, `【通话记录】`) says nothing
+    // of them.
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .filter(|l| split_speaker(l).is_none_or(|(sp, rest)| header_field(sp, rest).is_none()))
+        .skip_while(|l| is_header_block_line(l))
         .take(200)
         .collect();
     if lines.len() < 2 {
@@ -404,11 +405,20 @@ enum HeaderField {
     Other,
 }
 
-/// A labelled line that is a header field rather than a turn: a known field name whose value is
-/// data — a number, a date or time, a duration, an id — not words (`主叫：喂，您好` is the caller
-/// speaking, a turn).
-fn header_field(label: &str, value: &str) -> Option<HeaderField> {
-    const CALLER: [&str; 14] = [
+/// A line `name：value` (Chinese or ASCII colon; an English name may have spaces: `Start Time:`).
+fn header_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*([A-Za-z][A-Za-z _]{0,18}[A-Za-z]|\p{Han}{2,8})\s*[:：]\s*(.*?)\s*$")
+            .expect("header regex")
+    })
+}
+
+/// A line of the header block above a call's turns: a known field name whose value is data — a
+/// number, a date or time, a duration, an id, a file name — not words (`主叫：喂，您好` is the
+/// caller speaking, a turn). `(field, value)`.
+fn header_line(line: &str) -> Option<(HeaderField, &str)> {
+    const CALLER: [&str; 16] = [
         "主叫",
         "主叫号码",
         "来电",
@@ -421,14 +431,17 @@ fn header_field(label: &str, value: &str) -> Option<HeaderField> {
         "手机号",
         "手机号码",
         "caller",
+        "caller id",
         "from",
         "phone",
+        "phone number",
     ];
-    const DATE: [&str; 12] = [
+    const DATE: [&str; 15] = [
         "时间",
         "日期",
         "通话时间",
         "开始时间",
+        "通话开始时间",
         "录音时间",
         "呼叫时间",
         "来电时间",
@@ -437,11 +450,18 @@ fn header_field(label: &str, value: &str) -> Option<HeaderField> {
         "time",
         "start",
         "start time",
+        "call time",
+        "call date",
     ];
-    const OTHER: [&str; 16] = [
+    const OTHER: [&str; 34] = [
         "被叫",
         "被叫号码",
         "本机号码",
+        "客户号码",
+        "坐席号码",
+        "结束时间",
+        "通话结束时间",
+        "挂机时间",
         "时长",
         "通话时长",
         "录音时长",
@@ -451,12 +471,27 @@ fn header_field(label: &str, value: &str) -> Option<HeaderField> {
         "通话编号",
         "录音id",
         "通话id",
+        "坐席工号",
+        "工号",
+        "坐席",
+        "录音文件",
+        "文件名",
+        "呼叫类型",
+        "通话类型",
         "to",
         "callee",
+        "end",
+        "end time",
         "duration",
         "id",
+        "call id",
+        "agent",
+        "agent id",
+        "recording",
     ];
-    let label = base_label(label).trim().to_lowercase();
+    let c = header_re().captures(line)?;
+    let label = c.get(1)?.as_str().trim().to_lowercase();
+    let value = c.get(2).map_or("", |m| m.as_str()).trim();
     let field = if CALLER.contains(&label.as_str()) {
         HeaderField::Caller
     } else if DATE.contains(&label.as_str()) {
@@ -466,7 +501,6 @@ fn header_field(label: &str, value: &str) -> Option<HeaderField> {
     } else {
         return None;
     };
-    let value = value.trim();
     let digits = value.chars().filter(|c| c.is_ascii_digit()).count();
     let data = match field {
         HeaderField::Caller => {
@@ -480,18 +514,31 @@ fn header_field(label: &str, value: &str) -> Option<HeaderField> {
                 && value.chars().all(|c| {
                     c.is_ascii_digit()
                         || c.is_ascii_whitespace()
-                        || "-/:.T+年月日时分秒点".contains(c)
+                        || "-/:.TZ+年月日时分秒点".contains(c)
                 })
         }
         HeaderField::Other => {
             !value.is_empty()
-                && value.chars().count() <= 40
-                && value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || " +-_:./()（）时分秒钟小".contains(c))
+                && value.chars().count() <= 60
+                && value.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || " +-_:./()（）时分秒钟小呼入出".contains(c)
+                })
         }
     };
-    data.then_some(field)
+    data.then_some((field, value))
+}
+
+/// Lines above a call's turns that are not turns: the header fields ([`header_line`]), a title
+/// alone in brackets (`【通话记录】`), a rule of dashes or equals signs.
+fn is_header_block_line(line: &str) -> bool {
+    let t = line.trim();
+    let bracketed = |open: char, close: char| {
+        t.starts_with(open) && t.ends_with(close) && t.chars().count() <= 16
+    };
+    header_line(line).is_some()
+        || bracketed('【', '】')
+        || bracketed('[', ']') && !t.chars().any(|c| c.is_ascii_digit())
+        || (!t.is_empty() && t.chars().all(|c| "-=_*~—－＝#".contains(c)))
 }
 
 /// Splits a transcript into turns: speaker-prefixed lines, or subtitles
@@ -514,16 +561,21 @@ pub fn parse_call(text: &str) -> (Vec<Turn>, CallHeader) {
             continue;
         }
         let n = i as u64 + 1;
-        let split = split_speaker_timed(line);
-        if let Some(field) = split.and_then(|(sp, rest, _)| header_field(sp, rest)) {
-            let value = split.map(|(_, rest, _)| rest.trim().to_string());
-            match field {
-                HeaderField::Caller if header.caller.is_none() => header.caller = value,
-                HeaderField::Date if header.date.is_none() => header.date = value,
+        // The header block: only above the first turn (in a call, `主叫：13800001111` is the
+        // caller saying a number).
+        if turns.is_empty() && is_header_block_line(line) {
+            match header_line(line) {
+                Some((HeaderField::Caller, v)) if header.caller.is_none() => {
+                    header.caller = Some(v.to_string())
+                }
+                Some((HeaderField::Date, v)) if header.date.is_none() => {
+                    header.date = Some(v.to_string())
+                }
                 _ => {}
             }
             continue;
         }
+        let split = split_speaker_timed(line);
         match split {
             Some((sp, rest, time)) => turns.push(Turn {
                 speaker: Some(sp.to_string()),
