@@ -21,9 +21,18 @@ fn is_known(p: &Path) -> bool {
 /// SQLite's files beside a database (`sms.db-wal`, `sms.db-shm`, `sms.db-journal`): read with it,
 /// not inputs of their own, and not worth a note that they were left out.
 fn is_sqlite_companion(p: &Path) -> bool {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with("-wal") || n.ends_with("-shm") || n.ends_with("-journal"))
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        ["-wal", "-shm", "-journal"].iter().any(|suffix| {
+            n.strip_suffix(suffix).is_some_and(|db| {
+                let db = Path::new(db);
+                db.extension().is_some_and(|e| {
+                    ["db", "sqlite", "sqlite3"]
+                        .iter()
+                        .any(|k| e.eq_ignore_ascii_case(k))
+                })
+            })
+        })
+    })
 }
 
 fn is_hidden(p: &Path) -> bool {
@@ -61,10 +70,10 @@ pub fn is_call_log(p: &Path) -> bool {
 }
 
 /// Files under `dir` with a known extension, recursively, sorted by path; hidden entries skipped,
-/// other files put in `skipped`. A directory below `dir` that cannot be read (no permission) is put in `out` too, with the
-/// reason in `failed`: it becomes an error record and the scan goes on. Directories are followed
-/// once each (by their real path), so a link back up the tree or to a sibling scanned already adds
-/// nothing twice.
+/// other files put in `skipped`. A directory below `dir` that cannot be read (no permission) is
+/// put in `out` too, with the reason in `failed`: it becomes an error record and the scan goes
+/// on. Directories are followed once each (by their real path), so a link back up the tree or to
+/// a sibling scanned already adds nothing twice.
 fn walk(
     dir: &Path,
     out: &mut Vec<PathBuf>,
@@ -358,6 +367,7 @@ mod tests {
             "calls/skip.png",
             "calls/.hidden.txt",
             "calls/sms.db-wal",
+            "calls/notes-journal",
             "x.jsonl",
         ] {
             std::fs::write(d.join(f), "x").unwrap();
@@ -373,7 +383,10 @@ mod tests {
         assert!(got.call_logs.is_empty());
         // Found in a scan and not an input format by name: left out, and named (hidden files and
         // SQLite's log beside a database, read with it, are not).
-        assert_eq!(got.skipped, [d.join("calls/skip.png")]);
+        assert_eq!(
+            got.skipped,
+            [d.join("calls/notes-journal"), d.join("calls/skip.png")]
+        );
         let rel: Vec<_> = got
             .paths
             .iter()

@@ -93,7 +93,6 @@ pub const DATE_FIELDS: &[&str] = &[
     "message date",
     "message_date",
     "sent date",
-    "received",
     "時間",
     "發送時間",
     "接收時間",

@@ -405,12 +405,15 @@ enum HeaderField {
     Other,
 }
 
-/// A line `name：value` (Chinese or ASCII colon; an English name may have spaces: `Start Time:`).
+/// A line `name：value` (Chinese or ASCII colon; an English name may have spaces, `Start Time:`; a
+/// Chinese one may end in `ID`, `录音ID：`).
 fn header_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\s*([A-Za-z][A-Za-z _]{0,18}[A-Za-z]|\p{Han}{2,8})\s*[:：]\s*(.*?)\s*$")
-            .expect("header regex")
+        Regex::new(
+            r"^\s*([A-Za-z][A-Za-z _]{0,18}[A-Za-z]|\p{Han}{2,8}(?:ID|Id|id)?)\s*[:：]\s*(.*?)\s*$",
+        )
+        .expect("header regex")
     })
 }
 
