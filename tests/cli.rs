@@ -747,7 +747,7 @@ fn training_that_cannot_give_a_usable_model_is_refused_before_writing_one() {
     let train_file = dir.path().join("train.jsonl");
     posguard::datasets::write_jsonl(&train_file, &corpus_sample(40)).unwrap();
     let model = dir.path().join("m.onnx");
-    let args = |extra: &[&str]| {
+    let run_with = |extra: &[&str]| {
         let mut a = vec![
             "train",
             "--data",
@@ -757,11 +757,7 @@ fn training_that_cannot_give_a_usable_model_is_refused_before_writing_one() {
             "--no-rule-signals",
         ];
         a.extend_from_slice(extra);
-        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
-    };
-    let run_with = |extra: &[&str]| {
-        let a = args(extra);
-        run(&a.iter().map(String::as_str).collect::<Vec<_>>(), b"")
+        run(&a, b"")
     };
     // No n-gram occurs in 100,000 messages: no feature, no model (one would load nowhere).
     let o = run_with(&["--min-df", "100000"]);

@@ -534,12 +534,16 @@ fn header_line(line: &str) -> Option<(HeaderField, &str)> {
 /// Lines above a call's turns that are not turns: the header fields ([`header_line`]), a title
 /// alone in brackets (`【通话记录】`), a rule of dashes or equals signs.
 fn is_header_block_line(line: &str) -> bool {
+    header_line(line).is_some() || is_title_or_rule(line)
+}
+
+/// A title alone in brackets (`【通话记录】`) or a rule of dashes or equals signs.
+fn is_title_or_rule(line: &str) -> bool {
     let t = line.trim();
     let bracketed = |open: char, close: char| {
         t.starts_with(open) && t.ends_with(close) && t.chars().count() <= 16
     };
-    header_line(line).is_some()
-        || bracketed('【', '】')
+    bracketed('【', '】')
         || bracketed('[', ']') && !t.chars().any(|c| c.is_ascii_digit())
         || (!t.is_empty() && t.chars().all(|c| "-=_*~—－＝#".contains(c)))
 }
@@ -566,17 +570,20 @@ pub fn parse_call(text: &str) -> (Vec<Turn>, CallHeader) {
         let n = i as u64 + 1;
         // The header block: only above the first turn (in a call, `主叫：13800001111` is the
         // caller saying a number).
-        if turns.is_empty() && is_header_block_line(line) {
-            match header_line(line) {
-                Some((HeaderField::Caller, v)) if header.caller.is_none() => {
-                    header.caller = Some(v.to_string())
+        if turns.is_empty() {
+            if let Some((field, v)) = header_line(line) {
+                match field {
+                    HeaderField::Caller if header.caller.is_none() => {
+                        header.caller = Some(v.to_string())
+                    }
+                    HeaderField::Date if header.date.is_none() => header.date = Some(v.to_string()),
+                    _ => {}
                 }
-                Some((HeaderField::Date, v)) if header.date.is_none() => {
-                    header.date = Some(v.to_string())
-                }
-                _ => {}
+                continue;
             }
-            continue;
+            if is_title_or_rule(line) {
+                continue;
+            }
         }
         let split = split_speaker_timed(line);
         match split {
