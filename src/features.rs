@@ -179,6 +179,10 @@ pub const MAX_QUOTE_CHARS: usize = 40;
 /// quotations (no letter, digit or Chinese character outside them, a 【sender】 tag aside) quotes
 /// nothing either: quoting is what a message does to other words, and wrapping a scam in quotation
 /// marks (`“…”`, `【POS服务中心】“…”`, `“…”“…”`) must not turn its wording into a warning's quotation.
+/// Nor does one whose words outside the marks are a short frame (at most [`MAX_FRAME_WORDS`]
+/// characters, a run of ASCII letters or digits counting as one) that does not say what the
+/// quotation is (`通知：“…”`, `“…”请速回复`): a warning, a report or a question names it
+/// (`骗子：“…”`, `收到“…”`, `机器显示“…”`, `“…”是真的吗`).
 pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
     let closes = |open: char, c: char| match open {
         '“' | '‘' | '「' | '『' => matches!(c, '”' | '’' | '」' | '』'),
@@ -211,19 +215,59 @@ pub fn quoted_spans(original: &str) -> Vec<Range<usize>> {
             chinese |= ('\u{4e00}'..='\u{9fff}').contains(&d);
         }
     }
-    if !out.is_empty() && !words_outside(original, &out) {
-        out.clear();
+    if !out.is_empty() {
+        let frame = words_outside(original, &out);
+        let units = frame_units(&frame);
+        if units == 0 || (units <= MAX_FRAME_WORDS && !names_the_quotation(&frame)) {
+            out.clear();
+        }
     }
     out
 }
 
-/// Whether `original` has a letter, digit or Chinese character outside the `quoted` byte ranges
-/// and outside sender tags (`【…】`, `[…]`, at most [`MAX_TAG_CHARS`] characters).
-fn words_outside(original: &str, quoted: &[Range<usize>]) -> bool {
+/// Longest frame around quotations that can leave them unquoted ([`quoted_spans`]).
+pub const MAX_FRAME_WORDS: usize = 8;
+
+/// Words of a frame that make its quotations quotations: a warning (`骗`, `警惕`, `别信`), a
+/// report of what was received or shown (`收到`, `短信`, `显示`, `说`), a question (`吗`, `?`),
+/// or an invitation to look the words up (`搜索`, `关注`) — in simplified and traditional script.
+fn names_the_quotation(frame: &str) -> bool {
+    const CUES: &str = "骗 騙 诈 詐 警 惕 醒 小心 谨防 謹防 当心 當心 防 别 別 勿 不要 莫 收到 短信 簡訊 信息 訊息 消息 电话 電話 \
+         提示 显示 顯示 吗 嗎 么 麼 是不是 真 假 举报 舉報 问 問 说 說 称 稱 叫 谁 誰 搜 关注 關注 ? ？";
+    CUES.split(' ').any(|c| frame.contains(c))
+}
+
+/// Characters of a frame counted against [`MAX_FRAME_WORDS`]: each Chinese character, and each run
+/// of other letters or digits as one (a phone number or a brand's Latin name is one word).
+fn frame_units(frame: &str) -> usize {
+    let mut units = 0;
+    let mut in_run = false;
+    for c in frame.chars() {
+        let run = c.is_alphanumeric() && !('\u{4e00}'..='\u{9fff}').contains(&c);
+        if !c.is_alphanumeric() {
+            in_run = false;
+            continue;
+        }
+        if !(run && in_run) {
+            units += 1;
+        }
+        in_run = run;
+    }
+    units
+}
+
+/// The letters, digits, Chinese characters and question marks of `original` outside the `quoted`
+/// byte ranges and outside sender tags (`【…】`, `[…]`, at most [`MAX_TAG_CHARS`] characters), with
+/// a space where anything else stood between them.
+fn words_outside(original: &str, quoted: &[Range<usize>]) -> String {
     const MAX_TAG_CHARS: usize = 20;
+    let mut out = String::new();
     let mut chars = original.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if quoted.iter().any(|q| q.contains(&i)) {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
             continue;
         }
         if let Some(close) = match c {
@@ -243,11 +287,13 @@ fn words_outside(original: &str, quoted: &[Range<usize>]) -> bool {
                 continue;
             }
         }
-        if c.is_alphanumeric() {
-            return true;
+        if c.is_alphanumeric() || matches!(c, '?' | '？') {
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
         }
     }
-    false
+    out
 }
 
 /// Calls `f(key, chars)` for every feature occurrence of the message, where `chars` is the
@@ -637,7 +683,7 @@ mod tests {
         assert!(spans("他说“明天再来").is_empty());
         assert!(spans("“你好。再见”").is_empty());
         // The closing mark of a quoted digit does not open a quotation.
-        assert_eq!(spans("回复\"1\"即可换\"新机\""), ["新机"]);
+        assert_eq!(spans("他说回复\"1\"即可换\"新机\""), ["新机"]);
         // Mixed Chinese marks, as traditional-script conversion leaves them.
         assert_eq!(spans("收到過「回1換新機”的短信"), ["回1換新機"]);
         // A message that is all quotation, punctuation and spaces aside, quotes nothing; one word
@@ -650,6 +696,25 @@ mod tests {
         assert!(spans("【POS服务中心】“您的POS机即将停用，回复1更换”").is_empty());
         assert!(spans("“您的POS机即将停用，回复1更换”[银联]").is_empty());
         assert_eq!(spans("“回复1换新机”是诈骗"), ["回复1换新机"]);
+        // A short frame that does not say what the quotation is: the quotation is the message.
+        let scam = "“您的POS机备案到期即将停用，回复1免费更换新机”";
+        assert!(spans(&format!("通知：{scam}")).is_empty());
+        assert!(spans(&format!("{scam}请速回复")).is_empty());
+        assert!(spans(&format!("【银联】重要通知：{scam}详询4001234567")).is_empty());
+        // A frame that warns, reports or asks keeps it a quotation, short or not ...
+        for framed in [
+            format!("小心{scam}"),
+            format!("收到{scam}"),
+            format!("机器显示{scam}"),
+            format!("{scam}是真的吗"),
+            format!("{scam}是啥?"),
+            format!("別信{scam}"),
+        ] {
+            assert_eq!(spans(&framed).len(), 1, "{framed}");
+        }
+        // ... and so does any frame longer than MAX_FRAME_WORDS.
+        assert_eq!(spans(&format!("商户您好今天上午通知{scam}")).len(), 1);
+        assert_eq!(frame_units("详询 4001234567 POS"), 4);
     }
 
     #[test]

@@ -395,6 +395,9 @@ fn a_scam_wrapped_in_quotation_marks_is_still_a_scam() {
         // A sender tag outside the quotation, or two quotations and nothing else (a second QA pass).
         "【POS服务中心】“您的POS机备案到期即将停用，回复1免费更换0.38%费率新机”".to_string(),
         "“您的POS机备案到期即将停用”“回复1免费更换0.38%费率新机”".to_string(),
+        // A short frame that neither warns, reports nor asks (found by the same pass; 0.06 before).
+        "通知：“您的POS机备案到期即将停用，回复1免费更换0.38%费率新机”".to_string(),
+        "“您的POS机备案到期即将停用，回复1免费更换0.38%费率新机”请速回复".to_string(),
     ] {
         let r = classify(&wrapped);
         assert_eq!(
