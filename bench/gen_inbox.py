@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a JSONL inbox of N messages for the speed benchmarks (bench/batch.sh, bench/profile.sh).
+"""Writes a JSONL inbox of N messages for the speed benchmarks (bench/batch.sh, bench/profile.py).
 
     python3 bench/gen_inbox.py N OUT [sms|call|all]
 

@@ -11,7 +11,7 @@
 set -euo pipefail
 
 if [ $# -gt 1 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     [ $# -gt 1 ] && exit 2 || exit 0
 fi
 

@@ -338,10 +338,13 @@ impl RowKey {
         sender: Option<String>,
         date: Option<String>,
     ) -> RowKey {
-        // CSV output writes a missing value as an empty cell.
-        let known = |v: Option<String>| v.filter(|s| !s.is_empty());
+        // CSV output writes a missing value as an empty cell, and a line break as a space.
+        let known = |v: Option<String>| {
+            v.filter(|s| !s.is_empty())
+                .map(|s| crate::io::writer::one_line(&s).into_owned())
+        };
         RowKey {
-            source,
+            source: crate::io::writer::one_line(&source).into_owned(),
             record,
             id: known(id),
             sender: known(sender),

@@ -343,9 +343,14 @@ pub fn train(
     let vectorizer = Vectorizer::new(config.clone())?;
     let dim = vectorizer.dim();
     if dim == 0 {
+        let rules = if config.rule_signals {
+            "nor does any rule signal"
+        } else {
+            "and rule signals are off"
+        };
         return Err(Error::Train(format!(
             "no feature was selected: no word or character n-gram occurs in at least {} of the \
-             {} training messages (--min-df), and rule signals are off; lower --min-df",
+             {} training messages (--min-df), {rules}; lower --min-df",
             opts.min_df,
             train_idx.len()
         )));
@@ -474,11 +479,6 @@ pub fn train(
         }
         pattern_models.push(Some(m));
     }
-    progress(&format!(
-        "fitted {} pattern models",
-        pattern_models.iter().flatten().count()
-    ));
-
     let params = LinearParams {
         dim,
         n_verdicts: 3,
@@ -486,6 +486,21 @@ pub fn train(
         weights,
         bias,
     };
+    // A head fitted with no feature weight gives every message the same score: the model marks
+    // it untrained ([`LinearParams::trained_heads`]), and so does this log.
+    let heads = params.trained_heads();
+    for (p, m) in Pattern::ALL.iter().zip(&pattern_models) {
+        if m.is_some() && !heads[p.index()] {
+            progress(&format!(
+                "pattern {p}: no feature got a weight (the same score for every message) — \
+                 not trained"
+            ));
+        }
+    }
+    progress(&format!(
+        "fitted {} pattern models",
+        heads.iter().filter(|t| **t).count()
+    ));
 
     let held_truth: Vec<usize> = held_idx
         .iter()

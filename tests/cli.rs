@@ -1309,3 +1309,31 @@ fn a_perturbed_set_is_itself_labelled_data() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("== adv ("), "{}", stdout(&o));
 }
+
+#[test]
+fn perturb_without_data_reads_the_corpus_test_part_from_any_directory() {
+    // Found by a QA pass: the default `--data` was a path relative to the current directory, so
+    // `posguard perturb` and `posguard robustness` worked only from the repository's root.
+    let dir = tempfile::tempdir().unwrap();
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["perturb", "--only", "traditional", "--out", "adv.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let corpus_rows = fs::read_to_string(repo("data/corpus/test.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        stderr(&o).contains(&format!("from {corpus_rows} source rows")),
+        "{}",
+        stderr(&o)
+    );
+    let written = fs::read_to_string(dir.path().join("adv.jsonl")).unwrap();
+    assert!(
+        written.lines().count() > 1000,
+        "{}",
+        written.lines().count()
+    );
+}

@@ -2582,6 +2582,54 @@ fn csv_for_spreadsheets_quotes_formula_cells_and_resumes() {
 }
 
 #[test]
+fn csv_resume_reads_back_a_line_break_written_as_a_space() {
+    // Found by a QA pass: a line break in an id or sender is written as a space (every CSV row is
+    // one line), so the last row kept no longer matched its input record and --resume refused
+    // an unchanged input; a carriage return opening a cell became a space before `=`.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let mut input = String::new();
+    for i in 0..6 {
+        input.push_str(
+            &serde_json::json!({"id": format!("{i}\r\nx"), "sender": "\r=1+1", "text": format!("{BANK}")})
+                .to_string(),
+        );
+        input.push('\n');
+    }
+    fs::write(p.join("in.jsonl"), input).unwrap();
+    let o = run_in(p, &["in.jsonl", "--output-format", "csv", "-o", "full.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let full = fs::read_to_string(p.join("full.csv")).unwrap();
+    let lines: Vec<&str> = full.split_inclusive('\n').collect();
+    assert_eq!(lines.len(), 7, "{full}");
+    let mut rdr = csv::Reader::from_reader(full.as_bytes());
+    let h = rdr.headers().unwrap().clone();
+    let first = rdr.records().next().unwrap().unwrap();
+    let cell = |n: &str| first[h.iter().position(|x| x == n).unwrap()].to_string();
+    assert_eq!(cell("id"), "0 x");
+    assert_eq!(cell("sender"), " =1+1");
+    fs::write(p.join("out.csv.partial"), lines[..4].concat()).unwrap();
+    let o = run_in(
+        p,
+        &[
+            "in.jsonl",
+            "--output-format",
+            "csv",
+            "-o",
+            "out.csv",
+            "--resume",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 complete rows kept, skipping 3 input records"),
+        "{}",
+        stderr(&o)
+    );
+    assert_same_rows(&fs::read_to_string(p.join("out.csv")).unwrap(), &full, true);
+}
+
+#[test]
 fn transcripts_with_staff_numbers_in_brackets_are_calls() {
     let dir = tempfile::tempdir().unwrap();
     let calls = dir.path().join("calls");

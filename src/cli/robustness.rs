@@ -11,9 +11,10 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct PerturbArgs {
-    /// Labelled JSONL to perturb (scam and legit rows are used).
-    #[arg(long, value_name = "FILE", default_value = "data/corpus/test.jsonl")]
-    data: PathBuf,
+    /// Labelled JSONL to perturb (scam and legit rows are used) [default: the corpus test part,
+    /// data/corpus/test.jsonl here or in the repository posguard was built from].
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
     /// Output JSONL: the source fields plus "perturbation" and "source_id".
     #[arg(long, short = 'o', value_name = "FILE")]
     out: PathBuf,
@@ -29,9 +30,10 @@ pub struct PerturbArgs {
 pub struct RobustnessArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Labelled JSONL (the clean set).
-    #[arg(long, value_name = "FILE", default_value = "data/corpus/test.jsonl")]
-    data: PathBuf,
+    /// Labelled JSONL (the clean set) [default: the corpus test part, data/corpus/test.jsonl here
+    /// or in the repository posguard was built from].
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
     /// Seed of the perturbations.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -46,6 +48,30 @@ pub struct RobustnessArgs {
     markdown: Option<PathBuf>,
 }
 
+/// `--data`, or the corpus test part: `data/corpus/test.jsonl` of the current directory, else of
+/// the source tree the binary was built from (so the default works from any directory on the
+/// machine that built it).
+fn data_or_default(data: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = data {
+        return Ok(p);
+    }
+    let here = PathBuf::from("data/corpus/test.jsonl");
+    let built = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/corpus/test.jsonl"
+    ));
+    [here, built]
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no --data given and the corpus test part (data/corpus/test.jsonl) is neither \
+                 here nor in {}: give a labelled JSONL file with --data",
+                env!("CARGO_MANIFEST_DIR")
+            )
+        })
+}
+
 fn chosen(only: &[Perturbation]) -> Vec<Perturbation> {
     if only.is_empty() {
         Perturbation::ALL.to_vec()
@@ -58,8 +84,9 @@ fn chosen(only: &[Perturbation]) -> Vec<Perturbation> {
 }
 
 pub fn run_perturb(a: PerturbArgs) -> Result<ExitCode> {
-    super::refuse_overwrite(&a.out, "--out", std::slice::from_ref(&a.data), &[])?;
-    let rows = perturb::read_rows(&a.data)?;
+    let data = data_or_default(a.data)?;
+    super::refuse_overwrite(&a.out, "--out", std::slice::from_ref(&data), &[])?;
+    let rows = perturb::read_rows(&data)?;
     let set = perturb::adversarial_set(&rows, &chosen(&a.only), a.seed);
     let f =
         std::fs::File::create(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
@@ -80,7 +107,8 @@ pub fn run_perturb(a: PerturbArgs) -> Result<ExitCode> {
 }
 
 pub fn run_robustness(a: RobustnessArgs) -> Result<ExitCode> {
-    let data = std::slice::from_ref(&a.data);
+    let data_path = data_or_default(a.data)?;
+    let data = std::slice::from_ref(&data_path);
     if let Some(j) = &a.json {
         super::refuse_overwrite(j, "--json", data, &[])?;
         super::check_writable(j)?;
@@ -92,13 +120,13 @@ pub fn run_robustness(a: RobustnessArgs) -> Result<ExitCode> {
         super::check_writable(m)?;
     }
     let model = a.model.load()?;
-    let rows = perturb::read_rows(&a.data)?;
+    let rows = perturb::read_rows(&data_path)?;
     let report = perturb::robustness(
         &model,
         &rows,
         &chosen(&a.only),
         a.seed,
-        &a.data.display().to_string(),
+        &data_path.display().to_string(),
     )?;
     print!("{}", report.text_table());
     if let Some(p) = &a.json {

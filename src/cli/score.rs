@@ -31,14 +31,14 @@ Inputs (format detected from the content, then the name; --format overrides):
   column detected or --text-col; UTF-8 with or without BOM, GBK/GB18030, Big5, UTF-16) or
   without one (detected when the first row names no known column and holds a phone number, a
   number, a date or a message, or is the one column; or --no-header; columns are then numbered
-  from 1: --text-col 3), Excel and OpenDocument workbooks (.xlsx .xlsm .xlsb .xls .ods: the
-  every worksheet, each read as a CSV table with the same column options, named
+  from 1: --text-col 3), Excel and OpenDocument workbooks (.xlsx .xlsm .xlsb .xls .ods: every
+  worksheet, each read as a CSV table with the same column options, named
   `book.xlsx#Sheet` when there are several; `line` is the sheet's row), plain
   text (one message per line), Android \"SMS Backup & Restore\" XML (<sms> and <mms>, streamed;
   UTF-8, or GBK, GB18030, Big5 or UTF-16 as declared or detected),
   iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`,
-  `客服(工号007)：`), subtitles (.srt, .vtt: one turn per cue), ASR JSON (segments with
-  speaker/text/start/end, {\"segments\": [...]}, and the results of FunASR, AssemblyAI, Alibaba,
+  `客服(工号007)：`), subtitles (.srt, .vtt: one turn per cue, consecutive cues of one speaker
+  one turn), ASR JSON (segments with speaker/text/start/end, {\"segments\": [...]}, and the results of FunASR, AssemblyAI, Alibaba,
   Volcengine, Tencent and iFlytek), and `-` for stdin.
   Directories are read recursively (.jsonl .ndjson .json .csv .tsv .txt .xml .db .sqlite .srt
   .vtt .xlsx .xlsm .xlsb .xls .ods);

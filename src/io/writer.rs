@@ -644,7 +644,7 @@ fn csv_err(e: csv::Error) -> std::io::Error {
 
 /// Every CSV record on one physical line (so `--resume` can count them and spreadsheets behave):
 /// newlines inside fields become spaces.
-fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains(['\n', '\r']) {
         s.replace("\r\n", " ").replace(['\n', '\r'], " ").into()
     } else {
