@@ -288,6 +288,9 @@ enum ReaderMsg {
     /// Records, and the input digest after the last of them.
     Batch(Vec<RecordResult>, u64),
     Failed(Error),
+    /// Every input record has been sent. A reader that stops for Ctrl-C sends nothing more, so
+    /// the channel closing without this is never taken for the end of the input.
+    End,
 }
 
 /// A running hash of the input records read so far: where each came from, its number, id,
@@ -441,10 +444,13 @@ pub fn run(
             while !reader_stopped() {
                 let batch: Vec<RecordResult> = input.by_ref().take(batch_size).collect();
                 batch.iter().for_each(|r| digest.add(r));
-                if batch.is_empty()
-                    || batch_tx
-                        .send(ReaderMsg::Batch(batch, digest.value()))
-                        .is_err()
+                if batch.is_empty() {
+                    batch_tx.send(ReaderMsg::End).ok();
+                    break;
+                }
+                if batch_tx
+                    .send(ReaderMsg::Batch(batch, digest.value()))
+                    .is_err()
                 {
                     break;
                 }
@@ -482,7 +488,20 @@ pub fn run(
                 let (batch, digest) = match msg {
                     Some(ReaderMsg::Batch(b, d)) => (b, d),
                     Some(ReaderMsg::Failed(e)) => return Err(e),
-                    None => return Ok(()),
+                    Some(ReaderMsg::End) => return Ok(()),
+                    // The reader left without saying the input ended: it saw Ctrl-C first (while
+                    // skipping records for --resume, say) — or it panicked, reported below.
+                    None if stopped() => {
+                        summary.interrupted = true;
+                        return Ok(());
+                    }
+                    None => {
+                        return Err(Error::Invalid(
+                            "the reader thread ended before the end of the input (it panicked?); \
+                             the output is incomplete"
+                                .into(),
+                        ))
+                    }
                 };
                 if stopped() {
                     summary.interrupted = true;
