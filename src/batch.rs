@@ -485,24 +485,23 @@ pub fn run(
                         Err(mpsc::RecvTimeoutError::Disconnected) => break None,
                     }
                 };
-                let (batch, digest) = match msg {
-                    Some(ReaderMsg::Batch(b, d)) => (b, d),
-                    Some(ReaderMsg::Failed(e)) => return Err(e),
-                    Some(ReaderMsg::End) => return Ok(()),
-                    // The reader left without saying the input ended: it saw Ctrl-C first (while
-                    // skipping records for --resume, say) — or it panicked, reported below.
-                    None if stopped() => {
-                        summary.interrupted = true;
-                        return Ok(());
-                    }
-                    None => {
-                        return Err(Error::Invalid(
+                let (batch, digest) =
+                    match msg {
+                        Some(ReaderMsg::Batch(b, d)) => (b, d),
+                        Some(ReaderMsg::Failed(e)) => return Err(e),
+                        Some(ReaderMsg::End) => return Ok(()),
+                        // The reader left without saying the input ended: it saw Ctrl-C first (while
+                        // skipping records for --resume, say) — or it panicked, reported below.
+                        None if stopped() => {
+                            summary.interrupted = true;
+                            return Ok(());
+                        }
+                        None => return Err(Error::Invalid(
                             "the reader thread ended before the end of the input (it panicked?); \
                              the output is incomplete"
                                 .into(),
-                        ))
-                    }
-                };
+                        )),
+                    };
                 if stopped() {
                     summary.interrupted = true;
                     return Ok(());

@@ -328,6 +328,26 @@ fn deeply_nested_xml_is_read_flat_in_bounded_memory() {
 }
 
 #[test]
+fn deeply_nested_json_on_a_jsonl_line_is_an_error_record() {
+    // Found by a QA pass: 20,000 nested `[` in a field other than the text (40 KB) overflowed the
+    // reader thread's stack and aborted the run, with no row for any line.
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 20_000;
+    let deep = format!(
+        "{{\"id\":1,\"text\":\"{BANK}\",\"a\":{}{}}}\n{{\"id\":2,\"text\":\"{SCAM}\"}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    fs::write(dir.path().join("deep.jsonl"), deep).unwrap();
+    let (rows, o) = score_in(dir.path(), &["deep.jsonl"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["line"], 1);
+    assert!(rows[0]["error"].is_string(), "{}", rows[0]);
+    assert_eq!(rows[1]["verdict"], "scam", "{}", rows[1]);
+}
+
+#[test]
 fn runaway_xml_element_or_doctype_ends_the_file_with_an_error_record() {
     let body = "x".repeat(10_000);
     let xml = format!(

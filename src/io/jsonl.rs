@@ -676,6 +676,11 @@ fn plain_value(line: &str, i: usize) -> Option<(Plain<'_>, usize)> {
                 return Some((Plain::List, i + 1));
             }
             loop {
+                // A list in a list is left to serde (and not descended into here: a line of
+                // 20,000 `[` would overflow the stack).
+                if b.get(i) == Some(&b'[') {
+                    return None;
+                }
                 match plain_value(line, i)? {
                     (Plain::List, _) => return None,
                     (_, at) => i = skip_ws(b, at),
