@@ -927,7 +927,16 @@ impl OutputFile {
                 )));
             }
         }
-        let f = std::fs::File::create(&partial_path).map_err(|e| Error::io(&partial_path, e))?;
+        // Opened without truncating, locked, then emptied: a second run given the same `-o` while
+        // the first still writes must not cut the first one's rows.
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&partial_path)
+            .map_err(|e| Error::io(&partial_path, e))?;
+        lock(&f, path)?;
+        f.set_len(0).map_err(|e| Error::io(&partial_path, e))?;
         std::fs::remove_file(progress_path(path)).ok();
         Ok(OutputFile {
             final_path: path.to_path_buf(),
@@ -945,6 +954,7 @@ impl OutputFile {
             .write(true)
             .open(&partial_path)
             .map_err(|e| Error::io(&partial_path, e))?;
+        lock(&f, path)?;
         f.set_len(keep_bytes)
             .map_err(|e| Error::io(&partial_path, e))?;
         f.seek(std::io::SeekFrom::End(0))
@@ -985,6 +995,37 @@ impl OutputFile {
             .map_err(|e| Error::io(&self.final_path, e))?;
         std::fs::remove_file(progress_path(&self.final_path)).ok();
         Ok(())
+    }
+}
+
+/// Takes the advisory lock of an output's `.partial` file for as long as `f` is open, or says
+/// that another run holds it.
+fn lock(f: &std::fs::File, path: &Path) -> Result<()> {
+    match f.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(in_use(path)),
+        // A file system without locks (some network mounts): write unlocked, as before.
+        Err(std::fs::TryLockError::Error(_)) => Ok(()),
+    }
+}
+
+fn in_use(path: &Path) -> Error {
+    Error::Invalid(format!(
+        "{}: another posguard run is writing this output now (its {} is locked); wait for it \
+         to finish or choose another -o",
+        path.display(),
+        partial_path(path).display()
+    ))
+}
+
+/// Refuses an output whose `.partial` another running posguard holds (checked before anything
+/// is said about the rows an interrupted run left there; [`OutputFile`] checks again when it
+/// opens the file).
+pub fn check_not_in_use(path: &Path) -> Result<()> {
+    let partial = partial_path(path);
+    match std::fs::OpenOptions::new().read(true).open(&partial) {
+        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => lock(&f, path),
+        _ => Ok(()),
     }
 }
 
@@ -1317,6 +1358,70 @@ impl std::io::Write for OutputHandle<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ctrl_c_while_skipping_for_resume_is_an_interruption_not_the_end_of_the_input() {
+        // Found by a QA pass: Ctrl-C while the reader skipped the records an interrupted run had
+        // done made it leave without a word; the channel closing passed for the end of the
+        // input, and the run was committed with only the rows kept (exit 0).
+        let classifier = crate::Classifier::new(crate::Model::default_model().unwrap());
+        let stop = Arc::new(AtomicBool::new(false));
+        let pressed = stop.clone();
+        let input = (1..=10u64).map(move |i| {
+            if i == 3 {
+                pressed.store(true, Ordering::SeqCst);
+            }
+            Ok(crate::io::Record::new(
+                "in.jsonl",
+                i,
+                i,
+                format!("收到，谢谢 {i}"),
+            ))
+        });
+        let opts = BatchOptions {
+            skip: 5,
+            stop: Some(stop),
+            ..BatchOptions::default()
+        };
+        let mut out = Vec::new();
+        let summary = run(
+            &classifier,
+            input,
+            &mut crate::io::writer::JsonlWriter::new(&mut out),
+            &opts,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert!(summary.interrupted);
+        assert_eq!(summary.records, 0);
+        assert!(out.is_empty());
+        // Without Ctrl-C the same input ends normally after the records left.
+        let input = (1..=10u64).map(|i| {
+            Ok(crate::io::Record::new(
+                "in.jsonl",
+                i,
+                i,
+                format!("收到，谢谢 {i}"),
+            ))
+        });
+        let mut out = Vec::new();
+        let opts = BatchOptions {
+            skip: 5,
+            stop: Some(Arc::new(AtomicBool::new(false))),
+            ..BatchOptions::default()
+        };
+        let summary = run(
+            &classifier,
+            input,
+            &mut crate::io::writer::JsonlWriter::new(&mut out),
+            &opts,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert!(!summary.interrupted);
+        assert_eq!(summary.records, 5);
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
+    }
 
     #[test]
     fn windows_cover_every_turn() {

@@ -2582,6 +2582,50 @@ fn csv_for_spreadsheets_quotes_formula_cells_and_resumes() {
 }
 
 #[test]
+fn a_second_run_on_an_output_being_written_is_refused_and_cuts_nothing() {
+    // Found by a QA pass: a second `score -o same.jsonl` while the first still ran said it was
+    // "replacing … left by an interrupted run", truncated the live .partial and both wrote into
+    // it. The running output's .partial is locked; here the test holds the lock as a run would.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("in.jsonl"), format!("{{\"text\":\"{BANK}\"}}\n")).unwrap();
+    let rows = "{\"source\":\"in.jsonl\",\"record\":1}\n";
+    fs::write(p.join("out.jsonl.partial"), rows).unwrap();
+    let held = fs::OpenOptions::new()
+        .write(true)
+        .open(p.join("out.jsonl.partial"))
+        .unwrap();
+    held.try_lock().unwrap();
+    for resume in [false, true] {
+        let mut args = vec!["in.jsonl", "-o", "out.jsonl"];
+        if resume {
+            args.push("--resume");
+        }
+        let o = run_in(p, &args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("another posguard run is writing this output now"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("replacing"), "{}", stderr(&o));
+        assert_eq!(
+            fs::read_to_string(p.join("out.jsonl.partial")).unwrap(),
+            rows
+        );
+        assert!(!p.join("out.jsonl").exists());
+    }
+    // Once the lock is released, the run replaces the partial as before.
+    drop(held);
+    let o = run_in(p, &["in.jsonl", "-o", "out.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("replacing"), "{}", stderr(&o));
+    assert!(fs::read_to_string(p.join("out.jsonl"))
+        .unwrap()
+        .contains("\"verdict\":\"legit\""));
+}
+
+#[test]
 fn csv_resume_reads_back_a_line_break_written_as_a_space() {
     // Found by a QA pass: a line break in an id or sender is written as a space (every CSV row is
     // one line), so the last row kept no longer matched its input record and --resume refused

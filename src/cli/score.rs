@@ -400,6 +400,9 @@ pub fn run(mut a: ScoreArgs) -> Result<ExitCode> {
             p.display()
         );
     }
+    if let (Some(out), None) = (&a.output, &stream_out) {
+        batch::check_not_in_use(out)?;
+    }
     // Resuming: what the interrupted run left.
     let resume: Option<ResumePoint> = match (&a.output, a.resume) {
         (Some(out), true) => {
