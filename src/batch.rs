@@ -1360,6 +1360,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // RecordResult, as the readers give it
     fn ctrl_c_while_skipping_for_resume_is_an_interruption_not_the_end_of_the_input() {
         // Found by a QA pass: Ctrl-C while the reader skipped the records an interrupted run had
         // done made it leave without a word; the channel closing passed for the end of the
