@@ -318,7 +318,10 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim_start_matches('\u{feff}').trim();
-        let Some(start) = cue_start(line) else {
+        // A timing line that cannot be read (`00:00:0X,000`, a negative time) still opens a cue:
+        // its text is kept, without a start time.
+        let start = cue_start(line);
+        if start.is_none() && !line.contains("-->") {
             // The header, a NOTE/STYLE/REGION block, a cue number: skipped to the next blank line
             // when it opens a block, else the line alone.
             if ["WEBVTT", "NOTE", "STYLE", "REGION"]
@@ -331,17 +334,18 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
             }
             i += 1;
             continue;
-        };
+        }
         let at = i as u64 + 1;
         i += 1;
         let mut cue_lines: Vec<String> = Vec::new();
         let mut speaker = None;
         // A cue ends at an empty line (a line of spaces is part of the cue: YouTube's captions
         // have them), or at the next cue's timing (and its number) when the empty line is missing.
+        let timing = |l: &str| cue_start(l).is_some() || l.contains("-->");
         let next_cue = |j: usize| {
-            cue_start(lines[j]).is_some()
+            timing(lines[j])
                 || (lines[j].trim().bytes().all(|b| b.is_ascii_digit())
-                    && lines.get(j + 1).is_some_and(|l| cue_start(l).is_some()))
+                    && lines.get(j + 1).is_some_and(|l| timing(l)))
         };
         while i < lines.len() && !lines[i].is_empty() && !next_cue(i) {
             let (t, voice) = strip_cue_markup(lines[i]);
@@ -379,7 +383,7 @@ fn parse_subtitles(text: &str) -> Vec<Turn> {
                 speaker,
                 text: cue,
                 line: at,
-                start: Some(start),
+                start,
             }),
         }
     }
@@ -1199,6 +1203,30 @@ mod tests {
         assert_eq!(array_item_lines(b"[]"), Vec::<u64>::new());
         assert_eq!(array_item_lines(b" [ \n ] "), Vec::<u64>::new());
         assert_eq!(array_item_lines(b"[\"x\",\"y\"]"), [1, 1]);
+    }
+
+    #[test]
+    fn a_cue_whose_timing_cannot_be_read_keeps_its_text() {
+        // Found by a QA pass: the text of a cue timed `00:00:0X,000` (or a negative time) was
+        // dropped without a word — the scam passage of a call, which then scored legit.
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\n<v 客服>老板您好\n\n\
+                   2\n00:00:03,000 --> 00:00:0X,000\n商户：什么事\n\n\
+                   3\n-00:00:01,000 --> 00:00:05,000\n客服：回复1免费更换新机\n\
+                   4\n00:00:06,000 --> 00:00:07,000\n商户：好的\n";
+        let turns = parse_subtitles(srt);
+        let got: Vec<(Option<&str>, &str, Option<f64>)> = turns
+            .iter()
+            .map(|t| (t.speaker.as_deref(), t.text.as_str(), t.start))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("客服"), "老板您好", Some(1.0)),
+                (Some("商户"), "什么事", None),
+                (Some("客服"), "回复1免费更换新机", None),
+                (Some("商户"), "好的", Some(6.0)),
+            ]
+        );
     }
 
     #[test]
