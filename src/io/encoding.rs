@@ -58,6 +58,9 @@ fn is_utf8_prefix(head: &[u8], complete: bool) -> bool {
 /// A BOM decides. Otherwise valid UTF-8 is UTF-8; else each line holding non-ASCII bytes votes for
 /// the encodings that decode it without error, and GB18030 or Big5 wins only with more clean lines
 /// than UTF-8 (so a UTF-8 file with a few broken rows stays UTF-8 and those rows become errors).
+/// Chinese in UTF-8 mostly decodes as GB18030 too (as other characters), so a file at least half
+/// of whose non-ASCII lines are valid UTF-8 is UTF-8 whatever GB18030 says: Chinese written in
+/// GBK is valid UTF-8 only by accident, a line of a few characters at most.
 pub fn sniff(head: &[u8], complete: bool) -> TextEncoding {
     if head.starts_with(b"\xEF\xBB\xBF") {
         return TextEncoding::Utf8;
@@ -75,8 +78,9 @@ pub fn sniff(head: &[u8], complete: bool) -> TextEncoding {
     if !complete && lines.len() > 1 {
         lines.pop(); // possibly cut
     }
-    let (mut utf8, mut gb, mut big5) = (0usize, 0usize, 0usize);
+    let (mut utf8, mut gb, mut big5, mut non_ascii) = (0usize, 0usize, 0usize, 0usize);
     for line in lines.iter().filter(|l| !l.is_ascii()) {
+        non_ascii += 1;
         utf8 += std::str::from_utf8(line).is_ok() as usize;
         gb += GB18030
             .decode_without_bom_handling_and_without_replacement(line)
@@ -85,7 +89,7 @@ pub fn sniff(head: &[u8], complete: bool) -> TextEncoding {
             .decode_without_bom_handling_and_without_replacement(line)
             .is_some() as usize;
     }
-    if gb <= utf8 && big5 <= utf8 {
+    if (gb <= utf8 && big5 <= utf8) || 2 * utf8 >= non_ascii {
         return TextEncoding::Utf8;
     }
     // Both double-byte encodings accept much of each other's text; let chardetng tell them apart.
@@ -313,6 +317,30 @@ mod tests {
         let mut mixed = "id,text\n1,你好\n2,再见\n".as_bytes().to_vec();
         mixed.extend_from_slice(b"3,\xff\xfe broken\n");
         assert_eq!(sniff(&mixed, true), TextEncoding::Utf8);
+        // A UTF-8 file with one line's last character cut (found by a QA pass: read as GBK, every
+        // row mojibake): the lines that GB18030 also decodes do not outvote the valid UTF-8.
+        let msg = "您的POS机备案到期，回复1免费更换新机";
+        for (lines, cut_line) in [(3_000, 1), (3, 2)] {
+            let mut bytes = Vec::new();
+            for i in 0..lines {
+                let line = msg.as_bytes();
+                let line = if i == cut_line {
+                    &line[..line.len() - 2]
+                } else {
+                    line
+                };
+                bytes.extend_from_slice(line);
+                bytes.push(b'\n');
+            }
+            assert_eq!(sniff(&bytes, true), TextEncoding::Utf8, "{lines} lines");
+            assert_eq!(
+                sniff(&bytes[..bytes.len().min(4096)], false),
+                TextEncoding::Utf8
+            );
+        }
+        let text = format!("{msg}\n{msg}\n短\n");
+        let (gbk, _, _) = GB18030.encode(&text);
+        assert_eq!(sniff(&gbk, true), TextEncoding::Gb18030);
         // A UTF-8 sequence cut by the sniff window is not an error.
         let s = "你好".as_bytes();
         assert_eq!(sniff(&s[..4], false), TextEncoding::Utf8);
