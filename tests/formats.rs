@@ -3569,3 +3569,146 @@ fn a_transcripts_header_lines_give_the_caller_and_date_and_are_not_turns() {
     assert_eq!(rows[3]["date"], "2024-04-12T10:31:05Z");
     assert_eq!(rows[3]["turns"], 3, "{}", rows[3]);
 }
+
+/// An `.xlsx` with one worksheet whose `<sheetData>` is `rows` (XML), no shared strings.
+fn xlsx_raw(rows: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let ns = "http://schemas.openxmlformats.org";
+    let parts: [(&str, String); 4] = [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (path, body) in parts {
+        zip.start_file(path, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#).unwrap();
+    zip.write_all(rows).unwrap();
+    zip.write_all(b"</sheetData></worksheet>").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// A header row and `n` scam messages, rows 1 to n + 1 (inline strings).
+fn raw_rows(n: u32) -> String {
+    let mut s = String::from(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>text</t></is></c></row>"#,
+    );
+    for i in 2..n + 2 {
+        s.push_str(&format!(r#"<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}" t="inlineStr"><is><t>{SCAM}</t></is></c></row>"#));
+    }
+    s
+}
+
+#[test]
+fn a_workbook_too_large_for_memory_is_an_error_never_an_abort() {
+    use posguard::io::spreadsheet::{open_with_limits, Limits};
+    let dir = tempfile::tempdir().unwrap();
+    // A lone cell at XFD1048576: calamine's dense grid would be 17 billion cells (an abort, as
+    // "memory allocation of 549755813888 bytes failed"); read cell by cell it is one more row.
+    let far = format!(
+        r#"{}<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>"#,
+        raw_rows(3)
+    );
+    let book = xlsx_raw(far.as_bytes());
+    assert!(book.len() < 4096);
+    fs::write(dir.path().join("far.xlsx"), &book).unwrap();
+    let recs = records(&dir.path().join("far.xlsx"));
+    let texts: Vec<&str> = recs
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(&texts[..3], [SCAM; 3]);
+    assert_eq!(
+        recs.last().unwrap().as_ref().map(|r| r.line).ok(),
+        Some(1048576)
+    );
+
+    // A cell of 17 MiB of text (a zip compresses it to KiBs): over the 16 MiB an XML run may
+    // take, found before calamine reads it; in a scanned folder the files beside it are read.
+    let mut big = raw_rows(2).into_bytes();
+    big.extend_from_slice(br#"<row r="9"><c r="B9" t="inlineStr"><is><t>"#);
+    big.resize(big.len() + (17 << 20), b'y');
+    big.extend_from_slice(b"</t></is></c></row>");
+    let scan = dir.path().join("scan");
+    fs::create_dir(&scan).unwrap();
+    fs::write(scan.join("02.xlsx"), xlsx_raw(&big)).unwrap();
+    drop(big);
+    fs::write(scan.join("01.jsonl"), format!("{{\"text\":\"{SCAM}\"}}\n")).unwrap();
+    fs::write(scan.join("03.jsonl"), format!("{{\"text\":\"{BANK}\"}}\n")).unwrap();
+    let o = run_in(dir.path(), &["--no-progress", "scan"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let rows = rows_of(&o);
+    assert_eq!(rows.len(), 3, "{}", stdout(&o));
+    assert_eq!(rows[0]["verdict"], "scam");
+    let e = rows[1]["error"].as_str().unwrap();
+    assert!(
+        rows[1]["source"].as_str().unwrap().ends_with("02.xlsx")
+            && e.contains("xl/worksheets/sheet1.xml has a cell's text or a tag longer than 16 MiB"),
+        "{e}"
+    );
+    assert!(rows[2]["verdict"].is_string());
+
+    // A zip bomb: parts that unpack to more than the limit (lowered here) are not read.
+    let rows = raw_rows(20_000);
+    let bomb = xlsx_raw(rows.as_bytes());
+    let limits = Limits {
+        unpacked_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let opts = ReaderOptions::default();
+    match open_with_limits(bomb.clone(), "bomb.xlsx".into(), &opts, &limits) {
+        Err(e) => assert!(
+            e.to_string().starts_with("bomb.xlsx: workbook too large: ")
+                && e.to_string().contains("1 MiB"),
+            "{e}"
+        ),
+        Ok(_) => panic!("read"),
+    }
+    // The cells as a table over the limit: the sheet is named, with the limit.
+    let limits = Limits {
+        table_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    match open_with_limits(bomb.clone(), "bomb.xlsx".into(), &opts, &limits) {
+        Err(e) => assert!(
+            e.to_string()
+                .starts_with("bomb.xlsx: worksheet \"Sheet1\" too large: ")
+                && e.to_string().contains("the limit is 1 MiB"),
+            "{e}"
+        ),
+        Ok(_) => panic!("read"),
+    }
+    // Within the default limits it reads whole.
+    let n = open_with_limits(bomb, "bomb.xlsx".into(), &opts, &Limits::default())
+        .unwrap()
+        .filter(|r| r.is_ok())
+        .count();
+    assert_eq!(n, 20_000);
+}

@@ -11,7 +11,7 @@
 //! | `xml` | Android "SMS Backup & Restore" (`<smses><sms …/><mms …>`), streamed; UTF-8, or the encoding its declaration names, GBK/GB18030 or Big5 by its bytes, UTF-16 with a BOM, transcoded as it streams | line of the element |
 //! | `sqlite` | iOS `sms.db` (`message` ⨝ `handle`) | `message.ROWID` |
 //! | `transcript` | one call per file, speaker-prefixed lines (`客服：…`, `A: …`) | line of the first turn |
-//! | `spreadsheet` | Excel `.xlsx`/`.xlsm`/`.xlsb`/`.xls`, OpenDocument `.ods`: every worksheet, each read as a CSV table (same column options; `file#sheet` when several); read whole | row of the sheet |
+//! | `spreadsheet` | Excel `.xlsx`/`.xlsm`/`.xlsb`/`.xls`, OpenDocument `.ods`: every worksheet, each read as a CSV table (same column options; `file#sheet` when several); read whole, within `spreadsheet::Limits` (file, unpacked parts, XML run, cells as tables) | row of the sheet |
 //! | `asr` | ASR JSON: `[{"speaker","text","start","end"}]`, `{"segments":[…]}` (whisper) or `{"sentence_info":[…]}` (FunASR, also as an array of such results, one call each), `transcription` (whisper.cpp), `utterances` (AssemblyAI), `Result.Sentences` (Alibaba Cloud), `result.utterances` (Volcengine); an array of message objects or strings is read as messages | 1 (messages: line where the element starts) |
 //!
 //! Among several inputs (a directory, a glob) every one shows up in the output: an input with no
@@ -615,9 +615,11 @@ pub fn open(
             transcript::read_json_document(r, name, opts)
         }
         InputFormat::Spreadsheet => {
-            let mut reader = reader;
+            // Read whole, at most one byte past the limit (the reader says it is too large).
+            let limit = spreadsheet::Limits::default().file_bytes;
             let mut bytes = Vec::new();
             reader
+                .take(limit + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io(path, e))?;
             spreadsheet::open(bytes, name, opts)?

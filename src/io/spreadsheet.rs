@@ -16,14 +16,59 @@
 //! and the other sheets are read; when no sheet can be, the workbook is an error as a whole.
 //!
 //! A workbook is read whole into memory (the format is a zip archive of XML, or a compound file,
-//! and cannot be read front to back as a stream); sheets have at most 1,048,576 rows.
+//! and cannot be read front to back as a stream); sheets have at most 1,048,576 rows. What one
+//! workbook may ask for is bounded ([`Limits`]): the file's size; for a zip workbook (`.xlsx`,
+//! `.xlsm`, `.xlsb`, `.ods`), the size of its parts once unpacked — measured by unpacking them,
+//! not taken from the archive's own claims — and the longest run of text or markup between two
+//! tags of its XML (one cell's text: Excel's hold at most 32,767 characters); and for every
+//! worksheet, the size of its cells as a table, counted as they are read (`.xlsx`, `.xlsb`:
+//! cell by cell, never as the dense grid from the first to the last cell). A workbook over a
+//! limit is an error naming it, a worksheet over one is an error record naming the sheet while
+//! the others are read; neither is ever an out-of-memory abort. Rows without a cell are not
+//! written to the table (they are no record; the rows after them keep their numbers).
 
 use super::csv_in;
 use super::encoding::TextEncoding;
 use super::{iso8601_utc, ReaderOptions, RecordError, RecordStream};
 use crate::error::{Error, Result};
-use calamine::{Data, Range, Reader};
-use std::io::Cursor;
+use calamine::{Data, DataRef, Reader};
+use std::io::{Cursor, Read};
+
+/// What one workbook may ask for (see the module's notes); [`Limits::default`] is what `score`
+/// uses.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest workbook file, in bytes (it is read whole).
+    pub file_bytes: u64,
+    /// Most bytes a zip workbook's XML and binary parts may unpack to, together.
+    pub unpacked_bytes: u64,
+    /// Longest run of bytes between two `<`/`>` in an XML part: one cell's text, or one tag.
+    pub xml_run_bytes: u64,
+    /// Most bytes the worksheets' cells may take as tables, together (a cell's text and 32 bytes
+    /// for it while read; each written row as wide as the sheet's used range).
+    pub table_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_bytes: 512 << 20,
+            unpacked_bytes: 1 << 30,
+            xml_run_bytes: 16 << 20,
+            table_bytes: 512 << 20,
+        }
+    }
+}
+
+/// `n` bytes in MiB, for messages.
+fn mib(n: u64) -> String {
+    let m = n as f64 / f64::from(1u32 << 20);
+    if m >= 10.0 || m.fract() == 0.0 {
+        format!("{m:.0} MiB")
+    } else {
+        format!("{m:.1} MiB")
+    }
+}
 
 /// Whether `head`, the first bytes of a file named `name`, is a workbook calamine reads: a zip
 /// archive holding an Excel workbook's parts or an OpenDocument spreadsheet, whatever its name,
@@ -50,14 +95,24 @@ pub(crate) fn looks_like_spreadsheet(name: &str, head: &[u8]) -> bool {
 
 /// The records of every worksheet of the workbook in `bytes` (see the module's notes).
 pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<RecordStream> {
-    let sheets =
-        worksheets(&bytes, &source).map_err(|why| Error::Invalid(format!("{source}: {why}")))?;
+    open_with_limits(bytes, source, opts, &Limits::default())
+}
+
+/// [`open`] with other [`Limits`] than the default ones.
+pub fn open_with_limits(
+    bytes: Vec<u8>,
+    source: String,
+    opts: &ReaderOptions,
+    limits: &Limits,
+) -> Result<RecordStream> {
+    let sheets = worksheets(&bytes, &source, limits)
+        .map_err(|why| Error::Invalid(format!("{source}: {why}")))?;
     drop(bytes);
     let several = sheets.len() > 1;
     let mut streams: Vec<RecordStream> = Vec::with_capacity(sheets.len());
     let mut first_error = None;
     let mut read = 0;
-    for sheet in sheets {
+    for mut sheet in sheets {
         let name = if several {
             format!("{source}#{}", sheet.name)
         } else {
@@ -65,6 +120,22 @@ pub fn open(bytes: Vec<u8>, source: String, opts: &ReaderOptions) -> Result<Reco
         };
         // The error row of a sheet that cannot be read points at its first row.
         let first_row = sheet.rows.first().map_or(1, |&(_, row)| row);
+        // A worksheet over a limit is not read: one error record, or the workbook's error when it
+        // is the only one.
+        if let Some(why) = sheet.too_large.take() {
+            if !several {
+                return Err(Error::Invalid(format!("{name}: {why}")));
+            }
+            let row = RecordError::new(
+                name.clone(),
+                first_row,
+                1,
+                format!("{why}: the worksheet is not read"),
+            );
+            streams.push(Box::new(std::iter::once(Err(row))));
+            first_error.get_or_insert(Error::Invalid(format!("{name}: {why}")));
+            continue;
+        }
         match open_sheet(sheet, name.clone(), opts) {
             Ok(records) => {
                 read += 1;
@@ -104,11 +175,15 @@ struct Sheet {
     csv: Vec<u8>,
     /// For each row written to `csv`: the CSV line it starts on and its row in the sheet.
     rows: Vec<(u64, u64)>,
+    /// Why the sheet is not read: it is over a [`Limits`] one.
+    too_large: Option<String>,
 }
 
 /// The records of one worksheet, from the CSV reader, with the sheet's row numbers as lines.
 fn open_sheet(sheet: Sheet, source: String, opts: &ReaderOptions) -> Result<RecordStream> {
-    let Sheet { name, csv, rows } = sheet;
+    let Sheet {
+        name, csv, rows, ..
+    } = sheet;
     let records =
         csv_in::open_with_encoding(Cursor::new(csv), source, b',', opts, TextEncoding::Utf8)
             .map_err(|e| match e {
@@ -152,8 +227,22 @@ where
 
 /// Every worksheet of the workbook that has a cell, as CSV text, in the workbook's order (the
 /// first worksheet, empty, when none has), or why the workbook cannot be read.
-fn worksheets(bytes: &[u8], source: &str) -> std::result::Result<Vec<Sheet>, String> {
+fn worksheets(
+    bytes: &[u8],
+    source: &str,
+    limits: &Limits,
+) -> std::result::Result<Vec<Sheet>, String> {
     use calamine::{SheetType, Sheets};
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(format!(
+            "workbook too large: {} on disk, the limit is {}; it is not read",
+            mib(bytes.len() as u64),
+            mib(limits.file_bytes)
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_unpacked(bytes, limits)?;
+    }
     let lower = source.to_ascii_lowercase();
     let cursor = Cursor::new(bytes);
     let ext = |e: &str| lower.ends_with(e);
@@ -179,20 +268,78 @@ fn worksheets(bytes: &[u8], source: &str) -> std::result::Result<Vec<Sheet>, Str
         return Err("the workbook has no worksheet".into());
     }
     let mut sheets = Vec::new();
+    // What the worksheets read so far take, against `limits.table_bytes`.
+    let mut used = 0u64;
     for name in &names {
-        let range = book
-            .worksheet_range(name)
-            .map_err(|e| format!("cannot read worksheet {name:?}: {e}"))?;
-        // An empty worksheet holds no record.
-        if range.is_empty() {
-            continue;
+        let cant = |e: &dyn std::fmt::Display| format!("cannot read worksheet {name:?}: {e}");
+        let mut cells = Cells::new(limits.table_bytes.saturating_sub(used));
+        // `.xlsx` and `.xlsb` are read cell by cell; calamine's `worksheet_range` would first
+        // allocate the dense grid from the first cell to the last (a cell at XFD1048576 alone
+        // asks for 17 billion), and clone a shared string into every cell that shows it.
+        let read = match &mut book {
+            Sheets::Xlsx(x) => match x.worksheet_cells_reader(name) {
+                Ok(mut r) => loop {
+                    match r.next_cell() {
+                        Ok(Some(c)) => {
+                            if let Err(why) = cells.push_ref(c.get_position(), c.get_value()) {
+                                break Err(why);
+                            }
+                        }
+                        Ok(None) => break Ok(()),
+                        Err(e) => return Err(cant(&e)),
+                    }
+                },
+                // A chart sheet listed as a worksheet holds no cell.
+                Err(calamine::XlsxError::NotAWorksheet(_)) => Ok(()),
+                Err(e) => return Err(cant(&e)),
+            },
+            Sheets::Xlsb(x) => {
+                let mut r = x.worksheet_cells_reader(name).map_err(|e| cant(&e))?;
+                loop {
+                    match r.next_cell() {
+                        Ok(Some(c)) => {
+                            if let Err(why) = cells.push_ref(c.get_position(), c.get_value()) {
+                                break Err(why);
+                            }
+                        }
+                        Ok(None) => break Ok(()),
+                        Err(e) => return Err(cant(&e)),
+                    }
+                }
+            }
+            // `.xls` is parsed whole when opened, `.ods` caps its grid itself (100 million cells).
+            other => {
+                let range = other.worksheet_range(name).map_err(|e| cant(&e))?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                range.used_cells().try_for_each(|(r, c, d)| {
+                    cells.push((r0 + r as u32, c0 + c as u32), cell_text(d))
+                })
+            }
+        };
+        let table = read.and_then(|()| cells.into_csv());
+        match table {
+            // An empty worksheet holds no record.
+            Ok(None) => {}
+            Ok(Some((csv, rows))) => {
+                used += csv.len() as u64;
+                sheets.push(Sheet {
+                    name: name.clone(),
+                    csv,
+                    rows,
+                    too_large: None,
+                });
+            }
+            Err(why) => sheets.push(Sheet {
+                name: name.clone(),
+                csv: Vec::new(),
+                rows: Vec::new(),
+                too_large: Some(format!(
+                    "worksheet {name:?} too large: {why}, the limit is {} for a workbook's \
+                     worksheets together",
+                    mib(limits.table_bytes)
+                )),
+            }),
         }
-        let (csv, rows) = to_csv(&range);
-        sheets.push(Sheet {
-            name: name.clone(),
-            csv,
-            rows,
-        });
     }
     // When every worksheet is empty, the workbook reads as the first one, an empty table, rather
     // than as nothing at all.
@@ -201,35 +348,177 @@ fn worksheets(bytes: &[u8], source: &str) -> std::result::Result<Vec<Sheet>, Str
             name: names[0].clone(),
             csv: Vec::new(),
             rows: Vec::new(),
+            too_large: None,
         });
     }
     Ok(sheets)
 }
 
-/// The sheet as CSV text, and for each row written the CSV line it starts on and its row in the
-/// sheet (from 1), in order.
-fn to_csv(range: &Range<Data>) -> (Vec<u8>, Vec<(u64, u64)>) {
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut rows = Vec::new();
-    let mut line = 1u64;
-    let mut fields: Vec<String> = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        fields.clear();
-        // Columns left of the used range are empty: kept, so that column numbers are the sheet's.
-        fields.extend(std::iter::repeat_n(String::new(), first_col));
-        // Every row as wide as the used range, as Excel writes a sheet as CSV.
-        fields.extend(row.iter().map(cell_text));
-        rows.push((line, first_row + i as u64 + 1));
-        out.write_record(&fields).expect("writing CSV to memory");
-        line += 1 + fields
-            .iter()
-            .map(|f| f.matches('\n').count() as u64)
-            .sum::<u64>();
+/// Checks that the parts of the zip workbook in `bytes` that calamine may read (`.xml`, `.rels`,
+/// `.bin`: not pictures) unpack to at most `limits.unpacked_bytes` together, and that no run of
+/// bytes between two `<`/`>` of an XML part is longer than `limits.xml_run_bytes`. The parts are
+/// unpacked to count (as a stream, nothing kept): the sizes an archive claims can lie. A part
+/// that cannot be unpacked is left for calamine to report.
+fn check_unpacked(bytes: &[u8], limits: &Limits) -> std::result::Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 1 << 16];
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(part.name_raw()).into_owned();
+        let lower = name.to_ascii_lowercase();
+        if !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".bin")) {
+            continue;
+        }
+        let xml = !lower.ends_with(".bin");
+        let too_large = |total: u64| {
+            format!(
+                "workbook too large: its parts unpack to {} or more (counted up to {name}), \
+                 the limit is {}; it is not read",
+                mib(total),
+                mib(limits.unpacked_bytes)
+            )
+        };
+        // What the archive says: a part claimed larger than the limit is not unpacked at all.
+        if total.saturating_add(part.size()) > limits.unpacked_bytes {
+            return Err(too_large(total.saturating_add(part.size())));
+        }
+        let mut run = 0u64;
+        loop {
+            let n = match part.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            total += n as u64;
+            if total > limits.unpacked_bytes {
+                return Err(too_large(total));
+            }
+            if xml {
+                let chunk = &buf[..n];
+                let mut from = 0;
+                for at in memchr::memchr2_iter(b'<', b'>', chunk) {
+                    run += (at - from) as u64;
+                    if run > limits.xml_run_bytes {
+                        break;
+                    }
+                    run = 0;
+                    from = at + 1;
+                }
+                run += (n - from) as u64;
+                if run > limits.xml_run_bytes {
+                    return Err(format!(
+                        "workbook not read: {name} has a cell's text or a tag longer than {} \
+                         (Excel's cells hold at most 32,767 characters)",
+                        mib(limits.xml_run_bytes)
+                    ));
+                }
+            }
+        }
     }
-    let bytes = out.into_inner().expect("writing CSV to memory");
-    (bytes, rows)
+    Ok(())
+}
+
+/// The cells of one worksheet as read, each with its text, within a budget of bytes.
+struct Cells {
+    /// (row, column, text), from 0, in the order read.
+    cells: Vec<(u32, u32, String)>,
+    /// Bytes the cells take (their text and 32 each), and the most they may.
+    bytes: u64,
+    budget: u64,
+}
+
+impl Cells {
+    fn new(budget: u64) -> Self {
+        Cells {
+            cells: Vec::new(),
+            bytes: 0,
+            budget,
+        }
+    }
+
+    /// Adds a cell as calamine's cell readers give it (an empty one is no cell).
+    fn push_ref(&mut self, pos: (u32, u32), v: &DataRef) -> std::result::Result<(), String> {
+        if matches!(v, DataRef::Empty) {
+            return Ok(());
+        }
+        self.push(pos, cell_text(&Data::from(v.clone())))
+    }
+
+    fn push(&mut self, pos: (u32, u32), text: String) -> std::result::Result<(), String> {
+        self.bytes += text.len() as u64 + 32;
+        if self.bytes > self.budget {
+            return Err(format!(
+                "more than {} of cells after {} cells (up to row {})",
+                mib(self.budget),
+                self.cells.len() + 1,
+                u64::from(pos.0) + 1
+            ));
+        }
+        self.cells.push((pos.0, pos.1, text));
+        Ok(())
+    }
+
+    /// The sheet as CSV text, and for each row written the CSV line it starts on and its row in
+    /// the sheet (from 1), in order; `None` for a sheet without a cell. Every row is as wide as
+    /// the used range, with the columns left of it kept (empty), so that column numbers are the
+    /// sheet's, as Excel writes a sheet as CSV; a row without a cell is not written.
+    #[allow(clippy::type_complexity)]
+    fn into_csv(self) -> std::result::Result<Option<(Vec<u8>, Vec<(u64, u64)>)>, String> {
+        let Cells {
+            mut cells, budget, ..
+        } = self;
+        if cells.is_empty() {
+            return Ok(None);
+        }
+        // Cells are not always in order; of two at one place the later one counts.
+        if !cells.is_sorted_by_key(|c| (c.0, c.1)) {
+            cells.sort_by_key(|c| (c.0, c.1));
+        }
+        cells.reverse();
+        cells.dedup_by_key(|c| (c.0, c.1));
+        cells.reverse();
+        let width = cells.iter().map(|c| c.1).max().unwrap_or(0) as u64 + 1;
+        let mut row_count = 0u64;
+        let mut last = None;
+        for c in &cells {
+            if last != Some(c.0) {
+                row_count += 1;
+                last = Some(c.0);
+            }
+        }
+        let text: u64 = cells.iter().map(|c| c.2.len() as u64).sum();
+        let size = text + row_count * width;
+        if size > budget {
+            return Err(format!(
+                "{row_count} rows of {width} columns, {} as a table",
+                mib(size)
+            ));
+        }
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(size as usize));
+        let mut rows = Vec::new();
+        let mut line = 1u64;
+        let mut fields: Vec<String> = vec![String::new(); width as usize];
+        let mut cells = cells.into_iter().peekable();
+        while let Some((row, col, text)) = cells.next() {
+            fields[col as usize] = text;
+            if cells.peek().is_some_and(|c| c.0 == row) {
+                continue;
+            }
+            rows.push((line, u64::from(row) + 1));
+            out.write_record(&fields).expect("writing CSV to memory");
+            line += 1 + fields
+                .iter()
+                .map(|f| f.matches('\n').count() as u64)
+                .sum::<u64>();
+            fields.iter_mut().for_each(String::clear);
+        }
+        let bytes = out.into_inner().expect("writing CSV to memory");
+        Ok(Some((bytes, rows)))
+    }
 }
 
 /// A cell as the sheet shows it (see the module's notes).
