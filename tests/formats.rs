@@ -3712,3 +3712,42 @@ fn a_workbook_too_large_for_memory_is_an_error_never_an_abort() {
         .count();
     assert_eq!(n, 20_000);
 }
+
+#[test]
+fn a_named_pipe_in_a_scanned_folder_is_an_error_row_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan");
+    fs::create_dir(&scan).unwrap();
+    fs::write(scan.join("a.jsonl"), format!("{{\"text\":\"{SCAM}\"}}\n")).unwrap();
+    let fifo = scan.join("fifo.jsonl");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    fs::write(scan.join("z.jsonl"), format!("{{\"text\":\"{BANK}\"}}\n")).unwrap();
+    let mut child = bin()
+        .args(["score", "--no-progress", "scan"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() > 60 {
+            child.kill().unwrap();
+            panic!("the run waits on the named pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let rows = rows_of(&o);
+    assert_eq!(rows.len(), 3, "{}", stdout(&o));
+    assert_eq!(rows[0]["verdict"], "scam");
+    assert_eq!(
+        rows[1]["error"],
+        "not a regular file: a named pipe (FIFO); it is not read"
+    );
+    assert!(rows[1]["source"].as_str().unwrap().ends_with("fifo.jsonl"));
+    assert!(rows[2]["verdict"].is_string());
+}

@@ -35,6 +35,30 @@ fn is_sqlite_companion(p: &Path) -> bool {
     })
 }
 
+/// What `p` is when it is not a regular file nor a directory: a named pipe (FIFO), a socket, a
+/// device. Such an entry met in a directory scan is not opened — a FIFO's open waits for a writer
+/// that may never come, and a device can be read without end.
+fn special_kind(p: &Path) -> Option<&'static str> {
+    let t = std::fs::metadata(p).ok()?.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a file")
+}
+
 fn is_hidden(p: &Path) -> bool {
     p.file_name()
         .and_then(|n| n.to_str())
@@ -51,6 +75,10 @@ pub fn is_call_log(p: &Path) -> bool {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
     {
+        return false;
+    }
+    // A named pipe or a device is not opened to look (see `special_kind`).
+    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
         return false;
     }
     let mut head = Vec::with_capacity(4096);
@@ -70,9 +98,10 @@ pub fn is_call_log(p: &Path) -> bool {
 }
 
 /// Files under `dir` with a known extension, recursively, sorted by path; hidden entries skipped,
-/// other files put in `skipped`. A directory below `dir` that cannot be read (no permission) is
-/// put in `out` too, with the reason in `failed`: it becomes an error record and the scan goes
-/// on. Directories are followed once each (by their real path), so a link back up the tree or to
+/// other files put in `skipped`. A directory below `dir` that cannot be read (no permission), or
+/// an entry with a known extension that is not a regular file (a named pipe, a socket, a device:
+/// never opened), is put in `out` too, with the reason in `failed`: it becomes an error record
+/// and the scan goes on. Directories are followed once each (by their real path), so a link back up the tree or to
 /// a sibling scanned already adds nothing twice.
 fn walk(
     dir: &Path,
@@ -98,6 +127,13 @@ fn walk(
             if let Err(e) = walk(&p, out, failed, skipped, seen) {
                 out.push(p.clone());
                 failed.push((p, e.to_string()));
+            }
+        } else if let Some(kind) = special_kind(&p) {
+            if is_known(&p) {
+                out.push(p.clone());
+                failed.push((p, format!("not a regular file: {kind}; it is not read")));
+            } else {
+                skipped.push(p);
             }
         } else if is_known(&p) {
             out.push(p);
