@@ -3751,3 +3751,31 @@ fn a_named_pipe_in_a_scanned_folder_is_an_error_row_not_a_hang() {
     assert!(rows[1]["source"].as_str().unwrap().ends_with("fifo.jsonl"));
     assert!(rows[2]["verdict"].is_string());
 }
+
+#[test]
+fn a_json_array_over_the_document_limit_says_to_convert_it_to_jsonl() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    let mut f = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    f.write_all(b"[\n").unwrap();
+    let item = format!("{{\"text\":\"{SCAM}\"}},\n");
+    let mut written = 0u64;
+    while written <= pio::MAX_DOCUMENT_BYTES {
+        f.write_all(item.as_bytes()).unwrap();
+        written += item.len() as u64;
+    }
+    f.write_all(format!("{{\"text\":\"{SCAM}\"}}]\n").as_bytes())
+        .unwrap();
+    drop(f);
+    let recs = records(&path);
+    assert_eq!(recs.len(), 1);
+    let e = recs[0].as_ref().unwrap_err();
+    assert!(
+        e.reason
+            .starts_with("file larger than 64 MiB: a JSON document is read whole")
+            && e.reason.contains("jq -c '.[]' FILE > FILE.jsonl"),
+        "{}",
+        e.reason
+    );
+}

@@ -667,15 +667,26 @@ fn call_record(
 }
 
 /// Reads a whole document, at most [`MAX_DOCUMENT_BYTES`].
-fn read_document(mut reader: impl Read) -> Result<Vec<u8>, String> {
+fn read_document(reader: impl Read) -> Result<Vec<u8>, String> {
+    read_document_or_head(reader).map_err(|(why, _)| why)
+}
+
+/// [`read_document`], whose error also gives the first byte of the document that is not white
+/// space (a JSON document over the limit: `[` for an array of messages), if any.
+fn read_document_or_head(mut reader: impl Read) -> Result<Vec<u8>, (String, Option<u8>)> {
     let mut bytes = Vec::new();
     reader
         .by_ref()
         .take(MAX_DOCUMENT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("read error: {e}"))?;
+        .map_err(|e| (format!("read error: {e}"), None))?;
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(format!("file larger than {} MiB", MAX_DOCUMENT_BYTES >> 20));
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let head = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+        return Err((
+            format!("file larger than {} MiB", MAX_DOCUMENT_BYTES >> 20),
+            head,
+        ));
     }
     Ok(bytes)
 }
@@ -1120,9 +1131,31 @@ pub fn read_json_document(
             reason,
         ))))
     };
-    let bytes = match read_document(reader) {
+    let bytes = match read_document_or_head(reader) {
         Ok(b) => b,
-        Err(reason) => return fail(0, reason),
+        // A JSON document is parsed whole: say what to do with a larger one.
+        Err((reason, Some(b'['))) if reason.starts_with("file larger") => {
+            return fail(
+                0,
+                format!(
+                    "{reason}: a JSON document is read whole, up to {} MiB; convert the array \
+                     to JSONL, one message per line (`jq -c '.[]' FILE > FILE.jsonl`), which is \
+                     read as a stream at any size",
+                    MAX_DOCUMENT_BYTES >> 20
+                ),
+            )
+        }
+        Err((reason, Some(b'{'))) if reason.starts_with("file larger") => {
+            return fail(
+                0,
+                format!(
+                    "{reason}: a JSON document (an ASR result) is read whole, up to {} MiB; \
+                     split it, or write its segments as JSONL, one result per line",
+                    MAX_DOCUMENT_BYTES >> 20
+                ),
+            )
+        }
+        Err((reason, _)) => return fail(0, reason),
     };
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let v: Value = match serde_json::from_slice(body) {
