@@ -15,6 +15,8 @@ fn corpus() -> Vec<String> {
         .expect("corpus test part")
         .into_iter()
         .filter(|r| r.channel != Some(posguard::Channel::Call))
+        // The classifier refuses text with nothing to judge, as `score` does.
+        .filter(|r| posguard::io::nothing_to_judge(&r.text).is_none())
         .map(|r| r.text)
         .collect()
 }
@@ -35,6 +37,21 @@ fn per_message(c: &mut Criterion) {
     });
     g.bench_function("classify_with_evidence", |b| {
         b.iter(|| black_box(classifier.classify(black_box(one)).unwrap()))
+    });
+    g.finish();
+    // The longest text scored (io::MAX_TEXT_CHARS), without punctuation: one run of evidence
+    // cut into thousands of windows (quadratic in the length before 2026-11-28: 20,000 characters
+    // of 你 took 0.24 s, 160,000 took 15 s).
+    let long: String = "你的pos机备案到期回复1免费更换"
+        .chars()
+        .cycle()
+        .take(posguard::io::MAX_TEXT_CHARS)
+        .collect();
+    let mut g = c.benchmark_group("long_message");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("classify_with_evidence_20000_chars", |b| {
+        b.iter(|| black_box(classifier.classify(black_box(&long)).unwrap()))
     });
     g.finish();
 }

@@ -82,8 +82,10 @@ pub struct SignalHit {
     pub signal: SignalKind,
     pub description: &'static str,
     pub description_en: &'static str,
+    /// Character offsets into the original message (not bytes), as in [`Evidence`].
     pub start: usize,
     pub end: usize,
+    /// The original text of the match.
     pub text: String,
 }
 
@@ -247,14 +249,16 @@ pub fn extract_spans(
     // characters from a token boundary to a token boundary (character boundaries as a fallback),
     // then the same in what is left on either side. The first best (by start, then end) is taken.
     //
-    // A run can be the whole message (a text that repeats one phrase 4,000 times), so the best
-    // window from each start is computed once and kept (`from`), not again for each piece the run
-    // is cut into: the windows of a start that ends well before a piece's end are the same in the
-    // piece as in the run. Only starts that are a piece's first character (always a candidate) or
-    // lie within `max_len` of its end (whose windows the end cuts) are worked out again.
+    // A run can be the whole message (a text that repeats one phrase 4,000 times), cut into
+    // thousands of pieces, so no piece is scanned start by start. The best window from a start
+    // that lies more than `max_len` before a piece's end does not depend on the piece (its
+    // windows all end inside it), so those are worked out once for the whole text and kept in a
+    // tree answering "the first best start in this range" ([`RangeBest`]); only a piece's first
+    // character (always a candidate) and the starts within `max_len` of its end (whose windows
+    // the end cuts) are worked out for the piece. The fallback (a token longer than `max_len`:
+    // the last best window of `max_len` characters) is such a tree too. Pieces then cost
+    // O(`max_len`² + log n) each, not O(length of the piece).
     let boundary = |c: usize| token_of[c] != token_of[c - 1];
-    // Allocated when a run longer than `max_len` is met (most messages have none).
-    let mut from: Vec<Option<Option<(usize, f32)>>> = Vec::new();
     // The best window starting at `s` and ending by `end`, where `end` is a candidate too.
     let best_from = |s: usize, end: usize| -> Option<(usize, f32)> {
         let mut best: Option<(usize, f32)> = None;
@@ -268,6 +272,11 @@ pub fn extract_spans(
         }
         best
     };
+    // Built when a run longer than `max_len` is met (most messages have none).
+    // (start, end, sum) of the best window from each start; the first of equals is kept.
+    let mut inner: Option<RangeBest<(usize, usize, f32)>> = None;
+    // (start, sum) of each window of `max_len` characters; the last of equals is kept.
+    let mut fallback: Option<RangeBest<(usize, f32)>> = None;
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut stack = runs;
     while let Some(r) = stack.pop() {
@@ -275,34 +284,63 @@ pub fn extract_spans(
             out.push(r);
             continue;
         }
-        let mut best: Option<(Range<usize>, f32)> = None;
-        for s in r.clone() {
-            if !(s == r.start || boundary(s)) || is_edge_junk(chars[s]) {
-                continue;
+        let inner = inner.get_or_insert_with(|| {
+            // Every start that is a candidate wherever it lies: a token boundary, no junk, and
+            // all its windows inside the text.
+            RangeBest::new(
+                (0..n)
+                    .map(|s| {
+                        (s > 0 && s + max_len < n && boundary(s) && !is_edge_junk(chars[s]))
+                            .then(|| best_from(s, n))
+                            .flatten()
+                            .map(|(e, ws)| (s, e, ws))
+                    })
+                    .collect(),
+                |kept, next| if next.2 > kept.2 { next } else { kept },
+            )
+        });
+        // Candidates in order of start: the piece's first character, the starts whose windows
+        // end well inside it, then those within `max_len` of its end.
+        let tail = (r.start + 1).max(r.end - max_len);
+        let mut best: Option<(usize, usize, f32)> = None;
+        let mut consider = |c: Option<(usize, usize, f32)>| {
+            if let Some((s, e, ws)) = c {
+                if best.is_none_or(|(_, _, b)| ws > b) {
+                    best = Some((s, e, ws));
+                }
             }
-            let found = if s == r.start || s + max_len >= r.end {
-                best_from(s, r.end)
-            } else {
-                if from.is_empty() {
-                    from = vec![None; n];
-                }
-                *from[s].get_or_insert_with(|| best_from(s, r.end))
-            };
-            if let Some((e, ws)) = found {
-                if best.as_ref().is_none_or(|(_, b)| ws > *b) {
-                    best = Some((s..e, ws));
-                }
+        };
+        if !is_edge_junk(chars[r.start]) {
+            consider(best_from(r.start, r.end).map(|(e, ws)| (r.start, e, ws)));
+        }
+        consider(inner.query(r.start + 1..tail));
+        for (s, &c) in chars.iter().enumerate().take(r.end).skip(tail) {
+            if boundary(s) && !is_edge_junk(c) {
+                consider(best_from(s, r.end).map(|(e, ws)| (s, e, ws)));
             }
         }
         let w = match best {
-            Some((w, _)) => w,
+            Some((s, e, _)) => s..e,
             None => {
-                // One token longer than max_len: best window of characters.
-                let len = max_len.min(r.len());
-                (r.start..=r.end - len)
-                    .map(|s| s..s + len)
-                    .max_by(|a, b| sum(a).total_cmp(&sum(b)))
-                    .expect("non-empty run")
+                // One token longer than max_len: best window of characters (the last of equals).
+                let fallback = fallback.get_or_insert_with(|| {
+                    RangeBest::new(
+                        (0..=n - max_len)
+                            .map(|s| Some((s, sum(&(s..s + max_len)))))
+                            .collect(),
+                        |kept, next| {
+                            if next.1.total_cmp(&kept.1).is_ge() {
+                                next
+                            } else {
+                                kept
+                            }
+                        },
+                    )
+                });
+                let (s, _) = fallback
+                    .query(r.start..r.end - max_len + 1)
+                    .expect("non-empty run");
+                s..s + max_len
             }
         };
         for part in [r.start..w.start, w.end..r.end] {
@@ -327,6 +365,56 @@ pub fn extract_spans(
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start.cmp(&b.0.start)));
     scored
+}
+
+/// A static tree over per-position values answering, for a range of positions, which value a
+/// left-to-right fold with `pick(kept, next)` keeps, in O(log n): [`extract_spans`] asks it for
+/// the best window among thousands of starts once per piece it cuts, instead of scanning them.
+/// `pick` must be associative (a first or last maximum is).
+struct RangeBest<T: Copy> {
+    size: usize,
+    node: Vec<Option<T>>,
+    pick: fn(T, T) -> T,
+}
+
+impl<T: Copy> RangeBest<T> {
+    fn new(leaves: Vec<Option<T>>, pick: fn(T, T) -> T) -> Self {
+        let size = leaves.len().next_power_of_two();
+        let mut node = vec![None; 2 * size];
+        node[size..size + leaves.len()].copy_from_slice(&leaves);
+        let mut t = RangeBest { size, node, pick };
+        for i in (1..size).rev() {
+            t.node[i] = t.join(t.node[2 * i], t.node[2 * i + 1]);
+        }
+        t
+    }
+
+    fn join(&self, a: Option<T>, b: Option<T>) -> Option<T> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some((self.pick)(a, b)),
+            (a, None) => a,
+            (None, b) => b,
+        }
+    }
+
+    /// The fold over `range` (None when it holds no value).
+    fn query(&self, range: Range<usize>) -> Option<T> {
+        let (mut lo, mut hi) = (range.start + self.size, range.end + self.size);
+        let (mut left, mut right) = (None, None);
+        while lo < hi {
+            if lo & 1 == 1 {
+                left = self.join(left, self.node[lo]);
+                lo += 1;
+            }
+            if hi & 1 == 1 {
+                hi -= 1;
+                right = self.join(self.node[hi], right);
+            }
+            lo /= 2;
+            hi /= 2;
+        }
+        self.join(left, right)
+    }
 }
 
 /// Evidence spans for one target given the contribution weight of each feature id
@@ -490,6 +578,205 @@ mod tests {
             chars.len(),
             "every strong character is in a window"
         );
+    }
+
+    /// The cutting of long runs as it was before it kept a tree of the best windows (a piece
+    /// scanned start by start): the results must be the same, window for window.
+    fn extract_spans_reference(
+        scores: &[f32],
+        chars: &[char],
+        tokens: &[Range<usize>],
+        fraction: f32,
+        max_len: usize,
+    ) -> Vec<(Range<usize>, f32)> {
+        let n = scores.len();
+        let peak = scores.iter().copied().fold(0f32, f32::max);
+        if peak <= 0.0 || n == 0 {
+            return Vec::new();
+        }
+        let thr = peak * fraction;
+        // Token boundaries: the token covering each character (None for spaces/punctuation gaps).
+        let mut token_of: Vec<Option<usize>> = vec![None; n];
+        for (t, r) in tokens.iter().enumerate() {
+            for slot in token_of.iter_mut().take(r.end.min(n)).skip(r.start) {
+                *slot = Some(t);
+            }
+        }
+        let snap = |r: Range<usize>, lo: usize, hi: usize| -> Range<usize> {
+            let mut s = r.start;
+            let mut e = r.end;
+            if let Some(t) = token_of[s] {
+                s = tokens[t].start.max(lo);
+            }
+            if let Some(t) = token_of[e - 1] {
+                e = tokens[t].end.min(hi);
+            }
+            while s < e && is_edge_junk(chars[s]) {
+                s += 1;
+            }
+            while e > s && is_edge_junk(chars[e - 1]) {
+                e -= 1;
+            }
+            s..e
+        };
+        let sum = |r: &Range<usize>| scores[r.clone()].iter().sum::<f32>();
+        // Maximal runs above the threshold, snapped to tokens, overlapping ones merged.
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        let mut i = 0;
+        // Punctuation and spaces end a run: "停用，回复1" is two pieces of evidence.
+        let strong = |c: usize| scores[c] >= thr && !is_edge_junk(chars[c]);
+        while i < n {
+            if !strong(i) {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < n && strong(i) {
+                i += 1;
+            }
+            let r = snap(s..i, 0, n);
+            if r.is_empty() {
+                continue;
+            }
+            match runs.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => runs.push(r),
+            }
+        }
+        // Cut long runs into windows of whole tokens: the best window of at most `max_len`
+        // characters from a token boundary to a token boundary (character boundaries as a fallback),
+        // then the same in what is left on either side. The first best (by start, then end) is taken.
+        //
+        // A run can be the whole message (a text that repeats one phrase 4,000 times), so the best
+        // window from each start is computed once and kept (`from`), not again for each piece the run
+        // is cut into: the windows of a start that ends well before a piece's end are the same in the
+        // piece as in the run. Only starts that are a piece's first character (always a candidate) or
+        // lie within `max_len` of its end (whose windows the end cuts) are worked out again.
+        let boundary = |c: usize| token_of[c] != token_of[c - 1];
+        // Allocated when a run longer than `max_len` is met (most messages have none).
+        let mut from: Vec<Option<Option<(usize, f32)>>> = Vec::new();
+        // The best window starting at `s` and ending by `end`, where `end` is a candidate too.
+        let best_from = |s: usize, end: usize| -> Option<(usize, f32)> {
+            let mut best: Option<(usize, f32)> = None;
+            for e in s + 1..=end.min(s + max_len) {
+                if (e == end || boundary(e)) && !is_edge_junk(chars[e - 1]) {
+                    let ws = sum(&(s..e));
+                    if best.is_none_or(|(_, b)| ws > b) {
+                        best = Some((e, ws));
+                    }
+                }
+            }
+            best
+        };
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut stack = runs;
+        while let Some(r) = stack.pop() {
+            if r.len() <= max_len {
+                out.push(r);
+                continue;
+            }
+            let mut best: Option<(Range<usize>, f32)> = None;
+            for s in r.clone() {
+                if !(s == r.start || boundary(s)) || is_edge_junk(chars[s]) {
+                    continue;
+                }
+                let found = if s == r.start || s + max_len >= r.end {
+                    best_from(s, r.end)
+                } else {
+                    if from.is_empty() {
+                        from = vec![None; n];
+                    }
+                    *from[s].get_or_insert_with(|| best_from(s, r.end))
+                };
+                if let Some((e, ws)) = found {
+                    if best.as_ref().is_none_or(|(_, b)| ws > *b) {
+                        best = Some((s..e, ws));
+                    }
+                }
+            }
+            let w = match best {
+                Some((w, _)) => w,
+                None => {
+                    // One token longer than max_len: best window of characters.
+                    let len = max_len.min(r.len());
+                    (r.start..=r.end - len)
+                        .map(|s| s..s + len)
+                        .max_by(|a, b| sum(a).total_cmp(&sum(b)))
+                        .expect("non-empty run")
+                }
+            };
+            for part in [r.start..w.start, w.end..r.end] {
+                // What is left must still hold a strong character; tighten it to those.
+                let Some(s) = part.clone().find(|&c| strong(c)) else {
+                    continue;
+                };
+                let e = part.clone().rev().find(|&c| strong(c)).expect("found one") + 1;
+                let p = snap(s..e, part.start, part.end);
+                if !p.is_empty() {
+                    stack.push(p);
+                }
+            }
+            out.push(w);
+        }
+        let mut scored: Vec<(Range<usize>, f32)> = out
+            .into_iter()
+            .map(|r| {
+                let s = sum(&r);
+                (r, s)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start.cmp(&b.0.start)));
+        scored
+    }
+
+    #[test]
+    fn long_runs_are_cut_as_by_the_scan_of_every_start() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for case in 0..400 {
+            let n = 1 + next(if case % 4 == 0 { 600 } else { 80 }) as usize;
+            let alphabet = ['你', 'p', '1', '，', ' ', '机', '\u{e000}'];
+            let junk_rate = next(4);
+            let chars: Vec<char> = (0..n)
+                .map(|_| {
+                    if next(10) < junk_rate {
+                        alphabet[3 + next(2) as usize]
+                    } else {
+                        alphabet[[0, 1, 2, 5, 6][next(5) as usize]]
+                    }
+                })
+                .collect();
+            // Tokens of 1 to 14 characters with gaps; scores from a few levels, so that ties,
+            // equal windows and weak gaps are common.
+            let mut tokens = Vec::new();
+            let mut at = 0;
+            while at < n {
+                let long = next(3) == 0;
+                let len = 1 + next(if long { 14 } else { 4 }) as usize;
+                let end = (at + len).min(n);
+                if next(5) > 0 {
+                    tokens.push(at..end);
+                }
+                at = end;
+            }
+            let levels = [0.0f32, 0.1, 0.5, 1.0, 1.0, 2.0, -0.3];
+            let flat = next(3) == 0;
+            let scores: Vec<f32> = (0..n)
+                .map(|_| if flat { 1.0 } else { levels[next(7) as usize] })
+                .collect();
+            for max_len in [1, 4, 6, 10] {
+                assert_eq!(
+                    extract_spans(&scores, &chars, &tokens, 0.3, max_len),
+                    extract_spans_reference(&scores, &chars, &tokens, 0.3, max_len),
+                    "case {case}, max_len {max_len}: {chars:?} {tokens:?} {scores:?}"
+                );
+            }
+        }
     }
 
     #[test]
