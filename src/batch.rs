@@ -416,6 +416,12 @@ fn skip_records(
 
 /// Scores every record of `input` and writes one row per record (see the module doc). `progress`
 /// is called from the writer thread after each batch is written and flushed.
+///
+/// Records are checked as the file readers check theirs, so a caller's own records
+/// ([`Record::new`]) are treated alike: a text with nothing to judge (empty, white space, only
+/// punctuation or emoji: [`crate::io::nothing_to_judge`]) is an error row with that reason, never
+/// a verdict; a text longer than [`MAX_TEXT_CHARS`] characters is cut to them and flagged
+/// `truncated`; NUL characters are read as spaces.
 pub fn run(
     classifier: &Classifier,
     input: impl Iterator<Item = RecordResult> + Send + 'static,
@@ -444,6 +450,14 @@ pub fn run(
             while !reader_stopped() {
                 let batch: Vec<RecordResult> = input.by_ref().take(batch_size).collect();
                 batch.iter().for_each(|r| digest.add(r));
+                // Every record is checked as the readers check theirs (theirs pass unchanged): a
+                // caller's own record with nothing to judge becomes an error row, and a text over
+                // MAX_TEXT_CHARS is cut and flagged truncated.
+                #[allow(clippy::result_large_err)] // a record's error is as large as the record
+                let batch: Vec<RecordResult> = batch
+                    .into_iter()
+                    .map(|r| r.and_then(crate::io::finish_record))
+                    .collect();
                 if batch.is_empty() {
                     batch_tx.send(ReaderMsg::End).ok();
                     break;
@@ -549,7 +563,7 @@ fn classify_parallel(
 ) -> Result<Vec<Report>> {
     use rayon::prelude::*;
     if texts.len() <= 1 {
-        return classifier.classify_batch(texts, explain);
+        return classifier.classify_unchecked(texts, explain);
     }
     let threads = rayon::current_num_threads().max(1);
     let chunk = texts
@@ -561,7 +575,7 @@ fn classify_parallel(
     let sorted: Vec<&str> = order.iter().map(|&i| texts[i]).collect();
     let parts: Vec<Vec<Report>> = sorted
         .par_chunks(chunk)
-        .map(|c| classifier.classify_batch(c, explain))
+        .map(|c| classifier.classify_unchecked(c, explain))
         .collect::<Result<_>>()?;
     let mut out: Vec<Option<Report>> = (0..texts.len()).map(|_| None).collect();
     for (report, &i) in parts.into_iter().flatten().zip(&order) {
@@ -808,7 +822,7 @@ fn window_report(
     let (a, b) = plan.windows[w];
     let text = cut(join_turns(&rec.turns[a..b]));
     let mut r = classifier
-        .classify_batch(&[text.as_str()], opts.explain)?
+        .classify_unchecked(&[text.as_str()], opts.explain)?
         .remove(0);
     let shift = if a == 0 {
         0

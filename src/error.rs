@@ -46,6 +46,18 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// A text has nothing to judge: it is empty, white space only, or holds no letter, digit or
+    /// Chinese character (only punctuation, symbols or emoji), so any verdict would be the model's
+    /// bias, not a finding (the readers make such records error rows the same way, see
+    /// [`crate::io::nothing_to_judge`]). `index` is the text's place in the slice given to
+    /// [`crate::Classifier::classify_batch`] (0 for [`crate::Classifier::classify`]): the first
+    /// such text.
+    #[error("text {index}: {reason}")]
+    NothingToJudge {
+        index: usize,
+        reason: crate::io::NothingToJudge,
+    },
+
     /// An interrupted run cannot be resumed with these inputs and options (the message says why).
     #[error("cannot resume: {0}")]
     Resume(String),

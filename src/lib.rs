@@ -12,6 +12,24 @@
 //! println!("{} {:.2}", report.verdict.verdict, report.verdict.score);
 //! # Ok::<(), posguard::Error>(())
 //! ```
+//!
+//! # Embedding
+//!
+//! - A [`Classifier`] is `Send + Sync`: build one (loading the model is the slow part) and share
+//!   it across threads behind an `Arc`; [`Classifier::classify_batch`] already spreads a batch
+//!   over rayon's threads.
+//! - Input: one message (or a whole call, one turn per line) as a `&str`. A text with nothing to
+//!   judge — empty, white space only, or no letter, digit or Chinese character (`"！？。"`,
+//!   `"👍👍"`) — is refused with [`Error::NothingToJudge`] rather than given a verdict.
+//!   Length is not limited: the work grows linearly with it (explanations included), and the
+//!   file readers and the CLI cut every text at [`io::MAX_TEXT_CHARS`] (20,000) characters and
+//!   flag it `truncated`. A caller taking text from untrusted sources should do the same with
+//!   [`io::cut_text`] before classifying (and say so to its users); [`batch::run`] does it for
+//!   the records it is given.
+//! - The inference engine is chosen on first use: ONNX Runtime when `ORT_DYLIB_PATH` names a
+//!   library that loads, otherwise the built-in tract engine. Call
+//!   [`model::init_engine`]`(&`[`EngineChoice::Tract`]`)` (or another [`EngineChoice`]) before the
+//!   first classification to choose it yourself.
 
 pub mod advice;
 pub mod batch;
@@ -49,6 +67,8 @@ use verdict::VerdictResult;
 /// Everything posguard says about one message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The text classified, exactly as given (evidence and signal offsets are character offsets
+    /// into it).
     pub text: String,
     #[serde(flatten)]
     pub verdict: VerdictResult,
@@ -64,7 +84,13 @@ pub struct Report {
     pub advice: Vec<Advice>,
 }
 
-/// Scores messages with a model. Cheap to share across threads.
+// A Classifier is shared across threads (the docs promise it).
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Classifier>();
+};
+
+/// Scores messages with a model. `Send + Sync`: share one across threads (in an `Arc`).
 #[derive(Debug)]
 pub struct Classifier {
     model: Model,
@@ -90,13 +116,39 @@ impl Classifier {
     }
 
     /// Classifies one message with full explanations.
+    ///
+    /// A text with nothing to judge (empty, white space, or only punctuation, symbols or emoji:
+    /// see [`io::nothing_to_judge`]) is refused with [`Error::NothingToJudge`]. The text is not
+    /// cut: time and memory grow linearly with its length (about 1 ms per 1,000 characters); the
+    /// CLI and the readers keep the first [`io::MAX_TEXT_CHARS`] characters, which a caller can do
+    /// with [`io::cut_text`].
     pub fn classify(&self, text: &str) -> Result<Report> {
         Ok(self.classify_batch(&[text], true)?.remove(0))
     }
 
-    /// Classifies a batch. With `explain` false, evidence and signal spans are left empty (faster);
-    /// the impersonation check and the advice are always given.
+    /// Classifies a batch, one report per text in order. With `explain` false, evidence and
+    /// signal spans are left empty (faster); the impersonation check and the advice are always
+    /// given.
+    ///
+    /// The batch is refused with [`Error::NothingToJudge`] naming the first text that has nothing
+    /// to judge (see [`Classifier::classify`]); filter such texts out first with
+    /// [`io::nothing_to_judge`] (as [`batch::run`] does, writing them as error rows). Texts are
+    /// not cut (see [`Classifier::classify`]).
     pub fn classify_batch(&self, texts: &[&str], explain: bool) -> Result<Vec<Report>> {
+        if let Some((index, reason)) = texts
+            .iter()
+            .enumerate()
+            .find_map(|(i, t)| io::nothing_to_judge(t).map(|r| (i, r)))
+        {
+            return Err(Error::NothingToJudge { index, reason });
+        }
+        self.classify_unchecked(texts, explain)
+    }
+
+    /// [`Classifier::classify_batch`] without the check for texts with nothing to judge: the
+    /// batch driver scores the turns and windows of a call with it (a turn of `……` is part of a
+    /// call, not a record of its own), having checked each record's text itself.
+    pub(crate) fn classify_unchecked(&self, texts: &[&str], explain: bool) -> Result<Vec<Report>> {
         use rayon::prelude::*;
         let v = self.model.vectorizer();
         let prepare = |t: &&str| {

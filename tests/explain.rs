@@ -412,3 +412,105 @@ fn a_scam_wrapped_in_quotation_marks_is_still_a_scam() {
         "警惕“您的POS机备案到期即将停用，回复1免费更换新机”这类短信，均为诈骗，请勿回复。";
     assert_eq!(classify(warning).verdict.verdict, Verdict::Legit);
 }
+
+/// Text with nothing to judge gets no verdict from the library, as from the CLI and the readers
+/// (it was legit at 0.72 — `！？。，…` spam at 0.88 — with "no scam features found").
+#[test]
+fn the_library_refuses_text_with_nothing_to_judge() {
+    use posguard::io::NothingToJudge;
+    let c = classifier();
+    for (text, want) in [
+        ("", NothingToJudge::Empty),
+        ("   \n", NothingToJudge::Empty),
+        ("👍👍", NothingToJudge::NoWords),
+        ("！？。，…", NothingToJudge::NoWords),
+    ] {
+        match c.classify(text) {
+            Err(posguard::Error::NothingToJudge { index: 0, reason }) => {
+                assert_eq!(reason, want, "{text:?}")
+            }
+            other => panic!("{text:?}: {:?}", other.map(|r| r.verdict)),
+        }
+    }
+    // A batch names its first such text; without one it is scored as before.
+    let texts = [
+        "您的POS机备案到期即将停用，回复1免费更换",
+        "好的",
+        "。。",
+        "",
+    ];
+    for explain in [true, false] {
+        match c.classify_batch(&texts, explain) {
+            Err(e @ posguard::Error::NothingToJudge { index: 2, .. }) => {
+                assert!(e.to_string().starts_with("text 2: no text to judge"), "{e}")
+            }
+            other => panic!("{:?}", other.map(|r| r.len())),
+        }
+        assert_eq!(c.classify_batch(&texts[..2], explain).unwrap().len(), 2);
+    }
+    assert!(c.classify_batch(&[], true).unwrap().is_empty());
+}
+
+/// `batch::run` checks a caller's own records as the readers check theirs: nothing to judge is
+/// an error row with the readers' reason, an overlong text is cut and flagged truncated.
+#[test]
+fn batch_run_checks_records_built_by_the_caller() {
+    use posguard::io::{writer::JsonlWriter, Record, RecordResult, MAX_TEXT_CHARS};
+    let long = "您的POS机备案到期即将停用回复1免费更换".repeat(2_000);
+    let records: Vec<RecordResult> = vec![
+        Ok(Record::new(
+            "mem",
+            1,
+            1,
+            "您的POS机备案到期即将停用，回复1免费更换".into(),
+        )),
+        Ok(Record::new("mem", 2, 2, String::new())),
+        Ok(Record::new("mem", 3, 3, "👍👍".into())),
+        Ok(Record::new("mem", 4, 4, long.clone())),
+    ];
+    let mut out = Vec::new();
+    let summary = {
+        let mut w = JsonlWriter::new(&mut out);
+        posguard::batch::run(
+            classifier(),
+            records.into_iter(),
+            &mut w,
+            &Default::default(),
+            &mut |_| {},
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        (
+            summary.records,
+            summary.scored,
+            summary.errors,
+            summary.truncated
+        ),
+        (4, 2, 2, 1)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1]["error"], "empty text");
+    assert!(
+        rows[1].get("verdict").is_none_or(|v| v.is_null()),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("no text to judge"),
+        "{}",
+        rows[2]
+    );
+    assert_eq!(rows[3]["truncated"], true, "{}", rows[3]);
+    assert!(long.chars().count() > MAX_TEXT_CHARS);
+    assert!(rows[3]["verdict"].is_string(), "{}", rows[3]);
+    assert!(rows[0].get("truncated").is_none(), "{}", rows[0]);
+}
