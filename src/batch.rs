@@ -504,8 +504,8 @@ pub fn run(
                         Some(ReaderMsg::Batch(b, d)) => (b, d),
                         Some(ReaderMsg::Failed(e)) => return Err(e),
                         Some(ReaderMsg::End) => return Ok(()),
-                        // The reader left without saying the input ended: it saw Ctrl-C first (while
-                        // skipping records for --resume, say) — or it panicked, reported below.
+                        // The reader left without saying the input ended: it saw Ctrl-C first
+                        // (while skipping records for --resume, say), or it panicked.
                         None if stopped() => {
                             summary.interrupted = true;
                             return Ok(());

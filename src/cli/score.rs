@@ -38,8 +38,8 @@ Inputs (format detected from the content, then the name; --format overrides):
   UTF-8, or GBK, GB18030, Big5 or UTF-16 as declared or detected),
   iOS sms.db (SQLite), call transcripts (.txt with speaker-prefixed lines such as `客服：`, `A:`,
   `客服(工号007)：`), subtitles (.srt, .vtt: one turn per cue, consecutive cues of one speaker
-  one turn), ASR JSON (segments with speaker/text/start/end, {\"segments\": [...]}, and the results of FunASR, AssemblyAI, Alibaba,
-  Volcengine, Tencent and iFlytek), and `-` for stdin.
+  one turn), ASR JSON (segments with speaker/text/start/end, {\"segments\": [...]}, and the
+  results of FunASR, AssemblyAI, Alibaba, Volcengine, Tencent and iFlytek), and `-` for stdin.
   Directories are read recursively (.jsonl .ndjson .json .csv .tsv .txt .xml .db .sqlite .srt
   .vtt .xlsx .xlsm .xlsb .xls .ods);
   glob patterns (quoted: 'exports/*.csv') are expanded by posguard.

@@ -101,8 +101,8 @@ pub fn is_call_log(p: &Path) -> bool {
 /// other files put in `skipped`. A directory below `dir` that cannot be read (no permission), or
 /// an entry with a known extension that is not a regular file (a named pipe, a socket, a device:
 /// never opened), is put in `out` too, with the reason in `failed`: it becomes an error record
-/// and the scan goes on. Directories are followed once each (by their real path), so a link back up the tree or to
-/// a sibling scanned already adds nothing twice.
+/// and the scan goes on. Directories are followed once each (by their real path), so a link back
+/// up the tree or to a sibling scanned already adds nothing twice.
 fn walk(
     dir: &Path,
     out: &mut Vec<PathBuf>,

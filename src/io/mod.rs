@@ -254,8 +254,8 @@ pub enum InputFormat {
     /// ASR JSON segments of one call (or a JSON array of messages).
     #[value(alias = "json")]
     Asr,
-    /// An Excel or OpenDocument workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`): every worksheet, each read
-    /// as a CSV table.
+    /// An Excel or OpenDocument workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`): every
+    /// worksheet, each read as a CSV table.
     #[value(alias = "xlsx", alias = "xls", alias = "ods", alias = "excel")]
     Spreadsheet,
 }
