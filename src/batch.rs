@@ -1380,59 +1380,43 @@ mod tests {
         // done made it leave without a word; the channel closing passed for the end of the
         // input, and the run was committed with only the rows kept (exit 0).
         let classifier = crate::Classifier::new(crate::Model::default_model().unwrap());
-        let stop = Arc::new(AtomicBool::new(false));
-        let pressed = stop.clone();
-        let input = (1..=10u64).map(move |i| {
-            if i == 3 {
-                pressed.store(true, Ordering::SeqCst);
-            }
-            Ok(crate::io::Record::new(
-                "in.jsonl",
-                i,
-                i,
-                format!("收到，谢谢 {i}"),
-            ))
-        });
-        let opts = BatchOptions {
-            skip: 5,
-            stop: Some(stop),
-            ..BatchOptions::default()
+        // Resumes after 5 of 10 records, Ctrl-C pressed as record `press_at` is read (if any).
+        let resume = |press_at: Option<u64>| {
+            let stop = Arc::new(AtomicBool::new(false));
+            let pressed = stop.clone();
+            let input = (1..=10u64).map(move |i| {
+                if Some(i) == press_at {
+                    pressed.store(true, Ordering::SeqCst);
+                }
+                Ok(crate::io::Record::new(
+                    "in.jsonl",
+                    i,
+                    i,
+                    format!("收到，谢谢 {i}"),
+                ))
+            });
+            let opts = BatchOptions {
+                skip: 5,
+                stop: Some(stop),
+                ..BatchOptions::default()
+            };
+            let mut out = Vec::new();
+            let summary = run(
+                &classifier,
+                input,
+                &mut crate::io::writer::JsonlWriter::new(&mut out),
+                &opts,
+                &mut |_| {},
+            )
+            .unwrap();
+            (summary, out)
         };
-        let mut out = Vec::new();
-        let summary = run(
-            &classifier,
-            input,
-            &mut crate::io::writer::JsonlWriter::new(&mut out),
-            &opts,
-            &mut |_| {},
-        )
-        .unwrap();
+        let (summary, out) = resume(Some(3));
         assert!(summary.interrupted);
         assert_eq!(summary.records, 0);
         assert!(out.is_empty());
         // Without Ctrl-C the same input ends normally after the records left.
-        let input = (1..=10u64).map(|i| {
-            Ok(crate::io::Record::new(
-                "in.jsonl",
-                i,
-                i,
-                format!("收到，谢谢 {i}"),
-            ))
-        });
-        let mut out = Vec::new();
-        let opts = BatchOptions {
-            skip: 5,
-            stop: Some(Arc::new(AtomicBool::new(false))),
-            ..BatchOptions::default()
-        };
-        let summary = run(
-            &classifier,
-            input,
-            &mut crate::io::writer::JsonlWriter::new(&mut out),
-            &opts,
-            &mut |_| {},
-        )
-        .unwrap();
+        let (summary, out) = resume(None);
         assert!(!summary.interrupted);
         assert_eq!(summary.records, 5);
         assert_eq!(String::from_utf8(out).unwrap().lines().count(), 5);
